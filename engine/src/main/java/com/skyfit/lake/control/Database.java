@@ -1,0 +1,127 @@
+package com.skyfit.lake.control;
+
+import com.skyfit.lake.config.Secret;
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SettingsException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analytical PostgreSQL: either the server named by SKYFIT_PG_URL, or an embedded PostgreSQL 17
+ * whose data directory persists under {SKYFIT_HOME}/pg so that a second run sees the first run's data.
+ * The schema is always brought up to date with Flyway from sql/migrations.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final DataSource dataSource;
+    private final String description;
+    private final AutoCloseable owned;
+
+    public Database(DataSource dataSource, String description, AutoCloseable owned) {
+        this.dataSource = dataSource;
+        this.description = description;
+        this.owned = owned;
+    }
+
+    /** Connects as the settings say and migrates the schema. */
+    public static Database open(Settings settings) {
+        Optional<String> url = settings.optional(Settings.PG_URL);
+        Database db;
+        if (url.isPresent()) {
+            db = external(url.get(), settings.string(Settings.PG_USER, null),
+                    settings.optionalSecret(Settings.PG_PASSWORD).orElse(null));
+        } else {
+            db = embedded(settings.home().resolve("pg"));
+        }
+        db.migrate();
+        return db;
+    }
+
+    public static Database external(String url, String user, Secret password) {
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new SettingsException(Settings.PG_URL,
+                    "must be a JDBC URL such as jdbc:postgresql://host:5432/db (got a value of another form)");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password.reveal());
+        }
+        ds.setApplicationName("skyfit-data-lake");
+        ds.setReWriteBatchedInserts(true);
+        return new Database(ds, "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***"), null);
+    }
+
+    /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
+    public static Database embedded(Path folder) {
+        try {
+            Path data = folder.resolve("data");
+            Path work = folder.resolve("work");
+            Files.createDirectories(data);
+            Files.createDirectories(work);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(work.toFile())
+                    .setServerConfig("max_connections", "60")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_wal_size", "2GB")
+                    .setServerConfig("shared_buffers", "256MB")
+                    .start();
+            DataSource ds = pg.getPostgresDatabase();
+            return new Database(ds, "embedded PostgreSQL 17 at " + data + " (port " + pg.getPort() + ")", pg);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the embedded PostgreSQL under " + folder
+                    + " (set SKYFIT_PG_URL to use an existing server): " + e.getMessage(), e);
+        }
+    }
+
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:sql/migrations")
+                .schemas("ops")
+                .createSchemas(true)
+                .load()
+                .migrate();
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}
