@@ -37,8 +37,10 @@ CREATE TABLE ops.windows (
     window_end      timestamptz NOT NULL,
     status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'extracted', 'failed')),
     attempts        integer NOT NULL DEFAULT 0,
+    window_index    integer NOT NULL DEFAULT 0,
     records         bigint NOT NULL DEFAULT 0,
     bronze_files    integer NOT NULL DEFAULT 0,
+    max_cursor      timestamptz,               -- highest update time seen: the watermark candidate
     started_at      timestamptz,
     completed_at    timestamptz,
     error_message   text,

@@ -1,0 +1,60 @@
+package com.skyfit.lake.cli;
+
+import com.skyfit.lake.bronze.BronzePath;
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.pipeline.DefaultIngestEngine;
+import com.skyfit.lake.staging.LoadResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Load bronze parts into staging with COPY. By default the parts of the latest batch that are "
+                + "not loaded yet; parts already loaded are skipped unless --force.")
+final class LoadCommand implements Callable<Integer> {
+    @Option(names = "--all-runs", description = "Every part in the bronze store, of every run.")
+    boolean allRuns;
+
+    @Option(names = "--batch-size", description = "Files per COPY transaction (default: SKYFIT_LOAD_BATCH_FILES).")
+    Integer batchSize;
+
+    @Option(names = "--force", description = "Reload parts already loaded (idempotent: no doubles).")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = Settings.fromEnvironment();
+        if (batchSize != null) {
+            settings = settings.with("SKYFIT_LOAD_BATCH_FILES", batchSize.toString());
+        }
+        try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
+            List<String> parts = new ArrayList<>();
+            if (allRuns) {
+                for (String p : engine.store().list("bronze/")) {
+                    if (BronzePath.isBronzePart(p)) {
+                        parts.add(p);
+                    }
+                }
+            } else {
+                String latest = engine.database().queryFirst(
+                        "SELECT batch_id FROM ops.runs ORDER BY started_at DESC LIMIT 1", ps -> {}, rs -> rs.getString(1))
+                        .orElse(null);
+                if (latest != null) {
+                    parts.addAll(force
+                            ? engine.database().query("SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id) "
+                                    + "WHERE r.batch_id = ? ORDER BY 1", ps -> ps.setString(1, latest), rs -> rs.getString(1))
+                            : engine.unloadedParts(latest));
+                }
+            }
+            System.out.printf("loading %d bronze parts from %s%n", parts.size(), engine.store().describe());
+            LoadResult r = engine.load(parts, force);
+            System.out.printf("loaded %d, skipped %d (already loaded), failed %d; %d staging rows, %d invalid%n",
+                    r.filesLoaded(), r.filesSkipped(), r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
+            r.files().stream().filter(f -> f.status().equals("failed"))
+                    .forEach(f -> System.out.println("  failed " + f.path() + ": " + f.error()));
+            return r.filesFailed() == 0 ? 0 : 1;
+        }
+    }
+}

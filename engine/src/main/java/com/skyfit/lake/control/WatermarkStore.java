@@ -1,0 +1,46 @@
+package com.skyfit.lake.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Per source / scope / entity cursor (ops.watermarks). It only moves forward, and only inside the
+ * transaction that marks the covering run successful, after its data is in core (invariant 5).
+ */
+public final class WatermarkStore {
+    private final Database db;
+
+    public WatermarkStore(Database db) {
+        this.db = db;
+    }
+
+    public Optional<Instant> get(String source, String scope, String entity) {
+        return db.queryFirst("SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?",
+                ps -> {
+                    ps.setString(1, source);
+                    ps.setString(2, scope);
+                    ps.setString(3, entity);
+                }, rs -> RunLedger.instant(rs, 1));
+    }
+
+    /** Moves the watermark to {@code value} unless it is already later (never backwards). */
+    public void advance(Connection c, String source, String scope, String entity, Instant value, String runId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ops.watermarks (source, scope, entity, watermark, run_id, updated_at)
+                VALUES (?, ?, ?, ?, ?, now())
+                ON CONFLICT (source, scope, entity) DO UPDATE
+                SET watermark = greatest(ops.watermarks.watermark, EXCLUDED.watermark),
+                    run_id = EXCLUDED.run_id, updated_at = now()""")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            RunLedger.setInstant(ps, 4, value);
+            ps.setString(5, runId);
+            ps.executeUpdate();
+        }
+    }
+}

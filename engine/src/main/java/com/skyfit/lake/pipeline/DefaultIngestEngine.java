@@ -1,0 +1,252 @@
+package com.skyfit.lake.pipeline;
+
+import com.skyfit.lake.bronze.BronzePart;
+import com.skyfit.lake.bronze.BronzePartWriter;
+import com.skyfit.lake.bronze.BronzePath;
+import com.skyfit.lake.bronze.BronzeStore;
+import com.skyfit.lake.bronze.BronzeStores;
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.FileLedger;
+import com.skyfit.lake.control.RunLedger;
+import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.core.CoreTable;
+import com.skyfit.lake.core.CoreTables;
+import com.skyfit.lake.core.TransformResult;
+import com.skyfit.lake.core.TransformRunner;
+import com.skyfit.lake.staging.LoadResult;
+import com.skyfit.lake.staging.LoaderOptions;
+import com.skyfit.lake.staging.StagingLoader;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: planner, extractors, bronze writer, staging loader and core transforms wired together
+ * over one database and one bronze store. The Function App's activities and the CLI both call it.
+ */
+public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultIngestEngine.class);
+    /** Part numbers of window k start at k * PARTS_PER_WINDOW; each retry of a window gets a fresh block. */
+    static final int PARTS_PER_WINDOW = 10_000;
+    static final int PARTS_PER_ATTEMPT = 1_000;
+
+    private final Settings settings;
+    private final Database db;
+    private final BronzeStore store;
+    private final Map<String, SourceConnector> connectors;
+    private final RunLedger runs;
+    private final WatermarkStore watermarks;
+    private final FileLedger files;
+    private final Planner planner;
+    private final StagingLoader loader;
+    private final TransformRunner transforms;
+    private final boolean ownsDatabase;
+
+    public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
+            Clock clock, boolean ownsDatabase) {
+        this.settings = settings;
+        this.db = db;
+        this.store = store;
+        this.connectors = new LinkedHashMap<>(connectors);
+        this.runs = new RunLedger(db);
+        this.watermarks = new WatermarkStore(db);
+        this.files = new FileLedger(db);
+        this.planner = new Planner(this.connectors, runs, watermarks, clock,
+                settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
+        this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
+        this.transforms = new TransformRunner(db);
+        this.ownsDatabase = ownsDatabase;
+    }
+
+    /** The engine as the settings describe it: database, bronze store and every configured source. */
+    public static DefaultIngestEngine fromSettings(Settings settings) {
+        Map<String, SourceConnector> connectors = Connectors.configured(settings);
+        BronzeStore store = BronzeStores.open(settings);
+        Database db = Database.open(settings);
+        return new DefaultIngestEngine(settings, db, store, connectors, Clock.systemUTC(), true);
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public BronzeStore store() {
+        return store;
+    }
+
+    public Map<String, SourceConnector> connectors() {
+        return connectors;
+    }
+
+    public StagingLoader loader() {
+        return loader;
+    }
+
+    @Override
+    public RunPlan plan(PlanRequest request) {
+        return planner.plan(request);
+    }
+
+    @Override
+    public ExtractResult extract(WindowTask w) {
+        SourceConnector source = connectors.get(w.source());
+        if (source == null) {
+            throw new IllegalArgumentException("unknown source '" + w.source() + "'");
+        }
+        Instant start = Planner.instant(w.windowStart());
+        Instant end = Planner.instant(w.windowEnd());
+        RunLedger.Window window = runs.windows(w.runId()).stream()
+                .filter(x -> java.util.Objects.equals(x.start(), start) && java.util.Objects.equals(x.end(), end))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("window " + w.windowStart() + ".." + w.windowEnd()
+                        + " is not planned in run " + w.runId()));
+        if (window.status().equals("extracted")) {
+            // An at-least-once redelivery of a finished window: report what it already wrote.
+            List<String> done = files.partsOfWindow(w.runId(), start, end);
+            return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), window.records(),
+                    done, Planner.iso(window.maxCursor()));
+        }
+        runs.windowStarted(w.runId(), start, end);
+        int attempt = window.attempts(); // attempts before this one
+        BronzePath first = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
+                w.runId(), window.index() * PARTS_PER_WINDOW + (attempt % 10) * PARTS_PER_ATTEMPT);
+        try (BronzePartWriter writer = BronzePartWriter.create(store, files, first, start, end, settings)) {
+            SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
+            List<BronzePart> parts = writer.finish();
+            List<String> paths = parts.stream().map(BronzePart::path).toList();
+            runs.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts", w.source(), w.scope(), w.entity(),
+                    w.windowStart(), w.windowEnd(), got.records(), parts.size());
+            return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
+                    paths, Planner.iso(got.maxCursor()));
+        } catch (IOException | RuntimeException e) {
+            runs.windowFailed(w.runId(), start, end, e.getMessage());
+            throw new ExtractException("extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
+                    + w.windowStart() + ".." + w.windowEnd() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            runs.windowFailed(w.runId(), start, end, "interrupted");
+            throw new ExtractException("extract interrupted", e);
+        }
+    }
+
+    @Override
+    public LoadResult load(List<String> parts, boolean force) {
+        return loader.load(parts, force);
+    }
+
+    @Override
+    public List<String> unloadedParts(String batchId) {
+        return db.query("""
+                SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id)
+                WHERE r.batch_id = ? AND f.status = 'written' ORDER BY f.blob_path""",
+                ps -> ps.setString(1, batchId), rs -> rs.getString(1));
+    }
+
+    /** Every part in the ledger not yet loaded (any run): what `skyfit load` picks up. */
+    public List<String> allUnloadedParts() {
+        return db.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
+                ps -> {}, rs -> rs.getString(1));
+    }
+
+    @Override
+    public List<TransformResult> transform(String batchId, boolean fullRefresh) {
+        List<CoreTable> tables = new ArrayList<>();
+        if (batchId == null) {
+            tables.addAll(CoreTables.all());
+        } else {
+            Set<String> touched = new LinkedHashSet<>();
+            for (RunLedger.Run r : runs.runsOfBatch(batchId)) {
+                touched.add(r.source() + "/" + r.entity());
+            }
+            for (CoreTable t : CoreTables.all()) {
+                if (touched.contains(t.source() + "/" + t.entity())) {
+                    tables.add(t);
+                }
+            }
+        }
+        List<TransformResult> results = transforms.runAll(tables, fullRefresh);
+        for (TransformResult r : results) {
+            for (TransformResult.RunCounts c : r.perRun()) {
+                runs.addTransformCounts(c.runId(), c.inserted(), c.updated(), c.unchanged(), c.deleted());
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public void completeBatch(String batchId) {
+        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
+            if (!run.status().equals("running")) {
+                continue;
+            }
+            List<RunLedger.Window> windows = runs.windows(run.runId());
+            List<RunLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
+            if (!open.isEmpty()) {
+                String why = db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
+                        + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)).orElse("not extracted");
+                runs.fail(run.runId(), open.size() + " of " + windows.size() + " windows not extracted: " + why, null);
+                continue;
+            }
+            List<String> problems = db.query("""
+                    SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
+                    FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
+                    ps -> ps.setString(1, run.runId()), rs -> rs.getString(1));
+            if (!problems.isEmpty()) {
+                runs.fail(run.runId(), problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
+                        String.join("\n", problems));
+                continue;
+            }
+            Instant cursor = windows.stream().map(RunLedger.Window::maxCursor).filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo).orElse(null);
+            // A backfill re-reads old history; moving the watermark would skip what lies between.
+            boolean advances = !run.loadType().equals("backfill") && cursor != null;
+            Instant watermarkEnd = advances ? cursor : run.watermarkStart();
+            db.inTransaction(c -> {
+                runs.complete(c, run.runId(), watermarkEnd);
+                if (advances) {
+                    watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void failBatch(String batchId, String message, String detail) {
+        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
+            if (run.status().equals("running")) {
+                runs.fail(run.runId(), message, detail);
+            }
+        }
+    }
+
+    public RunLedger runs() {
+        return runs;
+    }
+
+    @Override
+    public void close() {
+        connectors.values().forEach(SourceConnector::close);
+        if (ownsDatabase) {
+            db.close();
+        }
+    }
+
+    /** An extract that failed; the window is marked failed in the ledger. */
+    public static final class ExtractException extends RuntimeException {
+        public ExtractException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

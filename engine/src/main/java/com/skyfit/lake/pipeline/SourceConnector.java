@@ -1,0 +1,37 @@
+package com.skyfit.lake.pipeline;
+
+import com.skyfit.lake.source.RecordSink;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the pipeline needs from a configured source: its scopes and entities, how each entity is read
+ * incrementally, and the reading itself. Each source (Pipedrive today) adapts its declarative
+ * definition to this; the planner and the extract step know nothing else about it.
+ */
+public interface SourceConnector extends AutoCloseable {
+
+    String name();
+
+    List<String> scopes();
+
+    List<String> entities();
+
+    /** True when the entity can be read by update-time window; false for small lists read whole each run. */
+    boolean supportsUpdatedFilter(String entity);
+
+    /** How far back an incremental run re-reads before the watermark (records are deduplicated downstream). */
+    Duration overlap();
+
+    /** Reads one window of one entity of one scope into the sink, verbatim records, and returns counts. */
+    Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil, RecordSink sink)
+            throws IOException, InterruptedException;
+
+    /** Records read and the highest update time seen (the watermark candidate; null when none). */
+    record Extracted(long records, Instant maxCursor) {}
+
+    @Override
+    default void close() {}
+}
