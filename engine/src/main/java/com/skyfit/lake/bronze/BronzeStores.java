@@ -141,7 +141,7 @@ public final class BronzeStores {
             return withSharedKey(endpoint, container, new StorageSharedKeyCredential(named, key), how);
         }
         if (sas != null) {
-            AzureSasCredential credential = new AzureSasCredential(sas);
+            AzureSasCredential credential = new AzureSasCredential(sas.startsWith("?") ? sas.substring(1) : sas);
             BlobContainerClient blob = new BlobContainerClientBuilder().endpoint(endpoint).containerName(container)
                     .credential(credential).buildClient();
             DataLakeFileSystemClient fs = new DataLakeFileSystemClientBuilder().endpoint(endpoint)
