@@ -66,9 +66,10 @@ final class RecordFactory {
         return Instant.ofEpochMilli(baseMillis - (long) (random.nextDouble() * 730L * 86_400_000L));
     }
 
+    /** A time after t, at most maxDays later and never past the base (spread, not piled up at the base). */
     Instant after(Instant t, int maxDays) {
-        long later = t.toEpochMilli() + (long) (random.nextDouble() * maxDays * 86_400_000L);
-        return Instant.ofEpochMilli(Math.min(later, baseMillis));
+        long room = Math.max(0, Math.min(maxDays * 86_400_000L, baseMillis - t.toEpochMilli()));
+        return Instant.ofEpochMilli(t.toEpochMilli() + (long) (random.nextDouble() * room));
     }
 
     String personName() {
