@@ -1,0 +1,48 @@
+package com.skyfit.lake.source;
+
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.source.pipedrive.PipedriveConfig;
+import com.skyfit.lake.source.pipedrive.PipedriveSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Every source the platform knows: its definition and how to read its settings. New sources go here. */
+public final class Sources {
+
+    public record Entry(String name, SourceDefinition definition, Function<Settings, ? extends SourceConfig> loader) {
+        public SourceConfig config(Settings settings) {
+            return loader.apply(settings);
+        }
+
+        /** An extractor over the configured streams, with its own HTTP client and per-scope budgets. */
+        public Extractor extractor(SourceConfig config) {
+            return new Extractor(config.definition(), new HttpReader(config.http()));
+        }
+    }
+
+    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+
+    static {
+        register(new Entry(PipedriveSource.NAME, PipedriveSource.DEFINITION, PipedriveConfig::fromSettings));
+    }
+
+    private Sources() {}
+
+    private static void register(Entry e) {
+        ENTRIES.put(e.name(), e);
+    }
+
+    public static Set<String> names() {
+        return ENTRIES.keySet();
+    }
+
+    public static Entry get(String name) {
+        Entry e = ENTRIES.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown source '" + name + "'; known sources: " + ENTRIES.keySet());
+        }
+        return e;
+    }
+}

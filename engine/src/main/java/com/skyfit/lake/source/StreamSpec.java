@@ -1,0 +1,130 @@
+package com.skyfit.lake.source;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stream of a source, as data: where it is, how it pages, what identifies a record, which field
+ * is the cursor, and whether the API can filter by update time (incremental) or the stream is read
+ * whole every run (snapshot). Each pass is one more request sequence with extra parameters into the
+ * same sink (Pipedrive reads deleted deals with status=deleted beside the normal list).
+ */
+public record StreamSpec(
+        String entity,
+        String path,
+        Paginator paginator,
+        int pageSize,
+        String primaryKey,
+        String cursorField,
+        Incremental incremental,
+        Map<String, String> params,
+        List<Map<String, String>> passes) {
+
+    /** How the time window is sent: parameter names and the time format the API expects. */
+    public record Incremental(String sinceParam, String untilParam, TimeFormat format) {}
+
+    public enum TimeFormat {
+        /** 2024-05-01T10:00:00Z, whole seconds. */
+        RFC3339_SECONDS,
+        /** Seconds since 1970. */
+        UNIX_SECONDS,
+        /** 2024-05-01 (UTC date). */
+        DATE;
+
+        /** Lower bounds round down and upper bounds up, so a window never loses its edges. */
+        public String format(Instant t, boolean upperBound) {
+            Instant unit = switch (this) {
+                case DATE -> t.truncatedTo(ChronoUnit.DAYS);
+                default -> t.truncatedTo(ChronoUnit.SECONDS);
+            };
+            if (upperBound && unit.isBefore(t)) {
+                unit = unit.plus(1, this == DATE ? ChronoUnit.DAYS : ChronoUnit.SECONDS);
+            }
+            return switch (this) {
+                case RFC3339_SECONDS -> unit.toString();
+                case UNIX_SECONDS -> String.valueOf(unit.getEpochSecond());
+                case DATE -> unit.toString().substring(0, 10);
+            };
+        }
+    }
+
+    public StreamSpec {
+        params = Map.copyOf(params);
+        passes = passes.isEmpty() ? List.of(Map.of()) : List.copyOf(passes);
+    }
+
+    public boolean isIncremental() {
+        return incremental != null;
+    }
+
+    public StreamSpec withPageSize(int size) {
+        return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes);
+    }
+
+    public static Builder builder(String entity, String path) {
+        return new Builder(entity, path);
+    }
+
+    public static final class Builder {
+        private final String entity;
+        private final String path;
+        private Paginator paginator;
+        private int pageSize = 100;
+        private String primaryKey = "id";
+        private String cursorField;
+        private Incremental incremental;
+        private final Map<String, String> params = new LinkedHashMap<>();
+        private final List<Map<String, String>> passes = new ArrayList<>();
+
+        private Builder(String entity, String path) {
+            this.entity = entity;
+            this.path = path;
+        }
+
+        public Builder paginator(Paginator p) {
+            this.paginator = p;
+            return this;
+        }
+
+        public Builder pageSize(int n) {
+            this.pageSize = n;
+            return this;
+        }
+
+        public Builder primaryKey(String field) {
+            this.primaryKey = field;
+            return this;
+        }
+
+        public Builder cursorField(String field) {
+            this.cursorField = field;
+            return this;
+        }
+
+        public Builder incremental(String sinceParam, String untilParam, TimeFormat format) {
+            this.incremental = new Incremental(sinceParam, untilParam, format);
+            return this;
+        }
+
+        public Builder param(String name, String value) {
+            params.put(name, value);
+            return this;
+        }
+
+        public Builder pass(Map<String, String> extra) {
+            passes.add(extra);
+            return this;
+        }
+
+        public StreamSpec build() {
+            if (paginator == null) {
+                throw new IllegalStateException("stream " + entity + " needs a paginator");
+            }
+            return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes);
+        }
+    }
+}

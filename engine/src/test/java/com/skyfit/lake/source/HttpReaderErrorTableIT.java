@@ -1,0 +1,183 @@
+package com.skyfit.lake.source;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.skyfit.lake.config.Secret;
+import com.skyfit.lake.source.pipedrive.PipedriveSource;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One test per row of the Pipedrive error table, against a real HTTP server. */
+class HttpReaderErrorTableIT {
+    static final String TOKEN = "f3c9a1b2d4e5f60718293a4b5c6d7e8f90a1b2c3";
+    private static final String PATH = "/api/v2/deals";
+    private static final String OK_BODY = "{\"success\":true,\"data\":[],\"additional_data\":{\"next_cursor\":null}}";
+
+    private WireMockServer server;
+    private HttpReader reader;
+    private ScopeConfig scope;
+    private LogCapture logs;
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        reader = new HttpReader(HttpSettings.defaults().withRetries(3)
+                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).withMaxRetryWait(Duration.ofSeconds(1)));
+        scope = scope(server.baseUrl());
+        logs = new LogCapture();
+    }
+
+    @AfterEach
+    void stop() {
+        logs.close();
+        server.stop();
+    }
+
+    static ScopeConfig scope(String baseUrl) {
+        return new ScopeConfig("pipedrive", "commercial", URI.create(baseUrl),
+                new Credential("x-api-token", Secret.of(TOKEN), "PIPEDRIVE_COMMERCIAL_API_TOKEN"));
+    }
+
+    private byte[] read() {
+        return reader.get(scope, PipedriveSource.DEFINITION.errors(), PATH, Map.of("limit", "500"));
+    }
+
+    private void thenOk(String scenario) {
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario(scenario).whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200).withBody(OK_BODY)));
+    }
+
+    @Test
+    void rateLimitedWaitsForRetryAfterThenRetries() {
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("ra").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("recovered"));
+        thenOk("ra");
+        long t0 = System.nanoTime();
+        assertThat(new String(read())).isEqualTo(OK_BODY);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        server.verify(2, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void rateLimitedWaitsForRateLimitResetCappedBySetting() {
+        // The server asks for 30 s; the setting caps the wait at 1 s.
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("reset").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("x-ratelimit-reset", "30")
+                        .withHeader("x-daily-requests-left", "9000")).willSetStateTo("recovered"));
+        thenOk("reset");
+        long t0 = System.nanoTime();
+        assertThat(new String(read())).isEqualTo(OK_BODY);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofSeconds(5));
+        assertThat(logs.text()).contains("HTTP 429").contains("retry 1/3");
+    }
+
+    @Test
+    void dailyBudgetExhaustedStopsTheScopeWithoutRetrying() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429)
+                .withHeader("x-ratelimit-reset", "1").withHeader("x-daily-requests-left", "0")
+                .withBody("{\"success\":false,\"error\":\"Daily limit reached\"}")));
+        assertThatThrownBy(this::read).isInstanceOf(BudgetExhaustedException.class)
+                .hasMessageContaining("commercial").hasMessageContaining("daily request budget")
+                .satisfies(e -> assertThat(((SourceException) e).scope()).isEqualTo("commercial"));
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void serverErrorIsRetriedWithBackoffThenSucceeds() {
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("500").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("recovered"));
+        thenOk("500");
+        assertThat(new String(read())).isEqualTo(OK_BODY);
+        server.verify(2, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void badGatewayExhaustsBoundedRetries() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(502).withBody("Bad Gateway")));
+        assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
+                .hasMessageContaining("HTTP 502").hasMessageContaining("commercial").hasMessageContaining("Bad Gateway");
+        server.verify(4, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void unauthorizedFailsAtOnceNamingScopeAndSetting() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(401)
+                .withBody("{\"success\":false,\"error\":\"unauthorized access\",\"errorCode\":401}")));
+        assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
+                .hasMessageContaining("scope 'commercial'").hasMessageContaining("PIPEDRIVE_COMMERCIAL_API_TOKEN")
+                .hasMessageContaining("unauthorized access").hasMessageNotContaining(TOKEN);
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void forbiddenFailsAtOnceNamingScopeAndSetting() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(403)
+                .withBody("{\"success\":false,\"error\":\"You do not have permission\"}")));
+        assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
+                .hasMessageContaining("scope 'commercial'").hasMessageContaining("PIPEDRIVE_COMMERCIAL_API_TOKEN")
+                .hasMessageContaining("HTTP 403");
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void badRequestCarriesTheServersMessageWithTheTokenRedacted() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(400)
+                .withBody("{\"success\":false,\"error\":\"Validation failed: limit for token " + TOKEN + "\"}")));
+        assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
+                .hasMessageContaining("HTTP 400").hasMessageContaining("Validation failed: limit")
+                .hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void notFoundFailsWithTheServersMessage() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(404)
+                .withBody("{\"success\":false,\"error\":\"Unknown method .\"}")));
+        assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
+                .hasMessageContaining("HTTP 404").hasMessageContaining("Unknown method");
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void connectionRefusedIsRetriedThenFailsNamingTheAddress() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ScopeConfig nowhere = scope("http://127.0.0.1:" + port);
+        assertThatThrownBy(() -> reader.get(nowhere, PipedriveSource.DEFINITION.errors(), PATH, Map.of()))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("could not reach pipedrive scope 'commercial' at http://127.0.0.1:" + port)
+                .satisfies(e -> assertThat(((SourceException) e).status()).isZero());
+        assertThat(logs.text()).contains("retry 3/3");
+    }
+
+    @Test
+    void tokenTravelsInTheHeaderAndNeverInUrlsMessagesOrLogs() {
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
+        thenOk("t");
+        read();
+        server.verify(getRequestedFor(urlPathEqualTo(PATH))
+                .withHeader("x-api-token", com.github.tomakehurst.wiremock.client.WireMock.equalTo(TOKEN)));
+        server.getAllServeEvents().forEach(e -> assertThat(e.getRequest().getUrl()).doesNotContain(TOKEN));
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"token " + TOKEN + " is invalid\"}")));
+        assertThatThrownBy(this::read).hasMessageNotContaining(TOKEN).hasMessageContaining("***");
+        assertThat(logs.text()).contains("HTTP 503").doesNotContain(TOKEN);
+    }
+}

@@ -1,0 +1,114 @@
+package com.skyfit.lake.source.pipedrive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.source.Sources;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipedriveConfigTest {
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef01234567";
+
+    private static Map<String, String> valid() {
+        Map<String, String> m = new HashMap<>();
+        m.put("PIPEDRIVE_SCOPES", "commercial, Expansion");
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "https://skyfit.pipedrive.com/");
+        m.put("PIPEDRIVE_COMMERCIAL_API_TOKEN", TOKEN);
+        m.put("PIPEDRIVE_EXPANSION_BASE_URL", "https://skyfit-expansion.pipedrive.com");
+        m.put("PIPEDRIVE_EXPANSION_API_TOKEN", "other-token");
+        return m;
+    }
+
+    private static SettingsException failure(Map<String, String> m) {
+        return (SettingsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> PipedriveConfig.fromSettings(Settings.of(m)));
+    }
+
+    @Test
+    void readsScopesAndDefaults() {
+        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(valid()));
+        assertThat(c.scopes()).extracting(s -> s.name()).containsExactly("commercial", "expansion");
+        assertThat(c.scope("commercial").baseUrl()).hasToString("https://skyfit.pipedrive.com");
+        assertThat(c.scope("expansion").credential().setting()).isEqualTo("PIPEDRIVE_EXPANSION_API_TOKEN");
+        assertThat(c.scope("commercial").credential().value().reveal()).isEqualTo(TOKEN);
+        assertThat(c.toString()).doesNotContain(TOKEN);
+        assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.pageSize()).isEqualTo(500);
+        assertThat(c.http().requestsPerWindow()).isEqualTo(20);
+        assertThat(c.http().window()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.http().maxRetryWait()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.http().retries()).isEqualTo(5);
+        assertThat(c.definition().entities())
+                .containsExactly("deals", "persons", "organizations", "activities", "pipelines", "stages", "users");
+        assertThat(c.definition().stream("deals").pageSize()).isEqualTo(500);
+    }
+
+    @Test
+    void overridesAreApplied() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_OVERLAP_MINUTES", "30");
+        m.put("PIPEDRIVE_PAGE_SIZE", "200");
+        m.put("PIPEDRIVE_REQUESTS_PER_2S", "80");
+        m.put("PIPEDRIVE_MAX_RETRY_WAIT_SECONDS", "10");
+        m.put("PIPEDRIVE_HTTP_RETRIES", "2");
+        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.definition().stream("users").pageSize()).isEqualTo(200);
+        assertThat(c.http().requestsPerWindow()).isEqualTo(80);
+        assertThat(c.http().maxRetryWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.http().retries()).isEqualTo(2);
+    }
+
+    @Test
+    void missingScopesNamesTheSetting() {
+        Map<String, String> m = valid();
+        m.remove("PIPEDRIVE_SCOPES");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_SCOPES");
+        assertThat(failure(m)).hasMessageContaining("commercial,expansion");
+    }
+
+    @Test
+    void missingBaseUrlOrTokenNamesTheUpperCasedSetting() {
+        Map<String, String> m = valid();
+        m.remove("PIPEDRIVE_EXPANSION_API_TOKEN");
+        assertThat(failure(m)).hasMessageStartingWith("Setting PIPEDRIVE_EXPANSION_API_TOKEN: is required");
+        m = valid();
+        m.remove("PIPEDRIVE_COMMERCIAL_BASE_URL");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_COMMERCIAL_BASE_URL");
+    }
+
+    @Test
+    void badValuesNameTheSettingAndWhatItExpects() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "skyfit.pipedrive.com");
+        assertThat(failure(m)).hasMessageContaining("PIPEDRIVE_COMMERCIAL_BASE_URL").hasMessageContaining("http(s) URL");
+        m = valid();
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "https://skyfit.pipedrive.com?api_token=" + TOKEN);
+        assertThat(failure(m)).hasMessageContaining("must not carry a query");
+        m = valid();
+        m.put("PIPEDRIVE_PAGE_SIZE", "501");
+        assertThat(failure(m)).hasMessage("Setting PIPEDRIVE_PAGE_SIZE: must be between 1 and 500, got 501");
+        m = valid();
+        m.put("PIPEDRIVE_REQUESTS_PER_2S", "many");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_REQUESTS_PER_2S");
+        m = valid();
+        m.put("PIPEDRIVE_SCOPES", "commercial,commercial");
+        assertThat(failure(m)).hasMessageContaining("listed twice");
+        m = valid();
+        m.put("PIPEDRIVE_SCOPES", "comm-ercial");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_SCOPES");
+    }
+
+    @Test
+    void registryKnowsPipedriveAndNamesTheKnownSources() {
+        assertThat(Sources.names()).contains("pipedrive");
+        assertThat(Sources.get("pipedrive").definition().stream("deals").passes()).hasSize(2);
+        assertThat(Sources.get("pipedrive").config(Settings.of(valid())).scopes()).hasSize(2);
+        assertThatThrownBy(() -> Sources.get("salesforce")).hasMessageContaining("known sources: [pipedrive");
+    }
+}

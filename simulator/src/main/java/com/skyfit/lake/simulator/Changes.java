@@ -1,0 +1,53 @@
+package com.skyfit.lake.simulator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What one {@code mutate} call did to a scope: the ids it created, updated and deleted, and when. */
+public final class Changes {
+    private final Instant time;
+    private final Map<String, List<Long>> created = new TreeMap<>();
+    private final Map<String, List<Long>> updated = new TreeMap<>();
+    private final Map<String, List<Long>> deleted = new TreeMap<>();
+
+    Changes(Instant time) {
+        this.time = time;
+    }
+
+    void created(String entity, long id) {
+        created.computeIfAbsent(entity, e -> new ArrayList<>()).add(id);
+    }
+
+    void updated(String entity, long id) {
+        updated.computeIfAbsent(entity, e -> new ArrayList<>()).add(id);
+    }
+
+    void deleted(String entity, long id) {
+        deleted.computeIfAbsent(entity, e -> new ArrayList<>()).add(id);
+    }
+
+    /** The update_time every changed record got (later than any update time before it). */
+    public Instant time() {
+        return time;
+    }
+
+    public List<Long> created(String entity) {
+        return List.copyOf(created.getOrDefault(entity, List.of()));
+    }
+
+    public List<Long> updated(String entity) {
+        return List.copyOf(updated.getOrDefault(entity, List.of()));
+    }
+
+    public List<Long> deleted(String entity) {
+        return List.copyOf(deleted.getOrDefault(entity, List.of()));
+    }
+
+    @Override
+    public String toString() {
+        return "Changes{time=" + time + ", created=" + created + ", updated=" + updated + ", deleted=" + deleted + "}";
+    }
+}
