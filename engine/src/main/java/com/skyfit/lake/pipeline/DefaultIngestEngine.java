@@ -5,6 +5,7 @@ import com.skyfit.lake.bronze.BronzePartWriter;
 import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.bronze.BronzeStore;
 import com.skyfit.lake.bronze.BronzeStores;
+import com.skyfit.lake.bronze.PartLimits;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.FileLedger;
@@ -36,9 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultIngestEngine.class);
-    /** Part numbers of window k start at k * PARTS_PER_WINDOW; each retry of a window gets a fresh block. */
-    static final int PARTS_PER_WINDOW = 10_000;
-    static final int PARTS_PER_ATTEMPT = 1_000;
 
     private final Settings settings;
     private final Database db;
@@ -51,6 +49,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final StagingLoader loader;
     private final TransformRunner transforms;
     private final boolean ownsDatabase;
+    private final PartLimits partLimits;
 
     public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
             Clock clock, boolean ownsDatabase) {
@@ -66,6 +65,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db);
         this.ownsDatabase = ownsDatabase;
+        this.partLimits = PartLimits.from(settings);
     }
 
     /** The engine as the settings describe it: database, bronze store and every configured source. */
@@ -112,15 +112,21 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                         + " is not planned in run " + w.runId()));
         if (window.status().equals("extracted")) {
             // An at-least-once redelivery of a finished window: report what it already wrote.
-            List<String> done = files.partsOfWindow(w.runId(), start, end);
+            List<String> done;
+            try {
+                done = files.partsOfWindow(w.runId(), start, end).stream().map(BronzePart::path).toList();
+            } catch (java.sql.SQLException e) {
+                throw new Database.DatabaseException("bronze parts of window", e);
+            }
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), window.records(),
                     done, Planner.iso(window.maxCursor()));
         }
         runs.windowStarted(w.runId(), start, end);
-        int attempt = window.attempts(); // attempts before this one
-        BronzePath first = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
-                w.runId(), window.index() * PARTS_PER_WINDOW + (attempt % 10) * PARTS_PER_ATTEMPT);
-        try (BronzePartWriter writer = BronzePartWriter.create(store, files, first, start, end, settings)) {
+        BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
+                w.runId(), 0);
+        // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
+        try (BronzePartWriter writer = BronzePartWriter.forWindow(store, files, run, window.index(), start, end,
+                partLimits)) {
             SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();

@@ -1,5 +1,6 @@
 package com.skyfit.lake.source;
 
+import com.skyfit.lake.testing.LogCapture;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;

@@ -1,19 +1,19 @@
-package com.skyfit.lake.source;
+package com.skyfit.lake.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Captures what the logger writes (the test logger prints to System.err) while also passing it on. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         System.setErr(new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         System.err.flush();
         return captured.toString(StandardCharsets.UTF_8);
     }
