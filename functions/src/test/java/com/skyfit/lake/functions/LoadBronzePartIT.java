@@ -90,11 +90,6 @@ class LoadBronzePartIT {
         }
     }
 
-    @Test
-    void blobsThatAreNotPartsAreIgnored() {
-        assertThat(LoadBronzePart.load("pipedrive/_manifest.json")).isNull();
-    }
-
     private long stagedRows() throws Exception {
         try (Connection c = connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM stg_pipedrive.deals_raw WHERE blob_path = 'bronze/" + NAME + "'")) {

@@ -28,8 +28,29 @@ public final class IngestFailure extends RuntimeException {
 
     public static IngestFailure of(String what, TaskFailedException e) {
         FailureDetails d = e.getErrorDetails();
-        String reason = d == null ? e.getMessage() : d.getErrorMessage();
+        String reason = d == null ? e.getMessage() : reason(d.getErrorMessage(), d.getStackTrace());
         return new IngestFailure(what + " failed: " + reason, d == null ? null : d.getStackTrace());
+    }
+
+    /** A failed sub-orchestration passes its own reason on unchanged (it already names its window). */
+    public static IngestFailure passOn(TaskFailedException e) {
+        FailureDetails d = e.getErrorDetails();
+        return d == null ? of(e) : new IngestFailure(reason(d.getErrorMessage(), d.getStackTrace()), d.getStackTrace());
+    }
+
+    /**
+     * The words of a failure. In the Functions host an orchestrator's exception reaches its parent
+     * wrapped ("Unexpected failure in the task execution"), with ours further down the stack trace as
+     * a cause: the innermost IngestFailure there is the reason worth showing.
+     */
+    static String reason(String errorMessage, String stackTrace) {
+        String marker = "Caused by: " + IngestFailure.class.getName() + ": ";
+        if (stackTrace == null || !stackTrace.contains(marker)) {
+            return errorMessage;
+        }
+        String rest = stackTrace.substring(stackTrace.lastIndexOf(marker) + marker.length());
+        int end = rest.indexOf("\n\tat ");
+        return (end < 0 ? rest : rest.substring(0, end)).strip();
     }
 
     /**

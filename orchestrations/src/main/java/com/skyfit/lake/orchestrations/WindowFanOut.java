@@ -87,8 +87,7 @@ final class WindowFanOut {
 
     /** The window orchestration already failed with a message naming its window: pass it on as is. */
     private static IngestFailure windowFailure(TaskFailedException e) {
-        return e.getErrorDetails() == null ? IngestFailure.of(e)
-                : new IngestFailure(e.getErrorDetails().getErrorMessage(), e.getErrorDetails().getStackTrace());
+        return IngestFailure.passOn(e);
     }
 
     static String describe(WindowTask w) {

@@ -45,7 +45,6 @@ final class DurableDriver {
     final List<String> subOrchestrations = new ArrayList<>();
     private Instant clock = Instant.parse("2026-03-01T06:00:00Z");
     private int windowsInFlight;
-    boolean debug;
     /** The most ExtractOneWindow sub-orchestrations outstanding at once, over all instances. */
     int maxWindowsInFlight;
     private final Map<String, Integer> maxHistory = new HashMap<>();
@@ -76,10 +75,6 @@ final class DurableDriver {
         TaskOrchestration orchestration = orchestrations.get(name).get();
         for (int episode = 1; ; episode++) {
             OrchestratorResponse response = h.run(orchestration);
-            if (debug) {
-                System.out.println("episode " + episode + " " + response.getActionsList().stream()
-                        .map(a -> a.getId() + ":" + a.getOrchestratorActionTypeCase()).toList());
-            }
             String status = response.hasCustomStatus() ? response.getCustomStatus().getValue() : null;
             for (OrchestratorAction a : response.getActionsList()) {
                 switch (a.getOrchestratorActionTypeCase()) {
@@ -147,11 +142,24 @@ final class DurableDriver {
             }
             h.orchestratorStarted(clock);
             if (child.failed()) {
-                h.subOrchestrationFailed(c.id(), child.failure());
+                h.subOrchestrationFailed(c.id(), asTheHostReportsIt(child.failure()));
             } else {
                 h.subOrchestrationCompleted(c.id(), child.output());
             }
         }
+    }
+
+    /**
+     * The Functions middleware rethrows an orchestrator's exception wrapped in a RuntimeException with a
+     * generic message; the parent sees that message, with the real failure as a cause in the trace.
+     */
+    private static TaskFailureDetails asTheHostReportsIt(TaskFailureDetails child) {
+        String wrapped = "java.lang.RuntimeException: Unexpected failure in the task execution\n\tat middleware\n"
+                + "Caused by: java.lang.reflect.InvocationTargetException\n\tat worker\n"
+                + "Caused by: " + child.getErrorType() + ": " + child.getErrorMessage() + "\n\tat orchestrator\n";
+        return TaskFailureDetails.newBuilder().setErrorType("java.lang.RuntimeException")
+                .setErrorMessage("Unexpected failure in the task execution")
+                .setStackTrace(com.google.protobuf.StringValue.of(wrapped)).build();
     }
 
     /** The largest history (events) an instance reached: what chunking keeps small. */

@@ -179,7 +179,7 @@ class IngestOrchestrationTest {
             FailRequest f = d.read(c.input(), FailRequest.class);
             assertThat(f.batchId()).isEqualTo(BATCH);
             assertThat(f.message()).isEqualTo(out.failureMessage());
-            assertThat(f.detail()).contains(IngestFailure.class.getName()).contains("ExtractOneWindow");
+            assertThat(f.detail()).contains("Caused by: " + IngestFailure.class.getName());
         });
         assertThat(d.calls(Names.TRANSFORM_CORE)).isEmpty();
         assertThat(d.calls(Names.COMPLETE_RUN)).isEmpty();
