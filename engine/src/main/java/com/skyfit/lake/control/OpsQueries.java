@@ -1,0 +1,180 @@
+package com.skyfit.lake.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * Read-only views of the control plane for operators: recent runs, the latest run of every entity,
+ * bronze parts that failed to load, and how fresh each core table is. The Function App's
+ * /api/runs and /api/health and the command line's status read the same answers from here.
+ */
+public final class OpsQueries {
+
+    /** One row of ops.runs. Times are instants; completedAt and durationSeconds are null while running. */
+    public record RunRow(String runId, String batchId, String source, String scope, String entity, String status,
+            String loadType, String triggeredBy, Instant startedAt, Instant completedAt, long rowsExtracted,
+            int bronzeFiles, long rowsStaged, long rowsInserted, long rowsUpdated, long rowsUnchanged,
+            long rowsDeleted, Double durationSeconds, String errorMessage) {}
+
+    /** A bronze part the loader could not load, with why. */
+    public record FailedFile(String blobPath, String source, String scope, String entity, String runId, int attempts,
+            String errorMessage) {}
+
+    /** When a core table last changed: from the transform ledger and from the rows themselves. */
+    public record Freshness(String coreTable, Instant lastTransformAt, Instant lastRowUpdatedAt) {
+        public Instant latest() {
+            if (lastTransformAt == null) {
+                return lastRowUpdatedAt;
+            }
+            if (lastRowUpdatedAt == null) {
+                return lastTransformAt;
+            }
+            return lastTransformAt.isAfter(lastRowUpdatedAt) ? lastTransformAt : lastRowUpdatedAt;
+        }
+    }
+
+    /**
+     * The platform at a glance. status is "ok", or "degraded" when an entity's latest run failed, a
+     * bronze part failed to load, or a core table is older than the staleness limit.
+     */
+    public record Health(String status, Instant checkedAt, List<RunRow> latestRuns, long failedFiles,
+            List<Freshness> freshness, List<String> problems) {}
+
+    private static final String RUN_COLUMNS = "run_id, batch_id, source, scope, entity, status, load_type, triggered_by,"
+            + " started_at, completed_at, rows_extracted, bronze_files, rows_staged, rows_inserted, rows_updated,"
+            + " rows_unchanged, rows_deleted, duration_seconds, error_message";
+
+    private final DataSource dataSource;
+
+    public OpsQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The most recent runs, newest first, of one source or (source null) of all. */
+    public List<RunRow> recentRuns(String source, int limit) {
+        String sql = "SELECT " + RUN_COLUMNS + " FROM ops.runs WHERE (?::text IS NULL OR source = ?)"
+                + " ORDER BY started_at DESC, run_id LIMIT ?";
+        return query(sql, ps -> {
+            ps.setString(1, source);
+            ps.setString(2, source);
+            ps.setInt(3, limit);
+        }, OpsQueries::run);
+    }
+
+    /** The latest run of every source, scope and entity. */
+    public List<RunRow> latestRunPerEntity() {
+        String sql = "SELECT DISTINCT ON (source, scope, entity) " + RUN_COLUMNS
+                + " FROM ops.runs ORDER BY source, scope, entity, started_at DESC, run_id DESC";
+        return query(sql, ps -> {}, OpsQueries::run);
+    }
+
+    public List<FailedFile> failedFiles(int limit) {
+        String sql = "SELECT blob_path, source, scope, entity, run_id, attempts, error_message FROM ops.bronze_files"
+                + " WHERE status = 'failed' ORDER BY written_at DESC NULLS LAST, blob_path LIMIT ?";
+        return query(sql, ps -> ps.setInt(1, limit), rs -> new FailedFile(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7)));
+    }
+
+    public long failedFileCount() {
+        List<Long> n = query("SELECT count(*) FROM ops.bronze_files WHERE status = 'failed'", ps -> {}, rs -> rs.getLong(1));
+        return n.get(0);
+    }
+
+    /**
+     * Every core table known to the transform ledger or present in schema core, with its last
+     * transform and, where the table has an _updated_at column, its newest row.
+     */
+    public List<Freshness> coreFreshness() {
+        Map<String, Instant[]> byTable = new TreeMap<>();
+        for (Object[] row : query("SELECT core_table, last_run_at FROM ops.transform_state", ps -> {},
+                rs -> new Object[] {rs.getString(1), instant(rs.getTimestamp(2))})) {
+            byTable.computeIfAbsent(bare((String) row[0]), k -> new Instant[2])[0] = (Instant) row[1];
+        }
+        List<String> tables = query("SELECT table_name FROM information_schema.columns WHERE table_schema = 'core'"
+                + " AND column_name = '_updated_at' ORDER BY table_name", ps -> {}, rs -> rs.getString(1));
+        for (String table : tables) {
+            // the name comes from the catalog, and is quoted as an identifier
+            String sql = "SELECT max(_updated_at) FROM core.\"" + table.replace("\"", "\"\"") + "\"";
+            byTable.computeIfAbsent(table, k -> new Instant[2])[1] =
+                    query(sql, ps -> {}, rs -> instant(rs.getTimestamp(1))).get(0);
+        }
+        List<Freshness> out = new ArrayList<>();
+        byTable.forEach((table, t) -> out.add(new Freshness(table, t[0], t[1])));
+        return out;
+    }
+
+    /** The platform at a glance; a core table not updated within {@code staleAfter} counts as a problem. */
+    public Health health(Instant now, Duration staleAfter) {
+        List<RunRow> latest = latestRunPerEntity();
+        long failed = failedFileCount();
+        List<Freshness> freshness = coreFreshness();
+        List<String> problems = new ArrayList<>();
+        for (RunRow r : latest) {
+            if ("failed".equals(r.status())) {
+                problems.add("latest run of " + r.source() + "/" + r.scope() + "/" + r.entity() + " failed: "
+                        + r.errorMessage());
+            }
+        }
+        if (failed > 0) {
+            problems.add(failed + " bronze part(s) failed to load");
+        }
+        for (Freshness f : freshness) {
+            Instant latestChange = f.latest();
+            if (latestChange == null || latestChange.isBefore(now.minus(staleAfter))) {
+                problems.add("core." + f.coreTable() + " not updated since "
+                        + (latestChange == null ? "ever" : latestChange.toString()));
+            }
+        }
+        return new Health(problems.isEmpty() ? "ok" : "degraded", now, latest, failed, freshness, problems);
+    }
+
+    private static String bare(String table) {
+        return table.startsWith("core.") ? table.substring(5) : table;
+    }
+
+    private static RunRow run(ResultSet rs) throws SQLException {
+        double duration = rs.getDouble(18);
+        Double durationSeconds = rs.wasNull() ? null : duration;
+        return new RunRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), instant(rs.getTimestamp(9)),
+                instant(rs.getTimestamp(10)), rs.getLong(11), rs.getInt(12), rs.getLong(13), rs.getLong(14),
+                rs.getLong(15), rs.getLong(16), rs.getLong(17), durationSeconds, rs.getString(19));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, Mapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the ops tables (" + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package com.skyfit.lake.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
+import com.skyfit.lake.orchestrations.FailRequest;
+import com.skyfit.lake.orchestrations.LoadSummary;
+import com.skyfit.lake.orchestrations.Names;
+import com.skyfit.lake.orchestrations.TransformSummary;
+import com.skyfit.lake.pipeline.ExtractResult;
+import com.skyfit.lake.pipeline.PlanRequest;
+import com.skyfit.lake.pipeline.RunPlan;
+import com.skyfit.lake.pipeline.WindowTask;
+import com.skyfit.lake.staging.LoadResult;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The activities of the ingest workflow: each one step of the engine, one to one. Inputs arrive as JSON
+ * text (see {@link ActivityInput}); outputs are small records of strings and numbers.
+ */
+public class IngestActivities {
+
+    @FunctionName(Names.PLAN_RUN)
+    public RunPlan planRun(@DurableActivityTrigger(name = "request") String request, ExecutionContext context) {
+        return EngineProvider.engine().plan(ActivityInput.read(request, PlanRequest.class));
+    }
+
+    @FunctionName(Names.EXTRACT_WINDOW)
+    public ExtractResult extractWindow(@DurableActivityTrigger(name = "window") String window, ExecutionContext context) {
+        return EngineProvider.engine().extract(ActivityInput.read(window, WindowTask.class));
+    }
+
+    @FunctionName(Names.COUNT_UNLOADED_PARTS)
+    public int countUnloadedParts(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
+        return EngineProvider.engine().unloadedParts(ActivityInput.text(batchId)).size();
+    }
+
+    /**
+     * Loads what the blob trigger has not, through the same idempotent loader. A part that fails to
+     * load fails the activity, so its retry policy applies and the run never completes over a hole.
+     */
+    @FunctionName(Names.LOAD_PARTS)
+    public LoadSummary loadParts(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
+        String batch = ActivityInput.text(batchId);
+        List<String> parts = EngineProvider.engine().unloadedParts(batch);
+        if (parts.isEmpty()) {
+            return LoadSummary.none();
+        }
+        LoadResult result = EngineProvider.engine().load(parts, false);
+        if (result.filesFailed() > 0) {
+            throw new IllegalStateException(result.filesFailed() + " bronze part(s) of batch " + batch
+                    + " failed to load: " + failures(result));
+        }
+        return LoadSummary.of(result);
+    }
+
+    @FunctionName(Names.TRANSFORM_CORE)
+    public TransformSummary transformCore(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
+        return TransformSummary.of(EngineProvider.engine().transform(ActivityInput.text(batchId), false));
+    }
+
+    @FunctionName(Names.COMPLETE_RUN)
+    public String completeRun(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
+        String batch = ActivityInput.text(batchId);
+        EngineProvider.engine().completeBatch(batch);
+        return batch;
+    }
+
+    @FunctionName(Names.FAIL_RUN)
+    public String failRun(@DurableActivityTrigger(name = "failure") String failure, ExecutionContext context) {
+        FailRequest f = ActivityInput.read(failure, FailRequest.class);
+        EngineProvider.engine().failBatch(f.batchId(), f.message(), f.detail());
+        return f.batchId();
+    }
+
+    static String failures(LoadResult result) {
+        return result.files().stream()
+                .filter(f -> "failed".equals(f.status()))
+                .limit(3)
+                .map(f -> f.path() + " (" + f.error() + ")")
+                .collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,74 @@
+package com.skyfit.lake.functions;
+
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.orchestrations.IngestInput;
+import com.skyfit.lake.orchestrations.Names;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts ingest orchestrations: reads the settings an orchestrator may not, builds its input and picks
+ * the instance id. Scheduled runs of a source share one instance id, so a second firing while one
+ * runs finds it and starts nothing.
+ */
+public final class IngestStarter {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Set<OrchestrationRuntimeStatus> ACTIVE = Set.of(OrchestrationRuntimeStatus.RUNNING,
+            OrchestrationRuntimeStatus.PENDING, OrchestrationRuntimeStatus.SUSPENDED);
+
+    /** What a start did: the instance, and whether it is new or one already running. */
+    public record Started(String instanceId, String batchId, boolean alreadyRunning) {}
+
+    private IngestStarter() {}
+
+    public static String scheduledInstanceId(String source) {
+        return "ingest-" + source + "-scheduled";
+    }
+
+    /** Starts the scheduled incremental run of a source unless one is still active. */
+    public static Started startScheduled(DurableTaskClient client, Settings settings, String source, Instant now) {
+        String instanceId = scheduledInstanceId(source);
+        OrchestrationMetadata existing = client.getInstanceMetadata(instanceId, false);
+        if (existing != null && existing.isInstanceFound() && ACTIVE.contains(existing.getRuntimeStatus())) {
+            return new Started(instanceId, null, true);
+        }
+        String batchId = batchId(source, "scheduled", now);
+        IngestInput input = input(settings, batchId, source, "incremental", "scheduler", null, null,
+                settings.list(FunctionSettings.scopesKey(source), null), null);
+        client.scheduleNewOrchestrationInstance(Names.INGEST,
+                new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
+        return new Started(instanceId, batchId, false);
+    }
+
+    /** Starts a backfill of a source over an inclusive date range; every backfill is its own instance. */
+    public static Started startBackfill(DurableTaskClient client, Settings settings, BackfillRequest request, Instant now) {
+        String batchId = batchId(request.source(), "backfill", now);
+        String instanceId = "backfill-" + batchId;
+        IngestInput input = input(settings, batchId, request.source(), "backfill", "api", request.from(), request.to(),
+                request.scopes(), request.entities());
+        client.scheduleNewOrchestrationInstance(Names.INGEST,
+                new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
+        return new Started(instanceId, batchId, false);
+    }
+
+    static IngestInput input(Settings s, String batchId, String source, String loadType, String triggeredBy, String from,
+            String to, List<String> scopes, List<String> entities) {
+        return new IngestInput(batchId, source, loadType, triggeredBy, from, to, scopes, entities,
+                FunctionSettings.maxParallel(s, source), FunctionSettings.windowsPerChunk(s),
+                FunctionSettings.loadWaitSeconds(s), FunctionSettings.loadPollSeconds(s));
+    }
+
+    /** Readable and unique: source, kind, UTC start time and a short random suffix. */
+    static String batchId(String source, String kind, Instant now) {
+        return source + "-" + kind + "-" + STAMP.format(now) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+}
