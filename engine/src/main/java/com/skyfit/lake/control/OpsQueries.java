@@ -113,6 +113,23 @@ public final class OpsQueries {
         return out;
     }
 
+    /** Staging rows kept with a problem: per staging table and status, a count and one example message. */
+    public record ValidationIssue(String stagingTable, String status, long rows, String example) {}
+
+    public List<ValidationIssue> validationIssues() {
+        List<String> tables = query("SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                + " WHERE table_schema LIKE 'stg\\_%' AND table_name LIKE '%\\_raw' ORDER BY 1", ps -> {},
+                rs -> rs.getString(1));
+        List<ValidationIssue> out = new ArrayList<>();
+        for (String table : tables) {
+            // the name comes from the catalog: schema and table are plain identifiers
+            out.addAll(query("SELECT validation_status, count(*), min(error_message) FROM " + table
+                    + " WHERE validation_status <> 'valid' GROUP BY 1 ORDER BY 1", ps -> {},
+                    rs -> new ValidationIssue(table, rs.getString(1), rs.getLong(2), rs.getString(3))));
+        }
+        return out;
+    }
+
     /** The platform at a glance; a core table not updated within {@code staleAfter} counts as a problem. */
     public Health health(Instant now, Duration staleAfter) {
         List<RunRow> latest = latestRunPerEntity();

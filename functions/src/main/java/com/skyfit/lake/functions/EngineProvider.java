@@ -3,8 +3,8 @@ package com.skyfit.lake.functions;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.OpsQueries;
+import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.IngestEngine;
-import java.lang.reflect.InvocationTargetException;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +13,6 @@ import java.util.function.Supplier;
  * fresh instances, so process-wide state lives here and nowhere else.
  */
 public final class EngineProvider {
-    private static final String ENGINE_CLASS = "com.skyfit.lake.pipeline.DefaultIngestEngine";
-
     private static Supplier<Settings> settingsSource = Settings::fromEnvironment;
     private static Settings settings;
     private static IngestEngine engine;
@@ -70,18 +68,7 @@ public final class EngineProvider {
         }
     }
 
-    /** The engine implementation is looked up by name so this adapter depends on the facade only. */
     private static IngestEngine create(Settings s) {
-        try {
-            return (IngestEngine) Class.forName(ENGINE_CLASS).getMethod("fromSettings", Settings.class).invoke(null, s);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("Could not start the ingest engine: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("The ingest engine " + ENGINE_CLASS + ".fromSettings(Settings) is missing from"
-                    + " the classpath", e);
-        }
+        return DefaultIngestEngine.fromSettings(s);
     }
 }

@@ -1,0 +1,59 @@
+package com.skyfit.lake.cli;
+
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.OpsQueries;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Last runs, failed bronze files, staging warnings and invalid rows, freshness per core table.")
+final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "20", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--stale-hours", defaultValue = "26", description = "A core table older than this is stale (default: ${DEFAULT-VALUE}).")
+    int staleHours;
+
+    @Override
+    public Integer call() {
+        try (Database db = Database.open(Settings.fromEnvironment())) {
+            OpsQueries ops = new OpsQueries(db.dataSource());
+            System.out.println("database: " + db.description());
+            System.out.println();
+            System.out.println("Recent runs");
+            System.out.printf("  %-20s %-10s %-12s %-14s %-8s %-11s %-9s %9s %9s %9s %9s %8s%n", "started", "source", "scope",
+                    "entity", "status", "load", "trigger", "extracted", "inserted", "updated", "unchanged", "seconds");
+            for (OpsQueries.RunRow r : ops.recentRuns(null, limit)) {
+                System.out.printf("  %-20s %-10s %-12s %-14s %-8s %-11s %-9s %9d %9d %9d %9d %8.2f%n",
+                        r.startedAt().toString().substring(0, 19), r.source(), r.scope(), r.entity(), r.status(),
+                        r.loadType(), r.triggeredBy(), r.rowsExtracted(), r.rowsInserted(), r.rowsUpdated(),
+                        r.rowsUnchanged(), r.durationSeconds() == null ? 0.0 : r.durationSeconds());
+                if (r.errorMessage() != null) {
+                    System.out.println("      error: " + r.errorMessage());
+                }
+            }
+            System.out.println();
+            var failed = ops.failedFiles(20);
+            System.out.println("Failed bronze files: " + ops.failedFileCount());
+            failed.forEach(f -> System.out.println("  " + f.blobPath() + " (attempts " + f.attempts() + "): " + f.errorMessage()));
+            System.out.println();
+            var issues = ops.validationIssues();
+            System.out.println("Staging rows kept with a problem: " + (issues.isEmpty() ? "none" : ""));
+            issues.forEach(i -> System.out.printf("  %-30s %-8s %8d  e.g. %s%n", i.stagingTable(), i.status(), i.rows(), i.example()));
+            System.out.println();
+            OpsQueries.Health health = ops.health(Instant.now(), Duration.ofHours(staleHours));
+            System.out.println("Core freshness");
+            for (OpsQueries.Freshness f : health.freshness()) {
+                System.out.printf("  core.%-20s last change %s%n", f.coreTable(), f.latest() == null ? "never" : f.latest());
+            }
+            System.out.println();
+            System.out.println("health: " + health.status());
+            health.problems().forEach(p -> System.out.println("  - " + p));
+            return 0;
+        }
+    }
+}
