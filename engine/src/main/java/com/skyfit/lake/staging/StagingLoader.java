@@ -5,14 +5,17 @@ import com.skyfit.lake.bronze.BronzeStore;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.PgRetry;
 import com.skyfit.lake.staging.LoadResult.FileOutcome;
-import com.skyfit.lake.staging.PartCopier.BronzeReadException;
-import com.skyfit.lake.staging.PartCopier.Counts;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * batch that meets such a part, or a part that cannot be read, is redone part by part so only the
  * bad part takes the slow or failed path. An unreadable part is marked failed and the rest go on.
  * Transient PostgreSQL failures retry the batch on the configured schedule ({@link PgRetry}).
+ * Batches run {@link LoaderOptions#parallelism()} at a time, each on its own connection.
  *
  * <p>Stateless between calls and safe to share between threads.
  */
@@ -39,13 +43,13 @@ public final class StagingLoader {
     private final Database db;
     private final LoaderOptions options;
     private final PgRetry retry;
-    private final PartCopier copier;
+    private final BatchTransaction transaction;
 
     public StagingLoader(Database db, BronzeStore store, LoaderOptions options) {
         this.db = db;
         this.options = options;
         this.retry = new PgRetry(options.retrySchedule());
-        this.copier = new PartCopier(store, options.copyBufferBytes());
+        this.transaction = new BatchTransaction(db, new PartCopier(store, options.copyBufferBytes()));
     }
 
     public LoadResult load(List<String> paths, boolean force) {
@@ -53,54 +57,94 @@ public final class StagingLoader {
     }
 
     /**
+     * Loads the parts; the outcomes come back in the order of {@code paths}. The listener is called from
+     * the loader's threads, one call at a time.
+     *
      * @throws StagingLoadException when PostgreSQL stays unreachable through the whole retry schedule;
      *                              batches committed before that stay loaded and are skipped next time
      */
     public LoadResult load(List<String> paths, boolean force, LoadListener listener) {
-        List<FileOutcome> outcomes = new ArrayList<>();
+        List<List<BronzePath>> batches = new ArrayList<>();
+        List<PartResult> done = new ArrayList<>();
         List<BronzePath> batch = new ArrayList<>();
-        long[] totals = new long[2];
-        Runnable report = () -> listener.onProgress(new LoadListener.Progress(
-                outcomes.size(), paths.size(), totals[0], totals[1]));
         for (String path : paths) {
             BronzePath part;
             try {
                 part = BronzePath.parse(path);
             } catch (IllegalArgumentException e) {
-                outcomes.add(new FileOutcome(path, "failed", 0, 0, e.getMessage()));
-                report.run();
+                done.add(new PartResult(new FileOutcome(path, "failed", 0, 0, e.getMessage()), 0));
                 continue;
             }
-            boolean sameTable = batch.isEmpty() || StagingTable.of(batch.get(0)).equals(StagingTable.of(part));
-            if (!sameTable || batch.size() == options.batchFiles()) {
-                runBatch(batch, force, outcomes, totals);
-                report.run();
+            if (!batch.isEmpty() && (batch.size() == options.batchFiles()
+                    || !StagingTable.of(batch.get(0)).equals(StagingTable.of(part)))) {
+                batches.add(List.copyOf(batch));
                 batch.clear();
             }
             batch.add(part);
         }
         if (!batch.isEmpty()) {
-            runBatch(batch, force, outcomes, totals);
-            report.run();
+            batches.add(List.copyOf(batch));
+        }
+        Progress progress = new Progress(paths.size(), listener);
+        if (!done.isEmpty()) {
+            progress.done(done);
+        }
+        runAll(batches, force, progress).forEach(done::addAll);
+        List<FileOutcome> outcomes = new ArrayList<>();
+        Map<String, List<FileOutcome>> byPath = new HashMap<>();
+        done.forEach(a -> byPath.computeIfAbsent(a.outcome().path(), k -> new LinkedList<>()).add(a.outcome()));
+        for (String path : paths) {
+            List<FileOutcome> left = byPath.get(path);
+            if (left != null && !left.isEmpty()) {
+                outcomes.add(left.remove(0));
+            }
         }
         return summarize(outcomes);
     }
 
-    private void runBatch(List<BronzePath> batch, boolean force, List<FileOutcome> outcomes, long[] totals) {
-        for (Attempt a : loadBatch(List.copyOf(batch), force)) {
-            outcomes.add(a.outcome());
-            totals[0] += a.outcome().rows();
-            totals[1] += a.bytes();
+    /** Batches touch disjoint parts, so they can run side by side on their own connections. */
+    private List<List<PartResult>> runAll(List<List<BronzePath>> batches, boolean force, Progress progress) {
+        int threads = Math.min(options.parallelism(), batches.size());
+        if (threads <= 1) {
+            return batches.stream().map(b -> progress.done(loadBatch(b, force))).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "staging-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<PartResult>>> futures = batches.stream()
+                    .map(b -> pool.submit(() -> progress.done(loadBatch(b, force)))).toList();
+            List<List<PartResult>> out = new ArrayList<>();
+            for (Future<List<PartResult>> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    futures.forEach(other -> other.cancel(false));
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(other -> other.cancel(true));
+                    throw new StagingLoadException("interrupted while loading bronze parts", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdown();
         }
     }
 
-    private List<Attempt> loadBatch(List<BronzePath> parts, boolean force) {
+    private List<PartResult> loadBatch(List<BronzePath> parts, boolean force) {
         StagingTable table = StagingTable.of(parts.get(0));
         boolean single = parts.size() == 1;
         String what = single ? "loading " + parts.get(0) : "loading " + parts.size() + " parts into " + table;
-        List<Attempt> done;
+        List<PartResult> done;
         try {
-            done = retry.call(what, () -> attempt(table, parts, force, !single));
+            done = retry.call(what, () -> transaction.run(table, parts, force, !single));
         } catch (SQLException e) {
             if (PgRetry.classify(e) == PgRetry.Kind.TRANSIENT) {
                 throw new StagingLoadException("PostgreSQL stayed unavailable while " + what + " after "
@@ -117,103 +161,17 @@ public final class StagingLoader {
             return done;
         }
         LOG.info("Batch of {} parts into {} needs part-by-part loading", parts.size(), table);
-        List<Attempt> each = new ArrayList<>();
+        List<PartResult> each = new ArrayList<>();
         for (BronzePath part : parts) {
             each.addAll(loadBatch(List.of(part), force));
         }
         return each;
     }
 
-    /**
-     * One transaction over the parts. Returns null when a batch must be split: one of its parts needs
-     * the line-checking path or cannot be read, and that should not hold back the others.
-     */
-    private List<Attempt> attempt(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
-            throws SQLException {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                List<String> paths = parts.stream().map(BronzePath::path).toList();
-                FileLedger.lock(c, paths);
-                Map<String, String> status = FileLedger.statuses(c, paths);
-                List<Attempt> out = new ArrayList<>();
-                List<BronzePath> todo = new ArrayList<>();
-                for (BronzePath p : parts) {
-                    if (!force && "loaded".equals(status.get(p.path()))) {
-                        out.add(new Attempt(new FileOutcome(p.path(), "skipped", 0, 0, null), 0));
-                    } else {
-                        todo.add(p);
-                    }
-                }
-                if (!todo.isEmpty() && !table.exists(c)) {
-                    for (BronzePath p : todo) {
-                        FileLedger.markFailed(c, p, table.missingReason());
-                        out.add(failed(p, table.missingReason()));
-                    }
-                    todo.clear();
-                }
-                if (!todo.isEmpty()) {
-                    FileLedger.deleteRows(c, table, todo.stream().map(BronzePath::path).toList());
-                    List<Counts> counts = copy(c, table, todo, canSplit);
-                    if (counts == null) {
-                        c.rollback();
-                        return null;
-                    }
-                    for (int i = 0; i < todo.size(); i++) {
-                        Counts n = counts.get(i);
-                        FileLedger.markLoaded(c, todo.get(i), n.rows(), n.invalid());
-                        out.add(new Attempt(new FileOutcome(todo.get(i).path(), "loaded", n.rows(), n.invalid(), null),
-                                n.bytes()));
-                    }
-                }
-                c.commit();
-                return ordered(parts, out);
-            } catch (BronzeReadException e) {
-                c.rollback();
-                if (canSplit) {
-                    return null;
-                }
-                // the part's rows are gone with the rollback; its failure is recorded on its own
-                FileLedger.markFailed(c, parts.get(0), e.getMessage());
-                c.commit();
-                LOG.warn("Bronze part {} failed: {}", parts.get(0), e.getMessage());
-                return List.of(failed(parts.get(0), e.getMessage()));
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                if (canSplit && PgRetry.classify(e) != PgRetry.Kind.TRANSIENT) {
-                    return null;
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** Fast path under a savepoint; falls back to the checked path for a single part. Null means split. */
-    private List<Counts> copy(Connection c, StagingTable table, List<BronzePath> todo, boolean canSplit)
-            throws SQLException, BronzeReadException {
-        Savepoint sp = c.setSavepoint();
-        String why;
-        try {
-            return copier.copyFast(c, table, todo);
-        } catch (FastLineEncoder.LineCheckNeeded e) {
-            why = e.getMessage();
-        } catch (SQLException e) {
-            if (PgRetry.classify(e) != PgRetry.Kind.BAD_INPUT) {
-                throw e;
-            }
-            why = e.getMessage();
-        }
-        c.rollback(sp);
-        if (canSplit) {
-            return null;
-        }
-        LOG.info("Part {} has lines that need checking ({}); loading it line by line", todo.get(0), firstLine(why));
-        return List.of(copier.copyChecked(c, table, todo.get(0)));
-    }
 
     /** Records a part's failure in its own transaction; if even that fails, the outcome still says why. */
-    private Attempt failPart(BronzePath part, String reason) {
-        LOG.warn("Bronze part {} failed: {}", part, firstLine(reason));
+    private PartResult failPart(BronzePath part, String reason) {
+        LOG.warn("Bronze part {} failed: {}", part, BatchTransaction.firstLine(reason));
         try {
             retry.call("recording the failure of " + part, () -> {
                 try (Connection c = db.connection()) {
@@ -224,17 +182,7 @@ public final class StagingLoader {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not record the failure of {} in ops.bronze_files: {}", part, e.getMessage());
         }
-        return failed(part, reason);
-    }
-
-    private static Attempt failed(BronzePath part, String reason) {
-        return new Attempt(new FileOutcome(part.path(), "failed", 0, 0, FileLedger.truncate(reason)), 0);
-    }
-
-    private static List<Attempt> ordered(List<BronzePath> parts, List<Attempt> out) {
-        List<String> order = parts.stream().map(BronzePath::path).toList();
-        return out.stream().sorted((a, b) -> Integer.compare(order.indexOf(a.outcome().path()),
-                order.indexOf(b.outcome().path()))).toList();
+        return PartResult.failed(part, reason);
     }
 
     private static LoadResult summarize(List<FileOutcome> outcomes) {
@@ -251,21 +199,28 @@ public final class StagingLoader {
         return new LoadResult(loaded, skipped, failed, rows, invalid, List.copyOf(outcomes));
     }
 
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // a broken connection has nothing left to roll back
+    
+    /** Running totals for the listener. */
+    private static final class Progress {
+        private final long total;
+        private final LoadListener listener;
+        private long files;
+        private long rows;
+        private long bytes;
+
+        Progress(long total, LoadListener listener) {
+            this.total = total;
+            this.listener = listener;
+        }
+
+        synchronized List<PartResult> done(List<PartResult> attempts) {
+            for (PartResult a : attempts) {
+                files++;
+                rows += a.outcome().rows();
+                bytes += a.bytes();
+            }
+            listener.onProgress(new LoadListener.Progress(files, total, rows, bytes));
+            return attempts;
         }
     }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private record Attempt(FileOutcome outcome, long bytes) {}
 }

@@ -194,6 +194,25 @@ class StagingLoaderIT {
     }
 
     @Test
+    void batchesRunSideBySideAndOutcomesKeepTheCallersOrder() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            paths.add(Parts.write(store, Parts.path("pipedrive", p % 2 == 0 ? "stages" : "users", runId, p),
+                    Parts.records(p * 100, 100)));
+        }
+        paths.add(2, "not/a/bronze/path.jsonl.gz");
+        LoaderOptions options = LoaderOptions.defaults().withBatchFiles(1).withParallelism(3);
+
+        LoadResult result = new StagingLoader(db, store, options).load(paths, false);
+
+        assertThat(result.files()).extracting(LoadResult.FileOutcome::path).containsExactlyElementsOf(paths);
+        assertThat(result.filesLoaded()).isEqualTo(6);
+        assertThat(result.filesFailed()).isEqualTo(1);
+        assertThat(result.files().get(2).error()).contains("not a bronze part path");
+        assertThat(result.rowsLoaded()).isEqualTo(600);
+    }
+
+    @Test
     void aBatchWithABadLineFallsBackToPartByPart() throws Exception {
         List<String> paths = new ArrayList<>();
         for (int p = 0; p < 4; p++) {
