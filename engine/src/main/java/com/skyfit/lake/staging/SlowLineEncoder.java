@@ -1,0 +1,135 @@
+package com.skyfit.lake.staging;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * The line-checking path for a part the fast path refused: every line is checked, valid lines go
+ * in verbatim, and a line that is not valid jsonb is kept (invariant 3) as a JSON string of its
+ * original text with validation_status 'invalid' and the parser's reason. Rows are
+ * {@code scope, blob_path, line_no, run_id, raw, validation_status, error_message}.
+ * Memory is one line at a time.
+ */
+final class SlowLineEncoder {
+    private static final byte D = FastLineEncoder.DELIMITER;
+    private static final byte[] VALID = "valid".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INVALID = "invalid".getBytes(StandardCharsets.UTF_8);
+
+    private final CopyBuffer out;
+    private final LineChecker checker = new LineChecker();
+    private byte[] line = new byte[64 * 1024];
+    private long rows;
+    private long invalid;
+    private long bytes;
+
+    SlowLineEncoder(CopyBuffer out) {
+        this.out = out;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long invalid() {
+        return invalid;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** Encodes every line of one part; IOExceptions come from reading the part. */
+    void encode(InputStream in, String scope, String blobPath, String runId) throws IOException, SQLException {
+        byte[] head = (scope + (char) D + blobPath + (char) D).getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ((char) D + runId + (char) D).getBytes(StandardCharsets.UTF_8);
+        byte[] chunk = new byte[64 * 1024];
+        int len = 0;
+        int lineNo = 1;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            bytes += n;
+            for (int i = 0; i < n; i++) {
+                byte c = chunk[i];
+                if (c == '\n') {
+                    writeLine(head, lineNo++, tail, len);
+                    len = 0;
+                } else {
+                    if (len == line.length) {
+                        line = Arrays.copyOf(line, line.length * 2);
+                    }
+                    line[len++] = c;
+                }
+            }
+        }
+        if (len > 0) {
+            writeLine(head, lineNo, tail, len);
+        }
+    }
+
+    private void writeLine(byte[] head, int lineNo, byte[] tail, int len) throws SQLException {
+        int start = 0;
+        while (start < len && (line[start] == ' ' || line[start] == '\t' || line[start] == '\r')) {
+            start++;
+        }
+        int end = len;
+        while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r')) {
+            end--;
+        }
+        if (end == start) {
+            return;
+        }
+        byte[] text = Arrays.copyOfRange(line, start, end);
+        String problem = checker.problem(text, text.length);
+        out.put(head);
+        out.putInt(lineNo);
+        out.put(tail);
+        if (problem == null) {
+            // a carriage return is JSON whitespace, but CSV would take it for a row end
+            for (int i = 0; i < text.length; i++) {
+                if (text[i] == '\r') {
+                    text[i] = ' ';
+                }
+            }
+            out.put(text);
+            out.put(D);
+            out.put(VALID);
+            out.put(D);
+        } else {
+            out.put(asJsonString(text));
+            out.put(D);
+            out.put(INVALID);
+            out.put(D);
+            out.put(LineChecker.clean(problem).replace((char) D, '?').replace((char) 1, '?')
+                    .getBytes(StandardCharsets.UTF_8));
+            invalid++;
+        }
+        out.put((byte) '\n');
+        rows++;
+    }
+
+    /** The line's text as a JSON string: undecodable bytes and NUL become U+FFFD, which jsonb can hold. */
+    private static byte[] asJsonString(byte[] text) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        String s;
+        try {
+            s = decoder.decode(ByteBuffer.wrap(text)).toString().replace('\0', '\uFFFD');
+        } catch (java.nio.charset.CharacterCodingException e) {
+            s = "";
+        }
+        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+        byte[] json = new byte[quoted.length + 2];
+        json[0] = '"';
+        System.arraycopy(quoted, 0, json, 1, quoted.length);
+        json[json.length - 1] = '"';
+        return json;
+    }
+}

@@ -1,0 +1,226 @@
+package com.skyfit.lake.staging;
+
+import com.skyfit.lake.bronze.BronzePath;
+import com.skyfit.lake.bronze.BronzeStore;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.PgRetry;
+import com.skyfit.lake.staging.LoadResult.FileOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads bronze parts into their staging tables ({@code stg_{source}.{entity}_raw}), one JSONB row per
+ * line with its lineage.
+ *
+ * <p>Per batch of parts (consecutive parts of one table, up to {@link LoaderOptions#batchFiles()}), one
+ * transaction: advisory locks on the paths, skip parts the ledger says are loaded (unless forced),
+ * delete rows an earlier load left, COPY, and mark the ledger, so a part's rows and its ledger row
+ * commit together and a reload or a twin delivery never doubles a row (invariant 4).
+ *
+ * <p>Clean parts take the fast path, lines passed verbatim to COPY. A part with a line PostgreSQL
+ * refuses rolls back to a savepoint and goes line by line, keeping bad lines as 'invalid' rows. A
+ * batch that meets such a part, or a part that cannot be read, is redone part by part so only the
+ * bad part takes the slow or failed path. An unreadable part is marked failed and the rest go on.
+ * Transient PostgreSQL failures retry the batch on the configured schedule ({@link PgRetry}).
+ * Batches run {@link LoaderOptions#parallelism()} at a time, each on its own connection.
+ *
+ * <p>Stateless between calls and safe to share between threads.
+ */
+public final class StagingLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(StagingLoader.class);
+
+    private final Database db;
+    private final LoaderOptions options;
+    private final PgRetry retry;
+    private final BatchTransaction transaction;
+
+    public StagingLoader(Database db, BronzeStore store, LoaderOptions options) {
+        this.db = db;
+        this.options = options;
+        this.retry = new PgRetry(options.retrySchedule());
+        this.transaction = new BatchTransaction(db, new PartCopier(store, options.copyBufferBytes()));
+    }
+
+    public LoadResult load(List<String> paths, boolean force) {
+        return load(paths, force, LoadListener.NONE);
+    }
+
+    /**
+     * Loads the parts; the outcomes come back in the order of {@code paths}. The listener is called from
+     * the loader's threads, one call at a time.
+     *
+     * @throws StagingLoadException when PostgreSQL stays unreachable through the whole retry schedule;
+     *                              batches committed before that stay loaded and are skipped next time
+     */
+    public LoadResult load(List<String> paths, boolean force, LoadListener listener) {
+        List<List<BronzePath>> batches = new ArrayList<>();
+        List<PartResult> done = new ArrayList<>();
+        List<BronzePath> batch = new ArrayList<>();
+        for (String path : paths) {
+            BronzePath part;
+            try {
+                part = BronzePath.parse(path);
+            } catch (IllegalArgumentException e) {
+                done.add(new PartResult(new FileOutcome(path, "failed", 0, 0, e.getMessage()), 0));
+                continue;
+            }
+            if (!batch.isEmpty() && (batch.size() == options.batchFiles()
+                    || !StagingTable.of(batch.get(0)).equals(StagingTable.of(part)))) {
+                batches.add(List.copyOf(batch));
+                batch.clear();
+            }
+            batch.add(part);
+        }
+        if (!batch.isEmpty()) {
+            batches.add(List.copyOf(batch));
+        }
+        Progress progress = new Progress(paths.size(), listener);
+        if (!done.isEmpty()) {
+            progress.done(done);
+        }
+        runAll(batches, force, progress).forEach(done::addAll);
+        List<FileOutcome> outcomes = new ArrayList<>();
+        Map<String, List<FileOutcome>> byPath = new HashMap<>();
+        done.forEach(a -> byPath.computeIfAbsent(a.outcome().path(), k -> new LinkedList<>()).add(a.outcome()));
+        for (String path : paths) {
+            List<FileOutcome> left = byPath.get(path);
+            if (left != null && !left.isEmpty()) {
+                outcomes.add(left.remove(0));
+            }
+        }
+        return summarize(outcomes);
+    }
+
+    /** Batches touch disjoint parts, so they can run side by side on their own connections. */
+    private List<List<PartResult>> runAll(List<List<BronzePath>> batches, boolean force, Progress progress) {
+        int threads = Math.min(options.parallelism(), batches.size());
+        if (threads <= 1) {
+            return batches.stream().map(b -> progress.done(loadBatch(b, force))).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "staging-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<PartResult>>> futures = batches.stream()
+                    .map(b -> pool.submit(() -> progress.done(loadBatch(b, force)))).toList();
+            List<List<PartResult>> out = new ArrayList<>();
+            for (Future<List<PartResult>> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    futures.forEach(other -> other.cancel(false));
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(other -> other.cancel(true));
+                    throw new StagingLoadException("interrupted while loading bronze parts", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private List<PartResult> loadBatch(List<BronzePath> parts, boolean force) {
+        StagingTable table = StagingTable.of(parts.get(0));
+        boolean single = parts.size() == 1;
+        String what = single ? "loading " + parts.get(0) : "loading " + parts.size() + " parts into " + table;
+        List<PartResult> done;
+        try {
+            done = retry.call(what, () -> transaction.run(table, parts, force, !single));
+        } catch (SQLException e) {
+            if (PgRetry.classify(e) == PgRetry.Kind.TRANSIENT) {
+                throw new StagingLoadException("PostgreSQL stayed unavailable while " + what + " after "
+                        + options.retrySchedule().size() + " retries: " + e.getMessage(), e);
+            }
+            if (!single) {
+                done = null;
+            } else {
+                return List.of(failPart(parts.get(0), "PostgreSQL refused the load (SQLSTATE "
+                        + e.getSQLState() + "): " + e.getMessage()));
+            }
+        }
+        if (done != null) {
+            return done;
+        }
+        LOG.info("Batch of {} parts into {} needs part-by-part loading", parts.size(), table);
+        List<PartResult> each = new ArrayList<>();
+        for (BronzePath part : parts) {
+            each.addAll(loadBatch(List.of(part), force));
+        }
+        return each;
+    }
+
+
+    /** Records a part's failure in its own transaction; if even that fails, the outcome still says why. */
+    private PartResult failPart(BronzePath part, String reason) {
+        LOG.warn("Bronze part {} failed: {}", part, BatchTransaction.firstLine(reason));
+        try {
+            retry.call("recording the failure of " + part, () -> {
+                try (Connection c = db.connection()) {
+                    FileLedger.markFailed(c, part, reason);
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not record the failure of {} in ops.bronze_files: {}", part, e.getMessage());
+        }
+        return PartResult.failed(part, reason);
+    }
+
+    private static LoadResult summarize(List<FileOutcome> outcomes) {
+        long loaded = 0, skipped = 0, failed = 0, rows = 0, invalid = 0;
+        for (FileOutcome o : outcomes) {
+            switch (o.status()) {
+                case "loaded" -> loaded++;
+                case "skipped" -> skipped++;
+                default -> failed++;
+            }
+            rows += o.rows();
+            invalid += o.invalidRows();
+        }
+        return new LoadResult(loaded, skipped, failed, rows, invalid, List.copyOf(outcomes));
+    }
+
+    
+    /** Running totals for the listener. */
+    private static final class Progress {
+        private final long total;
+        private final LoadListener listener;
+        private long files;
+        private long rows;
+        private long bytes;
+
+        Progress(long total, LoadListener listener) {
+            this.total = total;
+            this.listener = listener;
+        }
+
+        synchronized List<PartResult> done(List<PartResult> attempts) {
+            for (PartResult a : attempts) {
+                files++;
+                rows += a.outcome().rows();
+                bytes += a.bytes();
+            }
+            listener.onProgress(new LoadListener.Progress(files, total, rows, bytes));
+            return attempts;
+        }
+    }
+}
