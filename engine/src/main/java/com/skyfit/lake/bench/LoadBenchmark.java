@@ -1,5 +1,6 @@
 package com.skyfit.lake.bench;
 
+import com.skyfit.lake.bronze.LocalBronzeStore;
 import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.bronze.BronzeStore;
 import com.skyfit.lake.control.Database;
@@ -169,7 +170,7 @@ public final class LoadBenchmark {
         Path dir = Path.of(args.length > 1 ? args[1] : "target/bench").toAbsolutePath();
         try (Database db = Database.embedded(dir.resolve("pg"))) {
             db.migrate();
-            LoadBenchmark bench = new LoadBenchmark(db, new ScratchStore(dir.resolve("store")), dir.resolve("scratch"),
+            LoadBenchmark bench = new LoadBenchmark(db, new LocalBronzeStore(dir.resolve("store")), dir.resolve("scratch"),
                     args.length > 2 ? LoaderOptions.defaults().withParallelism(Integer.parseInt(args[2]))
                             : LoaderOptions.defaults());
             BenchResult r = bench.runLoad(records);

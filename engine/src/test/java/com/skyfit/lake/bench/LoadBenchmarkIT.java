@@ -1,5 +1,6 @@
 package com.skyfit.lake.bench;
 
+import com.skyfit.lake.bronze.LocalBronzeStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ class LoadBenchmarkIT {
     @Test
     void measuresTheLoaderAgainstPlainCopy(@TempDir Path dir) throws Exception {
         try (Database db = TestPostgres.newDatabase()) {
-            LoadBenchmark bench = new LoadBenchmark(db, new ScratchStore(dir.resolve("store")), dir.resolve("scratch"),
+            LoadBenchmark bench = new LoadBenchmark(db, new LocalBronzeStore(dir.resolve("store")), dir.resolve("scratch"),
                     LoaderOptions.defaults());
 
             BenchResult first = bench.runLoad(2000);

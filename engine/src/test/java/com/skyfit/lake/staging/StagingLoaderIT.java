@@ -1,5 +1,6 @@
 package com.skyfit.lake.staging;
 
+import com.skyfit.lake.bronze.LocalBronzeStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.bronze.BronzePath;
@@ -31,7 +32,7 @@ class StagingLoaderIT {
 
     @TempDir
     Path folder;
-    FolderStore store;
+    LocalBronzeStore store;
     String runId;
 
     @BeforeAll
@@ -46,7 +47,7 @@ class StagingLoaderIT {
 
     @BeforeEach
     void setUp(TestInfo test) {
-        store = new FolderStore(folder);
+        store = new LocalBronzeStore(folder);
         runId = "r" + RUN.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
     }
 

@@ -1,5 +1,6 @@
 package com.skyfit.lake.staging;
 
+import com.skyfit.lake.bronze.LocalBronzeStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,13 +34,13 @@ class StagingLoaderRetryIT {
     }
 
     private StagingLoader flakyLoader(FlakyDataSource flaky, List<Duration> schedule) {
-        return new StagingLoader(new Database(flaky, "flaky test database", null), new FolderStore(folder),
+        return new StagingLoader(new Database(flaky, "flaky test database", null), new LocalBronzeStore(folder),
                 LoaderOptions.defaults().withRetrySchedule(schedule));
     }
 
     @Test
     void aLostConnectionIsRetriedOnTheScheduleUntilTheLoadSucceeds() throws Exception {
-        String path = Parts.write(new FolderStore(folder), Parts.path("pipedrive", "deals", "retry-ok", 0),
+        String path = Parts.write(new LocalBronzeStore(folder), Parts.path("pipedrive", "deals", "retry-ok", 0),
                 Parts.records(1, 20));
         FlakyDataSource flaky = new FlakyDataSource(db.dataSource(), 2, "08006");
 
@@ -53,7 +54,7 @@ class StagingLoaderRetryIT {
 
     @Test
     void aPermanentErrorFailsThePartAtOnce() throws Exception {
-        String path = Parts.write(new FolderStore(folder), Parts.path("pipedrive", "deals", "retry-permanent", 0),
+        String path = Parts.write(new LocalBronzeStore(folder), Parts.path("pipedrive", "deals", "retry-permanent", 0),
                 Parts.records(1, 20));
         FlakyDataSource flaky = new FlakyDataSource(db.dataSource(), 1, "42P01");
 
@@ -68,7 +69,7 @@ class StagingLoaderRetryIT {
 
     @Test
     void aServerThatStaysDownEndsTheLoadAfterTheLastRetry() throws Exception {
-        String path = Parts.write(new FolderStore(folder), Parts.path("pipedrive", "deals", "retry-down", 0),
+        String path = Parts.write(new LocalBronzeStore(folder), Parts.path("pipedrive", "deals", "retry-down", 0),
                 Parts.records(1, 20));
         FlakyDataSource flaky = new FlakyDataSource(db.dataSource(), 1000, "57P01");
 
