@@ -13,6 +13,9 @@
 -- PostgreSQL only inlines a function whose body is no more volatile than its label (a mislabelled
 -- IMMUTABLE wrapper runs 10x slower). They are never used in indexes, so STABLE costs nothing.
 -- Text without a zone is read as UTC (the Pipedrive convention), whatever the session's TimeZone.
+-- The casts apply to the result of the gate, never inside a CASE branch: PostgreSQL folds an immutable cast
+-- of a constant at planning time even in a branch that is never taken, so ops.try_bigint('9999999999999999999')
+-- written as CASE WHEN valid THEN v::bigint END would fail for a literal or a bound parameter.
 
 -- Days in a month of the proleptic Gregorian calendar (used by the PostgreSQL 15 gates).
 CREATE OR REPLACE FUNCTION ops.days_in_month(y integer, m integer) RETURNS integer
@@ -55,13 +58,18 @@ BEGIN
         EXECUTE $sql$
         CREATE OR REPLACE FUNCTION ops.try_bigint(v text) RETURNS bigint
         LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
-            SELECT CASE WHEN pg_input_is_valid(v, 'bigint') THEN v::bigint END
+            SELECT (CASE WHEN pg_input_is_valid(v, 'bigint') THEN v END)::bigint
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION ops.try_integer(v text) RETURNS integer
+        LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+            SELECT (CASE WHEN pg_input_is_valid(v, 'integer') THEN v END)::integer
         $fn$;
 
         -- NaN and Infinity parse as numeric but are no amount of money: anything with an "n" is out.
         CREATE OR REPLACE FUNCTION ops.try_numeric(v text) RETURNS numeric
         LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
-            SELECT CASE WHEN strpos(v, 'n') = 0 AND strpos(v, 'N') = 0 AND pg_input_is_valid(v, 'numeric') THEN v::numeric END
+            SELECT (CASE WHEN strpos(v, 'n') = 0 AND strpos(v, 'N') = 0 AND pg_input_is_valid(v, 'numeric') THEN v END)::numeric
         $fn$;
 
         -- The LIKE gate keeps out words the date parser knows ("today", "epoch", "infinity").
@@ -106,6 +114,11 @@ BEGIN
                 WHEN v ~ '^\s*[+-]?\d{19}\s*$'
                      AND ltrim(btrim(v), '+-') COLLATE "C" <= '9223372036854775807' THEN v::bigint
             END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION ops.try_integer(v text) RETURNS integer
+        LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+            SELECT CASE WHEN v ~ '^\s*[+-]?\d{1,9}\s*$' THEN v::integer END
         $fn$;
 
         CREATE OR REPLACE FUNCTION ops.try_numeric(v text) RETURNS numeric
