@@ -1,0 +1,194 @@
+package com.skyfit.lake.core;
+
+import com.skyfit.lake.control.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the core transforms (sql/transforms, one statement per table) over the staging rows each table has not
+ * consumed yet. One table is one transaction: the core rows, the staging warnings and the table's
+ * ops.transform_state row commit together, so a failed run leaves all three as they were (invariant 5) and a
+ * re-run redoes exactly the same rows (invariant 4).
+ */
+public final class TransformRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
+
+    /** Set for the transform's transaction only: its hash tables and sorts stay in memory at millions of rows. */
+    static final String WORK_MEM = "512MB";
+
+    private final Database db;
+    private final Map<String, String> sqlByResource = new ConcurrentHashMap<>();
+
+    public TransformRunner(Database db) {
+        this.db = db;
+    }
+
+    public List<TransformResult> runAll(Collection<CoreTable> tables, boolean fullRefresh) {
+        List<TransformResult> results = new ArrayList<>();
+        for (CoreTable t : tables) {
+            results.add(run(t, fullRefresh));
+        }
+        return results;
+    }
+
+    /**
+     * Transforms the table's new staging rows, or with fullRefresh empties the table and rebuilds it from all of
+     * them (in the same transaction, so readers never see it half built).
+     */
+    public TransformResult run(CoreTable table, boolean fullRefresh) {
+        String sql = transformSql(table);
+        long started = System.nanoTime();
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                TransformResult result = runInTransaction(c, table, sql, fullRefresh, started);
+                c.commit();
+                LOG.info("{}: {} candidates, {} inserted, {} updated, {} unchanged, {} deleted, {} warnings in {} s",
+                        table.qualifiedName(), result.candidates(), result.inserted(), result.updated(),
+                        result.unchanged(), result.deleted(), result.warned(), String.format("%.3f", result.seconds()));
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TransformException("Transform of " + table.qualifiedName() + " failed and was rolled back ("
+                    + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private TransformResult runInTransaction(Connection c, CoreTable table, String sql, boolean fullRefresh,
+            long started) throws SQLException {
+        long consumed = lockState(c, table);
+        long from = fullRefresh ? 0 : consumed;
+        long to = stagedUpTo(c, table);
+        if (!fullRefresh && to <= from) {
+            return new TransformResult(table.qualifiedName(), 0, 0, 0, 0, 0, 0, secondsSince(started), List.of());
+        }
+        try (Statement st = c.createStatement()) {
+            if (fullRefresh) {
+                st.execute("TRUNCATE " + table.qualifiedName());
+            }
+            st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT set_config('skyfit.from_stg_id', ?, true), set_config('skyfit.to_stg_id', ?, true)")) {
+            ps.setString(1, Long.toString(from));
+            ps.setString(2, Long.toString(to));
+            ps.execute();
+        }
+        List<TransformResult.RunCounts> perRun = new ArrayList<>();
+        long warned = 0;
+        try (Statement st = c.createStatement()) {
+            st.setEscapeProcessing(false);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    perRun.add(new TransformResult.RunCounts(rs.getString("run_id"), rs.getLong("candidates"),
+                            rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
+                            rs.getLong("deleted")));
+                    warned += rs.getLong("warned");
+                }
+            }
+        }
+        TransformResult result = summarize(table, perRun, warned, secondsSince(started));
+        saveState(c, table, to, result);
+        return result;
+    }
+
+    private static TransformResult summarize(CoreTable table, List<TransformResult.RunCounts> perRun, long warned,
+            double seconds) {
+        long candidates = 0, inserted = 0, updated = 0, unchanged = 0, deleted = 0;
+        for (TransformResult.RunCounts r : perRun) {
+            candidates += r.candidates();
+            inserted += r.inserted();
+            updated += r.updated();
+            unchanged += r.unchanged();
+            deleted += r.deleted();
+        }
+        return new TransformResult(table.qualifiedName(), candidates, inserted, updated, unchanged, deleted, warned,
+                seconds, List.copyOf(perRun));
+    }
+
+    /** Creates the table's state row if needed and locks it: one transform per table at a time. */
+    private static long lockState(Connection c, CoreTable table) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO ops.transform_state (core_table) VALUES (?) ON CONFLICT (core_table) DO NOTHING")) {
+            ins.setString(1, table.qualifiedName());
+            ins.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ? FOR UPDATE")) {
+            ps.setString(1, table.qualifiedName());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The highest staging row id this run may consume. The SHARE lock waits for loads in progress and holds new
+     * ones until commit: without it, a load that drew lower ids but commits later would fall behind the saved
+     * last_stg_id and never be transformed. With no load in flight, the identity's last value is exact and costs
+     * no scan (ids of rolled-back loads are simply never seen).
+     */
+    private static long stagedUpTo(Connection c, CoreTable table) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE " + table.stagingTable() + " IN SHARE MODE");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(?, 'stg_id')::regclass), 0)")) {
+            ps.setString(1, table.stagingTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void saveState(Connection c, CoreTable table, long to, TransformResult r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ops.transform_state SET last_stg_id = ?, "
+                + "last_run_at = now(), rows_inserted = ?, rows_updated = ?, rows_unchanged = ?, rows_warned = ? "
+                + "WHERE core_table = ?")) {
+            ps.setLong(1, to);
+            ps.setLong(2, r.inserted());
+            ps.setLong(3, r.updated());
+            ps.setLong(4, r.unchanged());
+            ps.setLong(5, r.warned());
+            ps.setString(6, table.qualifiedName());
+            ps.executeUpdate();
+        }
+    }
+
+    private String transformSql(CoreTable table) {
+        return sqlByResource.computeIfAbsent(table.transformResource(), TransformRunner::readResource);
+    }
+
+    private static String readResource(String resource) {
+        try (InputStream in = TransformRunner.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Transform SQL " + resource + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not read transform SQL " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
