@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
                 System.out.println();
-                System.out.println("== 2. changes at the source: " + changes);
+                System.out.println("== 2. changes at the source: " + summary(changes));
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
@@ -95,6 +95,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             return ok && o.error() == null;
         }
+    }
+
+    private static String summary(Map<String, com.skyfit.lake.simulator.Changes> changes) {
+        StringBuilder b = new StringBuilder();
+        changes.forEach((scope, c) -> b.append(scope).append(": ").append(c.summary()).append("; "));
+        return b.toString();
     }
 
     private static void wipe(Path dir) throws IOException {

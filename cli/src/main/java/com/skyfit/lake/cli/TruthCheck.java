@@ -73,11 +73,12 @@ final class TruthCheck {
     }
 
     static String timeColumn(String entity) {
-        return entity.equals("users") ? "modified" : "update_time";
+        return "update_time";
     }
 
+    /** Users are deactivated, never deleted, so their table has no deleted flag. */
     static String deletedColumn(String entity) {
-        return "is_deleted";
+        return entity.equals("users") ? "false" : "is_deleted";
     }
 
     private static Instant time(String text) {

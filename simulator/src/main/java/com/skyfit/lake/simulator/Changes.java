@@ -46,6 +46,15 @@ public final class Changes {
         return List.copyOf(deleted.getOrDefault(entity, List.of()));
     }
 
+    /** Counts only, for people: "101 created, 201 updated, 41 deleted". */
+    public String summary() {
+        return count(created) + " created, " + count(updated) + " updated, " + count(deleted) + " deleted";
+    }
+
+    private static int count(Map<String, List<Long>> byEntity) {
+        return byEntity.values().stream().mapToInt(List::size).sum();
+    }
+
     @Override
     public String toString() {
         return "Changes{time=" + time + ", created=" + created + ", updated=" + updated + ", deleted=" + deleted + "}";
