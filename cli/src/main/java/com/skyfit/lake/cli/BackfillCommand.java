@@ -34,7 +34,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunCommand.execute(Settings.fromEnvironment(),
+        return RunCommand.execute(CliSettings.load(),
                 new PlanRequest(null, source, scopes, entities, "backfill", triggeredBy, from, to), workers);
     }
 }

@@ -25,7 +25,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = Settings.fromEnvironment();
+        Settings settings = CliSettings.load();
         Path dir = settings.home().resolve("bench");
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {

@@ -34,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings base = Settings.fromEnvironment();
+        Settings base = CliSettings.load();
         Path home = base.home().resolve("demo");
         wipe(home);
         long started = System.nanoTime();

@@ -25,7 +25,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = Settings.fromEnvironment();
+        Settings settings = CliSettings.load();
         if (batchSize != null) {
             settings = settings.with("SKYFIT_LOAD_BATCH_FILES", batchSize.toString());
         }

@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return execute(Settings.fromEnvironment(), new PlanRequest(null, source, scopes, entities,
+        return execute(CliSettings.load(), new PlanRequest(null, source, scopes, entities,
                 full ? "full" : "incremental", triggeredBy, null, null), workers);
     }
 

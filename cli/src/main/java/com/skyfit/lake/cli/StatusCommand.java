@@ -20,7 +20,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = Database.open(Settings.fromEnvironment())) {
+        try (Database db = Database.open(CliSettings.load())) {
             OpsQueries ops = new OpsQueries(db.dataSource());
             System.out.println("database: " + db.description());
             System.out.println();

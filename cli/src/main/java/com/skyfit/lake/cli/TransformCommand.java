@@ -16,7 +16,7 @@ final class TransformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(Settings.fromEnvironment())) {
+        try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(CliSettings.load())) {
             List<TransformResult> results = engine.transform(null, fullRefresh);
             System.out.printf("%-22s %10s %9s %9s %10s %8s %8s %8s%n", "core table", "candidates", "inserted",
                     "updated", "unchanged", "deleted", "warned", "seconds");

@@ -122,7 +122,7 @@ public final class LoadBenchmark {
                         flat.write('\n');
                         bytes += line.length + 1;
                     }
-                    gz.close();
+                    gz.finish(); // the upload owns its stream: finish the gzip, let commit close it
                     if (write) {
                         up.commit();
                     }

@@ -147,9 +147,9 @@ public final class OpsQueries {
         }
         for (Freshness f : freshness) {
             Instant latestChange = f.latest();
-            if (latestChange == null || latestChange.isBefore(now.minus(staleAfter))) {
-                problems.add("core." + f.coreTable() + " not updated since "
-                        + (latestChange == null ? "ever" : latestChange.toString()));
+            // A table no source has filled yet (a source not configured here) is not stale, just unused.
+            if (latestChange != null && latestChange.isBefore(now.minus(staleAfter))) {
+                problems.add("core." + f.coreTable() + " not updated since " + latestChange);
             }
         }
         return new Health(problems.isEmpty() ? "ok" : "degraded", now, latest, failed, freshness, problems);

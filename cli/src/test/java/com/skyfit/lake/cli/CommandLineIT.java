@@ -1,0 +1,111 @@
+package com.skyfit.lake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.testing.TestPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The `skyfit` commands end to end, over a real PostgreSQL and the simulated source. */
+class CommandLineIT {
+    @TempDir
+    Path home;
+
+    private final PrintStream originalOut = System.out;
+
+    @AfterEach
+    void restore() {
+        CliSettings.use(null);
+        System.setOut(originalOut);
+    }
+
+    record Result(int exit, String out, String err) {}
+
+    private Result run(Settings settings, String... args) {
+        CliSettings.use(settings);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        CommandLine cl = SkyfitCli.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        System.setOut(originalOut);
+        String text = out.toString(StandardCharsets.UTF_8);
+        originalOut.print(text);
+        return new Result(exit, text, err.toString());
+    }
+
+    @Test
+    void demoRunsFullThenIncrementalAndMatchesTheSource() {
+        Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "demo", "--scale", "60");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("== 1. full load", "== 3. incremental run", "OK, core matches the source")
+                .doesNotContain("MISMATCH");
+    }
+
+    @Test
+    void runLoadTransformAndStatusShareOneLedger() {
+        try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial").scale(30).start()) {
+            Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
+            s.put(Settings.HOME, home.toString());
+            s.put("PIPEDRIVE_SCOPES", "commercial");
+            s.put("PIPEDRIVE_COMMERCIAL_BASE_URL", sim.baseUrl("commercial"));
+            s.put("PIPEDRIVE_COMMERCIAL_API_TOKEN", sim.token("commercial"));
+            Settings settings = Settings.of(s);
+
+            Result first = run(settings, "run", "--source", "pipedrive", "--triggered-by", "scheduler");
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.out()).contains("deals", "success").doesNotContain(sim.token("commercial"));
+
+            Result load = run(settings, "load", "--all-runs");
+            assertThat(load.exit()).isZero();
+            assertThat(load.out()).contains("loaded 0, skipped 7");
+
+            Result transform = run(settings, "transform", "--full-refresh");
+            assertThat(transform.exit()).isZero();
+            assertThat(transform.out()).contains("pd_deals");
+
+            Result status = run(settings, "status");
+            assertThat(status.exit()).isZero();
+            assertThat(status.out()).contains("scheduler", "core.pd_deals", "Failed bronze files: 0");
+        }
+    }
+
+    @Test
+    void aWrongSettingStopsWithAMessageNamingIt() {
+        Result noScopes = run(Settings.of(Map.of(Settings.HOME, home.toString())), "run", "--source", "pipedrive");
+        assertThat(noScopes.exit()).isEqualTo(2);
+        assertThat(noScopes.err()).contains("PIPEDRIVE_SCOPES");
+
+        Result noUrl = run(Settings.of(Map.of(Settings.HOME, home.toString(), "PIPEDRIVE_SCOPES", "commercial")),
+                "run", "--source", "pipedrive");
+        assertThat(noUrl.exit()).isEqualTo(2);
+        assertThat(noUrl.err()).contains("PIPEDRIVE_COMMERCIAL_BASE_URL");
+
+        Result badBronze = run(Settings.of(Map.of(Settings.HOME, home.toString(), "SKYFIT_BRONZE_URL", "ftp://nowhere")),
+                "load");
+        assertThat(badBronze.exit()).isEqualTo(2);
+        assertThat(badBronze.err()).contains("SKYFIT_BRONZE_URL");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "sandbox", "bench"}) {
+            Result r = run(Settings.of(Map.of()), cmd, "--help");
+            assertThat(r.exit()).as(cmd).isZero();
+            assertThat(r.out()).as(cmd).contains("Usage: skyfit " + cmd);
+        }
+    }
+}
