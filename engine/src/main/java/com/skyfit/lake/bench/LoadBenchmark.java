@@ -122,7 +122,9 @@ public final class LoadBenchmark {
                         flat.write('\n');
                         bytes += line.length + 1;
                     }
-                    gz.finish(); // the upload owns its stream: finish the gzip, let commit close it
+                    if (gz instanceof GZIPOutputStream g) {
+                        g.finish(); // the upload owns its stream: end the gzip, commit closes it
+                    }
                     if (write) {
                         up.commit();
                     }
