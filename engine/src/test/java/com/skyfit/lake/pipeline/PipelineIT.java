@@ -88,6 +88,12 @@ class PipelineIT {
         assertThat(statuses(inc.batchId())).containsOnly("success");
         assertCoreMatchesTruth();
         assertThat(watermark("commercial", "deals")).isAfter(watermark);
+        Instant lastGood = db.queryFirst("SELECT ops.get_last_successful_watermark('pipedrive', 'commercial', 'deals')",
+                ps -> {}, rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
+        assertThat(lastGood).isEqualTo(watermark("commercial", "deals"));
+        long successfulRuns = db.queryFirst("SELECT runs_success FROM ops.vw_etl_stats WHERE source = 'pipedrive' "
+                + "AND scope = 'commercial' AND entity = 'deals'", ps -> {}, rs -> rs.getLong(1)).orElseThrow();
+        assertThat(successfulRuns).isEqualTo(2);
         long deleted = db.queryFirst("SELECT count(*) FROM core.pd_deals WHERE is_deleted", ps -> {}, rs -> rs.getLong(1))
                 .orElseThrow();
         assertThat(deleted).isEqualTo(4); // 2 per scope, kept as flagged rows

@@ -73,13 +73,7 @@ public final class TestPostgres {
     /** A fresh database on the shared test server, migrated to the current schema. */
     public static Database newDatabase() {
         Server s = server();
-        String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        try (Connection c = java.sql.DriverManager.getConnection(s.url("postgres"), s.user(), s.password());
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not create test database " + name + ": " + e.getMessage(), e);
-        }
+        String name = createDatabase(s);
         Database db = Database.external(s.url(name), s.user(), Secret.of(s.password()));
         db.migrate();
         return db;
@@ -88,6 +82,14 @@ public final class TestPostgres {
     /** JDBC URL, user and password of a fresh migrated database (for code that takes settings). */
     public static java.util.Map<String, String> newDatabaseSettings() {
         Server s = server();
+        String name = createDatabase(s);
+        try (Database db = Database.external(s.url(name), s.user(), Secret.of(s.password()))) {
+            db.migrate();
+        }
+        return java.util.Map.of("SKYFIT_PG_URL", s.url(name), "SKYFIT_PG_USER", s.user(), "SKYFIT_PG_PASSWORD", s.password());
+    }
+
+    private static String createDatabase(Server s) {
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = java.sql.DriverManager.getConnection(s.url("postgres"), s.user(), s.password());
                 Statement st = c.createStatement()) {
@@ -95,6 +97,6 @@ public final class TestPostgres {
         } catch (Exception e) {
             throw new IllegalStateException("Could not create test database " + name + ": " + e.getMessage(), e);
         }
-        return java.util.Map.of("SKYFIT_PG_URL", s.url(name), "SKYFIT_PG_USER", s.user(), "SKYFIT_PG_PASSWORD", s.password());
+        return name;
     }
 }

@@ -1,7 +1,6 @@
 package com.skyfit.lake.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.skyfit.lake.config.Settings;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The blob trigger over the real engine: a real bronze part in a local bronze folder, loaded into a real
  * PostgreSQL, and loaded again as a second Event Grid delivery would, without doubling a row.
- * Skipped (not failed) while the engine implementation is not on the classpath.
  */
 class LoadBronzePartIT {
     private static final String NAME = "pipedrive/scope=commercial/entity=deals/ingestion_date=2026-03-01/run_id=r-blob-it/part-00000.jsonl.gz";
@@ -39,15 +37,6 @@ class LoadBronzePartIT {
 
     @BeforeEach
     void realEngineOverARealPart() throws Exception {
-        boolean engineBuilt;
-        try {
-            Class.forName("com.skyfit.lake.pipeline.DefaultIngestEngine");
-            engineBuilt = true;
-        } catch (ClassNotFoundException e) {
-            engineBuilt = false;
-        }
-        assumeTrue(engineBuilt, "needs com.skyfit.lake.pipeline.DefaultIngestEngine (the engine implementation)");
-
         pg = TestPostgres.newDatabaseSettings();
         Path bronze = home.resolve("bronze");
         lines = writePart(bronze.resolve("bronze").resolve(NAME));
