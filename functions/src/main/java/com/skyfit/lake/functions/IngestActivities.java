@@ -37,8 +37,10 @@ public class IngestActivities {
     }
 
     /**
-     * Loads what the blob trigger has not, through the same idempotent loader. A part that fails to
-     * load fails the activity, so its retry policy applies and the run never completes over a hole.
+     * Loads what the blob trigger has not, through the same idempotent loader. A part that cannot be
+     * loaded (corrupt gzip) is marked failed in the ledger with its reason and the rest goes on:
+     * CompleteRun then fails only the runs that part belongs to, and leaves their watermarks alone.
+     * Transient database failures are retried inside the loader; what still escapes fails the activity.
      */
     @FunctionName(Names.LOAD_PARTS)
     public LoadSummary loadParts(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
@@ -49,7 +51,7 @@ public class IngestActivities {
         }
         LoadResult result = EngineProvider.engine().load(parts, false);
         if (result.filesFailed() > 0) {
-            throw new IllegalStateException(result.filesFailed() + " bronze part(s) of batch " + batch
+            context.getLogger().warning(result.filesFailed() + " bronze part(s) of batch " + batch
                     + " failed to load: " + failures(result));
         }
         return LoadSummary.of(result);

@@ -1,7 +1,6 @@
 package com.skyfit.lake.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.orchestrations.LoadSummary;
@@ -75,13 +74,14 @@ class IngestActivitiesTest {
     }
 
     @Test
-    void aPartThatFailsToLoadFailsTheActivitySoItsRetryPolicyApplies() {
-        engine.unloaded = List.of("bronze/a");
-        engine.loadResult = new LoadResult(0, 0, 1, 0, 0,
-                List.of(new LoadResult.FileOutcome("bronze/a", "failed", 0, 0, "unexpected end of gzip stream")));
+    void aPartThatFailsToLoadIsReportedAndTheRestGoesOn() {
+        engine.unloaded = List.of("bronze/a", "bronze/b");
+        engine.loadResult = new LoadResult(1, 0, 1, 5, 0,
+                List.of(new LoadResult.FileOutcome("bronze/a", "failed", 0, 0, "unexpected end of gzip stream"),
+                        new LoadResult.FileOutcome("bronze/b", "loaded", 5, 0, null)));
 
-        assertThatThrownBy(() -> activities.loadParts("\"b1\"", FakeHttp.context("LoadParts")))
-                .hasMessage("1 bronze part(s) of batch b1 failed to load: bronze/a (unexpected end of gzip stream)");
+        // The failed part stays failed in the ledger; CompleteRun fails only its run.
+        assertThat(activities.loadParts("\"b1\"", FakeHttp.context("LoadParts"))).isEqualTo(new LoadSummary(1, 0, 1, 5, 0));
     }
 
     @Test
