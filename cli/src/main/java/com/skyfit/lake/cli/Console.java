@@ -60,6 +60,24 @@ final class Console implements BatchRunner.Listener, AutoCloseable {
         out.println("phase: " + name);
     }
 
+    @Override
+    public void loaded(com.skyfit.lake.staging.LoadResult r, double seconds) {
+        out.printf("  loaded %d parts (%d skipped, %d failed): %d staging rows, %d invalid, %.0f rows/s%n",
+                r.filesLoaded(), r.filesSkipped(), r.filesFailed(), r.rowsLoaded(), r.rowsInvalid(),
+                seconds > 0 ? r.rowsLoaded() / seconds : 0.0);
+        r.files().stream().filter(f -> f.status().equals("failed"))
+                .forEach(f -> out.println("  FAILED " + f.path() + ": " + f.error()));
+    }
+
+    @Override
+    public void transformed(java.util.List<com.skyfit.lake.core.TransformResult> results) {
+        for (var t : results) {
+            out.printf("  core.%-18s %6d candidates: %d inserted, %d updated, %d unchanged, %d deleted, %d warnings (%.2f s)%n",
+                    t.coreTable(), t.candidates(), t.inserted(), t.updated(), t.unchanged(), t.deleted(), t.warned(),
+                    t.seconds());
+        }
+    }
+
     private static String window(WindowTask t) {
         if (t.windowStart() == null && t.windowEnd() == null) {
             return "(all)";

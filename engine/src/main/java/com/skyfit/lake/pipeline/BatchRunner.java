@@ -31,6 +31,10 @@ public final class BatchRunner {
 
         default void phase(String name) {}
 
+        default void loaded(LoadResult result, double seconds) {}
+
+        default void transformed(List<TransformResult> results) {}
+
         Listener NONE = new Listener() {};
     }
 
@@ -59,9 +63,12 @@ public final class BatchRunner {
                     parts.add(p);
                 }
             }
+            long loadStart = System.nanoTime();
             LoadResult load = engine.load(parts, false);
+            listener.loaded(load, (System.nanoTime() - loadStart) / 1e9);
             listener.phase("transform");
             List<TransformResult> transforms = engine.transform(batchId, false);
+            listener.transformed(transforms);
             listener.phase("complete");
             engine.completeBatch(batchId);
             return new Outcome(batchId, plan, records.get(), failed, load, transforms, null);
