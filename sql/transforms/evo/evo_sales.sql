@@ -13,9 +13,12 @@
 -- problems   rows with a present value that did not cast; flagged updates them in staging to 'warning'
 --            with the field and value in error_message ('invalid' when idSale itself is unusable, since no
 --            core row can hold it). The core row is still written, with that field NULL.
--- winners    one version per key: a sale has no update time, so the row ingested last (highest stg_id) wins.
--- upserted   insert, or update when a column changed and the incoming row is not older than the stored one;
---            an unchanged row costs no write. xmax = 0 in RETURNING tells an insert from an update.
+-- repeated   keys that occur more than once in this batch with their newest stg_id: a sale has no update
+--            time, so the row ingested last wins. Usually few, so each "is it the newest" test is a probe
+--            into a small hash table.
+-- inserted   new keys, plain INSERT; updated: stored keys, only when a column changed and the incoming row is
+--            not older than the stored one, so an unchanged row costs no write (see the note at inserted on
+--            why this table does not use INSERT .. ON CONFLICT).
 WITH fields AS MATERIALIZED (
     SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text, t.id_employee_sale_text,
