@@ -13,11 +13,16 @@
 -- problems   rows with a present value that did not cast; flagged updates them in staging to 'warning'
 --            with the field and value in error_message ('invalid' when idSale itself is unusable, since no
 --            core row can hold it). The core row is still written, with that field NULL.
--- winners    one version per key: a sale has no update time, so the row ingested last (highest stg_id) wins.
--- upserted   insert, or update when a column changed and the incoming row is not older than the stored one;
---            an unchanged row costs no write. xmax = 0 in RETURNING tells an insert from an update.
+-- repeated   keys that occur more than once in this batch with their newest stg_id: a sale has no update
+--            time, so the row ingested last wins. Usually few, so each "is it the newest" test is a probe
+--            into a small hash table.
+-- inserted   new keys, plain INSERT; updated: stored keys, only when a column changed and the incoming row is
+--            not older than the stored one, so an unchanged row costs no write (see the note at inserted on
+--            why this table does not use INSERT .. ON CONFLICT).
 WITH fields AS MATERIALIZED (
-    SELECT t.*,
+    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text, t.id_employee_sale_text,
+           t.sale_date_text, t.removed_text, t.removal_date_text,
            ops.try_bigint(t.id_sale_text) AS id_sale,
            ops.try_bigint(t.id_member_text) AS id_member,
            ops.try_bigint(t.id_prospect_text) AS id_prospect,
@@ -26,8 +31,17 @@ WITH fields AS MATERIALIZED (
            ops.try_timestamp(t.sale_date_text) AS sale_date,
            ops.try_boolean(t.removed_text) AS removed,
            ops.try_timestamp(t.removal_date_text) AS removal_date,
-           nullif(t.items_sum, 'NaN') AS total_value,
-           nullif(t.receivables_sum, 'NaN') AS receivables_total
+           t.items,
+           jsonb_typeof(t.items) AS items_type,
+           jsonb_typeof(t.receivables) AS receivables_type,
+           CASE jsonb_typeof(t.items) WHEN 'array' THEN jsonb_array_length(t.items) END AS items_count,
+           CASE jsonb_typeof(t.receivables) WHEN 'array' THEN jsonb_array_length(t.receivables) END AS receivables_count,
+           -- NaN when any value is not a number (see ops.json_numeric_or_nan): one pass over the items, no re-check
+           (SELECT sum(ops.json_numeric_or_nan(i -> 'saleValue'))
+            FROM jsonb_array_elements(CASE jsonb_typeof(t.items) WHEN 'array' THEN t.items END) i) AS items_sum,
+           (SELECT sum(ops.json_numeric_or_nan(r -> 'ammount'))
+            FROM jsonb_array_elements(CASE jsonb_typeof(t.receivables) WHEN 'array' THEN t.receivables END) r)
+               AS receivables_sum
     FROM (
         SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
                nullif(s.raw ->> 'idSale', '') AS id_sale_text,
@@ -39,20 +53,14 @@ WITH fields AS MATERIALIZED (
                nullif(s.raw ->> 'removed', '') AS removed_text,
                nullif(s.raw ->> 'removalDate', '') AS removal_date_text,
                s.raw -> 'saleItens' AS items,
-               jsonb_typeof(s.raw -> 'saleItens') AS items_type,
-               jsonb_typeof(s.raw -> 'receivables') AS receivables_type,
-               CASE jsonb_typeof(s.raw -> 'saleItens') WHEN 'array' THEN jsonb_array_length(s.raw -> 'saleItens') END AS items_count,
-               -- NaN when any item's value is not a number (see ops.json_numeric_or_nan): one pass, no re-check
-               (SELECT sum(ops.json_numeric_or_nan(i -> 'saleValue'))
-                FROM jsonb_array_elements(CASE jsonb_typeof(s.raw -> 'saleItens') WHEN 'array' THEN s.raw -> 'saleItens' END) i) AS items_sum,
-               CASE jsonb_typeof(s.raw -> 'receivables') WHEN 'array' THEN jsonb_array_length(s.raw -> 'receivables') END AS receivables_count,
-               (SELECT sum(ops.json_numeric_or_nan(r -> 'ammount'))
-                FROM jsonb_array_elements(CASE jsonb_typeof(s.raw -> 'receivables') WHEN 'array' THEN s.raw -> 'receivables' END) r) AS receivables_sum
+               s.raw -> 'receivables' AS receivables
         FROM stg_evo.sales_raw s
         WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
           AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
           AND s.validation_status <> 'invalid'
-        OFFSET 0  -- keeps each ->> a column, evaluated once, instead of being repeated inside every inlined cast
+        -- OFFSET 0 keeps each extracted value a column, taken from raw once: without it PostgreSQL would
+        -- repeat every ->> inside each inlined cast and copy the item arrays out of raw once per use.
+        OFFSET 0
     ) t
 ),
 problems AS (
@@ -113,8 +121,8 @@ inserted AS (
                                 removed, removal_date, total_value, items_count, receivables_count,
                                 receivables_total, items, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id_sale, l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date,
-           coalesce(l.removed, false), l.removal_date, l.total_value, l.items_count, l.receivables_count,
-           l.receivables_total, l.items, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+           coalesce(l.removed, false), l.removal_date, nullif(l.items_sum, 'NaN'), l.items_count, l.receivables_count,
+           nullif(l.receivables_sum, 'NaN'), l.items, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -126,8 +134,9 @@ updated AS (
     UPDATE core.evo_sales c
     SET id_member = l.id_member, id_prospect = l.id_prospect, id_branch = l.id_branch,
         id_employee_sale = l.id_employee_sale, sale_date = l.sale_date, removed = coalesce(l.removed, false),
-        removal_date = l.removal_date, total_value = l.total_value, items_count = l.items_count,
-        receivables_count = l.receivables_count, receivables_total = l.receivables_total, items = l.items,
+        removal_date = l.removal_date, total_value = nullif(l.items_sum, 'NaN'),
+        items_count = l.items_count,
+        receivables_count = l.receivables_count, receivables_total = nullif(l.receivables_sum, 'NaN'), items = l.items,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
         _updated_at = now()
     FROM fields l
@@ -139,7 +148,7 @@ updated AS (
            c.total_value, c.items_count, c.receivables_count, c.receivables_total, c.items)
           IS DISTINCT FROM
           (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, coalesce(l.removed, false),
-           l.removal_date, l.total_value, l.items_count, l.receivables_count, l.receivables_total, l.items)
+           l.removal_date, nullif(l.items_sum, 'NaN'), l.items_count, l.receivables_count, nullif(l.receivables_sum, 'NaN'), l.items)
     RETURNING c._run_id AS run_id, c.removed
 ),
 candidates AS (

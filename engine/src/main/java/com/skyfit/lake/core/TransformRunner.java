@@ -27,7 +27,7 @@ public final class TransformRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
 
     /** Set for the transform's transaction only: its hash tables and sorts stay in memory at millions of rows. */
-    static final String WORK_MEM = "512MB";
+    static final String WORK_MEM = "1GB";
 
     private final Database db;
     private final Map<String, String> sqlByResource = new ConcurrentHashMap<>();

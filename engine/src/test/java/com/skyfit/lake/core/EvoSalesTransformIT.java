@@ -1,0 +1,150 @@
+package com.skyfit.lake.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyfit.lake.bench.TransformBenchmark;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.testing.TestPostgres;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** core.evo_sales over generated EVO-like sales (nested items and receivables), and the benchmark on a small set. */
+class EvoSalesTransformIT {
+    private static final String SALES = "stg_evo.sales_raw";
+
+    /** :n sales of about 1 KB each; every 50th is removed. Sale g: 2 items worth 119.90 + g % 7 and 49.90. */
+    static final String GENERATE = """
+            INSERT INTO stg_evo.sales_raw (scope, blob_path, line_no, run_id, raw)
+            SELECT 'gym', 'bronze/evo/scope=gym/entity=sales/part-' || lpad((g / 10000)::text, 5, '0') || '.jsonl.gz',
+                   g %% 10000 + 1, '%s',
+                   jsonb_build_object(
+                     'idSale', g, 'idMember', 100000 + g %% 5000, 'idProspect', null, 'idEmployeeSale', g %% 40,
+                     'saleDate', to_char(timestamp '2024-01-01' + g * interval '61 second', 'YYYY-MM-DD"T"HH24:MI:SS'),
+                     'removed', g %% 50 = 0,
+                     'removalDate', CASE WHEN g %% 50 = 0 THEN '2024-02-01T10:00:00' END,
+                     'idBranch', 1 + g %% 12, 'observations', 'Venda no balcao ' || g,
+                     'saleItens', jsonb_build_array(
+                         jsonb_build_object('idSaleItem', g * 2, 'description', 'PLANO MENSAL', 'itemValue', 129.90,
+                                            'saleValue', 119.90 + g %% 7, 'quantity', 1, 'discount', 10.00),
+                         jsonb_build_object('idSaleItem', g * 2 + 1, 'description', 'TAXA DE MATRICULA',
+                                            'itemValue', 49.90, 'saleValue', 49.90, 'quantity', 1, 'discount', 0)),
+                     'receivables', jsonb_build_array(
+                         jsonb_build_object('idReceivable', g * 3, 'ammount', 84.90, 'dueDate', '2024-02-01T00:00:00',
+                                            'status', jsonb_build_object('id', 2, 'name', 'Recebido')),
+                         jsonb_build_object('idReceivable', g * 3 + 1, 'ammount', 84.90 + g %% 7,
+                                            'dueDate', '2024-03-01T00:00:00',
+                                            'status', jsonb_build_object('id', 1, 'name', 'Em aberto'))))
+            FROM generate_series(1, %d) g
+            """;
+
+    private Database db;
+    private Staging staging;
+    private TransformRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        db = TestPostgres.newDatabase();
+        staging = new Staging(db);
+        runner = new TransformRunner(db);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private void generate(int n, String runId) {
+        staging.execute(String.format(GENERATE, runId, n));
+    }
+
+    private Map<String, Object> sale(long id) {
+        return staging.one("SELECT * FROM core.evo_sales WHERE scope = 'gym' AND id_sale = " + id);
+    }
+
+    @Test
+    void salesBecomeTypedRowsWithTotalsFromTheirItems() {
+        generate(2000, "run-1");
+
+        TransformResult r = runner.run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.perRun()).containsExactly(new TransformResult.RunCounts("run-1", 2000, 2000, 0, 0, 40));
+        assertThat(r.warned()).isZero();
+        Map<String, Object> s = sale(8);
+        assertThat(s).containsEntry("id_member", 100008L).containsEntry("id_branch", 9L)
+                .containsEntry("id_employee_sale", 8L).containsEntry("id_prospect", null)
+                .containsEntry("removed", false).containsEntry("items_count", 2).containsEntry("receivables_count", 2);
+        assertThat((BigDecimal) s.get("total_value")).isEqualByComparingTo("170.80");
+        assertThat((BigDecimal) s.get("receivables_total")).isEqualByComparingTo("170.80");
+        assertThat(staging.one("SELECT sale_date FROM core.evo_sales WHERE id_sale = 8").get("sale_date").toString())
+                .isEqualTo(java.sql.Timestamp.valueOf(LocalDateTime.of(2024, 1, 1, 0, 8, 8)).toString());
+        assertThat(staging.one("SELECT jsonb_array_length(items) AS n, items -> 0 ->> 'description' AS d "
+                + "FROM core.evo_sales WHERE id_sale = 8")).containsEntry("n", 2).containsEntry("d", "PLANO MENSAL");
+        assertThat(sale(50)).containsEntry("removed", true);
+        assertThat(s).containsEntry("_source_line", 9).containsEntry("_run_id", "run-1");
+    }
+
+    @Test
+    void theLastIngestedVersionWinsAndRerunsWriteNothing() {
+        generate(100, "run-1");
+        runner.run(CoreTables.EVO_SALES, false);
+
+        String removed = staging.one("SELECT (raw || '{\"removed\": true, \"removalDate\": \"2024-03-01T09:00:00\"}')::text "
+                + "AS r FROM " + SALES + " WHERE raw ->> 'idSale' = '7'").get("r").toString();
+        staging.insert(SALES, "gym", "bronze/evo/rescan/part-00000.jsonl.gz", 1, "run-2", removed);
+        staging.insert(SALES, "gym", "bronze/evo/rescan/part-00000.jsonl.gz", 2, "run-2", removed);
+        TransformResult r = runner.run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.perRun()).containsExactly(new TransformResult.RunCounts("run-2", 1, 0, 1, 0, 1));
+        assertThat(sale(7)).containsEntry("removed", true).containsEntry("_source_line", 2)
+                .containsEntry("_run_id", "run-2");
+        assertThat(runner.run(CoreTables.EVO_SALES, false).candidates()).isZero();
+
+        TransformResult full = runner.run(CoreTables.EVO_SALES, true);
+        assertThat(full.inserted()).isEqualTo(100);
+        assertThat(sale(7)).containsEntry("removed", true);
+    }
+
+    @Test
+    void badItemValuesWarnAndASaleWithoutIdIsInvalid() {
+        long bad = staging.insert(SALES, "gym", "p1", 1, "run-1", """
+                {"idSale": 1, "idMember": "x12", "saleDate": "2024-01-05T10:00:00",
+                 "saleItens": [{"saleValue": "abc"}, {"saleValue": 10}], "receivables": []}""");
+        long noId = staging.insert(SALES, "gym", "p1", 2, "run-1", """
+                {"idMember": 5, "saleItens": [{"saleValue": 10}]}""");
+
+        TransformResult r = runner.run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.inserted()).isEqualTo(1);
+        assertThat(r.warned()).isEqualTo(2);
+        assertThat(sale(1)).containsEntry("total_value", null).containsEntry("id_member", null)
+                .containsEntry("items_count", 2).containsEntry("receivables_count", 0);
+        Map<String, Object> warning = staging.one("SELECT validation_status, error_message FROM " + SALES
+                + " WHERE stg_id = " + bad);
+        assertThat(warning.get("validation_status")).isEqualTo("warning");
+        assertThat((String) warning.get("error_message")).contains("idMember not an integer: x12")
+                .contains("saleItens[].saleValue not a number: abc");
+        assertThat(staging.one("SELECT validation_status FROM " + SALES + " WHERE stg_id = " + noId))
+                .containsEntry("validation_status", "invalid");
+    }
+
+    @Test
+    void benchmarkComparesTheTransformWithAPlainInsert() {
+        generate(3000, "bench");
+
+        TransformBenchmark.Result r = new TransformBenchmark().run(db);
+
+        assertThat(r.rows()).isEqualTo(3000);
+        assertThat(r.transform().inserted()).isEqualTo(3000);
+        assertThat(r.transformSeconds()).isPositive();
+        assertThat(r.baselineSeconds()).isPositive();
+        assertThat(r.transformRatio()).isPositive();
+        assertThat(staging.one("SELECT count(*) AS n FROM bench.sales_baseline").get("n")).isEqualTo(3000L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sales c JOIN bench.sales_baseline b "
+                + "USING (scope, id_sale) WHERE (c.total_value, c.sale_date, c.removed, c.items) "
+                + "IS NOT DISTINCT FROM (b.total_value, b.sale_date, b.removed, b.items)").get("n")).isEqualTo(3000L);
+    }
+}
