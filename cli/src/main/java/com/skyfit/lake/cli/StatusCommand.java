@@ -21,7 +21,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Database db = Database.open(CliSettings.load())) {
-            OpsQueries ops = new OpsQueries(db.dataSource());
+            OpsQueries ops = new OpsQueries(db);
             System.out.println("database: " + db.description());
             System.out.println();
             System.out.println("Recent runs");

@@ -1,7 +1,5 @@
 package com.skyfit.lake.control;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /**
  * Read-only views of the control plane for operators: recent runs, the latest run of every entity,
@@ -54,10 +51,10 @@ public final class OpsQueries {
             + " started_at, completed_at, rows_extracted, bronze_files, rows_staged, rows_inserted, rows_updated,"
             + " rows_unchanged, rows_deleted, duration_seconds, error_message";
 
-    private final DataSource dataSource;
+    private final Database db;
 
-    public OpsQueries(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public OpsQueries(Database db) {
+        this.db = db;
     }
 
     /** The most recent runs, newest first, of one source or (source null) of all. */
@@ -172,26 +169,7 @@ public final class OpsQueries {
         return t == null ? null : t.toInstant();
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private interface Mapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Binder binder, Mapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the ops tables (" + e.getSQLState() + "): " + e.getMessage(), e);
-        }
+    private <T> List<T> query(String sql, Database.Binder binder, Database.RowMapper<T> mapper) {
+        return db.query(sql, binder, mapper);
     }
 }

@@ -18,7 +18,7 @@ class OpsQueriesIT {
     @BeforeAll
     static void setUp() throws Exception {
         db = TestPostgres.newDatabase();
-        ops = new OpsQueries(db.dataSource());
+        ops = new OpsQueries(db);
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             st.execute("""
                     INSERT INTO ops.runs (run_id, batch_id, source, scope, entity, started_at, completed_at, status,

@@ -37,10 +37,15 @@ public final class EngineProvider {
 
     public static synchronized OpsQueries ops() {
         if (ops == null) {
-            if (database == null) {
-                database = Database.open(settings());
+            // One connection pool per worker: the engine's database when it is the real engine.
+            if (engine() instanceof DefaultIngestEngine real) {
+                ops = new OpsQueries(real.database());
+            } else {
+                if (database == null) {
+                    database = Database.open(settings());
+                }
+                ops = new OpsQueries(database);
             }
-            ops = new OpsQueries(database.dataSource());
         }
         return ops;
     }

@@ -35,7 +35,7 @@ class OpsFunctionsIT {
             st.execute("INSERT INTO ops.transform_state (core_table, last_run_at) VALUES ('deals', now() - interval '1 hour')");
         }
         EngineProvider.use(Settings.of(Map.of()), new FakeEngine());
-        EngineProvider.useOps(new OpsQueries(db.dataSource()));
+        EngineProvider.useOps(new OpsQueries(db));
     }
 
     @AfterAll
