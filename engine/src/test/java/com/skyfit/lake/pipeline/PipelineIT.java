@@ -112,6 +112,26 @@ class PipelineIT {
     }
 
     @Test
+    void theSameRunsThroughAzureStorageBlobApi() throws Exception {
+        com.skyfit.lake.testing.Azurite azurite = com.skyfit.lake.testing.Azurite.get();
+        Settings azure = settings.with(Map.of(Settings.BRONZE_URL, azurite.containerUrl("lake-pipeline-it"),
+                Settings.STORAGE_CONNECTION_STRING, azurite.connectionString()));
+        try (DefaultIngestEngine onAzure = new DefaultIngestEngine(azure, db,
+                com.skyfit.lake.bronze.BronzeStores.open(azure), Connectors.configured(azure), Clock.systemUTC(), false)) {
+            BatchRunner.Outcome full = new BatchRunner(onAzure).run(new PlanRequest(null, "pipedrive", List.of(), List.of(),
+                    "full", "api", null, null), 4, BatchRunner.Listener.NONE);
+            assertThat(full.error()).isNull();
+            assertThat(statuses(full.batchId())).containsOnly("success");
+            assertCoreMatchesTruth();
+            List<String> parts = onAzure.store().list("bronze/pipedrive/");
+            assertThat(parts).hasSize(14);
+            long ledgerLoaded = db.queryFirst("SELECT count(*) FROM ops.bronze_files WHERE status = 'loaded' AND sha256 IS NOT NULL",
+                    ps -> {}, rs -> rs.getLong(1)).orElseThrow();
+            assertThat(ledgerLoaded).isEqualTo(parts.size());
+        }
+    }
+
+    @Test
     void aRunKilledBetweenBronzeAndCoreIsRedoneWithoutLossOrDoubles() {
         run("full");
         Instant before = watermark("commercial", "deals");
