@@ -15,6 +15,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,25 +26,29 @@ import java.util.function.Supplier;
  * orchestrator sees slots free up one by one), fires timers by moving a fake clock, and runs
  * sub-orchestrations to completion. Every scheduled activity is recorded with its input.
  * A window counts as in flight from its ExtractOneWindow scheduling until its result is handed back.
+ * Public (and shipped in the test-jar) so that the Function App's tests can drive the same orchestrations
+ * over real activities.
  */
-final class DurableDriver {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class DurableDriver {
+    public static final ObjectMapper JSON = new ObjectMapper();
     static final java.time.Duration TIMER_LAG = java.time.Duration.ofMillis(50);
 
-    record Call(String instanceId, String name, String input) {}
+    public record Call(String instanceId, String name, String input) {}
 
-    record Outcome(OrchestrationStatus status, String output, String failureMessage, String customStatus, int episodes,
+    public record Outcome(OrchestrationStatus status, String output, String failureMessage, String customStatus, int episodes,
             TaskFailureDetails failure) {
-        boolean failed() {
+        public boolean failed() {
             return status == OrchestrationStatus.ORCHESTRATION_STATUS_FAILED;
         }
     }
 
     private final Map<String, Supplier<TaskOrchestration>> orchestrations = new HashMap<>();
     private final Map<String, Function<String, Object>> activities = new HashMap<>();
-    final List<Call> calls = new ArrayList<>();
-    final List<Instant> timers = new ArrayList<>();
-    final List<String> subOrchestrations = new ArrayList<>();
+    private BiFunction<String, String, String> dispatcher;
+    private Consumer<Instant> beforeTimerFires = fireAt -> {};
+    public final List<Call> calls = new ArrayList<>();
+    public final List<Instant> timers = new ArrayList<>();
+    public final List<String> subOrchestrations = new ArrayList<>();
     private Instant clock = Instant.parse("2026-03-01T06:00:00Z");
     private int windowsInFlight;
     /** The most ExtractOneWindow sub-orchestrations outstanding at once, over all instances. */
@@ -57,18 +63,33 @@ final class DurableDriver {
 
     private record Child(int id, String name, String instanceId, String input) implements Pending {}
 
-    DurableDriver orchestration(String name, Supplier<TaskOrchestration> factory) {
+    public DurableDriver orchestration(String name, Supplier<TaskOrchestration> factory) {
         orchestrations.put(name, factory);
         return this;
     }
 
     /** The handler gets the activity input as JSON and returns a value (sent back as JSON) or throws. */
-    DurableDriver activity(String name, Function<String, Object> handler) {
+    public DurableDriver activity(String name, Function<String, Object> handler) {
         activities.put(name, handler);
         return this;
     }
 
-    Outcome run(String name, String instanceId, Object input) {
+    /**
+     * Every activity without a handler of its own goes here: (name, input JSON as the orchestrator wrote it)
+     * -> result JSON exactly as the history should hold it. Lets a caller apply the host's own conversions.
+     */
+    public DurableDriver activities(BiFunction<String, String, String> dispatcher) {
+        this.dispatcher = dispatcher;
+        return this;
+    }
+
+    /** Runs just before a timer fires, with its fire time: what happens in the world while an orchestrator sleeps. */
+    public DurableDriver beforeTimerFires(Consumer<Instant> hook) {
+        this.beforeTimerFires = hook;
+        return this;
+    }
+
+    public Outcome run(String name, String instanceId, Object input) {
         History h = new History(instanceId);
         h.started(clock, name, json(input));
         Deque<Pending> outstanding = new ArrayDeque<>();
@@ -122,16 +143,17 @@ final class DurableDriver {
         if (p instanceof Timer t) {
             // a real host starts the episode a moment after the fire time (1.4.0 re-arms a timer seen firing exactly on time)
             clock = clock.isAfter(t.fireAt()) ? clock : t.fireAt().plus(TIMER_LAG);
+            beforeTimerFires.accept(t.fireAt());
             h.orchestratorStarted(clock).timerFired(t.id(), t.fireAt());
         } else if (p instanceof Activity a) {
             h.orchestratorStarted(clock);
             Function<String, Object> handler = activities.get(a.name());
-            if (handler == null) {
+            if (handler == null && dispatcher == null) {
                 h.taskFailed(a.id(), "java.lang.IllegalStateException", "no activity named " + a.name());
                 return;
             }
             try {
-                h.taskCompleted(a.id(), json(handler.apply(a.input())));
+                h.taskCompleted(a.id(), handler != null ? json(handler.apply(a.input())) : dispatcher.apply(a.name(), a.input()));
             } catch (RuntimeException e) {
                 h.taskFailed(a.id(), e.getClass().getName(), e.getMessage());
             }
@@ -163,15 +185,15 @@ final class DurableDriver {
     }
 
     /** The largest history (events) an instance reached: what chunking keeps small. */
-    int historySize(String instanceId) {
+    public int historySize(String instanceId) {
         return maxHistory.getOrDefault(instanceId, 0);
     }
 
-    List<Call> calls(String name) {
+    public List<Call> calls(String name) {
         return calls.stream().filter(c -> c.name().equals(name)).toList();
     }
 
-    <T> T read(String json, Class<T> type) {
+    public <T> T read(String json, Class<T> type) {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
@@ -181,7 +203,7 @@ final class DurableDriver {
 
     private record RawJson(String json) {}
 
-    static String json(Object value) {
+    public static String json(Object value) {
         if (value == null) {
             return null;
         }
