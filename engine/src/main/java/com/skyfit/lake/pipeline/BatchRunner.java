@@ -58,7 +58,7 @@ public final class BatchRunner {
             int failed = extractAll(plan, Math.max(1, workers), listener, records);
             listener.phase("load");
             List<String> parts = new ArrayList<>(engine.unloadedParts(batchId));
-            for (String p : engine.allUnloadedParts()) {
+            for (String p : engine.unloadedParts(null)) {
                 if (!parts.contains(p)) {
                     parts.add(p);
                 }

@@ -137,8 +137,11 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
             runs.windowFailed(w.runId(), start, end, e.getMessage());
-            throw new ExtractException("extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
-                    + w.windowStart() + ".." + w.windowEnd() + " failed: " + e.getMessage(), e);
+            String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
+                    + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
+                    + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
+            throw PermanentExtractException.isPermanent(e) ? new PermanentExtractException(message, e)
+                    : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             runs.windowFailed(w.runId(), start, end, "interrupted");
@@ -153,16 +156,14 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public List<String> unloadedParts(String batchId) {
+        if (batchId == null) {
+            return db.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
+                    ps -> {}, rs -> rs.getString(1));
+        }
         return db.query("""
                 SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id)
                 WHERE r.batch_id = ? AND f.status = 'written' ORDER BY f.blob_path""",
                 ps -> ps.setString(1, batchId), rs -> rs.getString(1));
-    }
-
-    /** Every part in the ledger not yet loaded (any run): what `skyfit load` picks up. */
-    public List<String> allUnloadedParts() {
-        return db.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
-                ps -> {}, rs -> rs.getString(1));
     }
 
     @Override
@@ -250,7 +251,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     }
 
     /** An extract that failed; the window is marked failed in the ledger. */
-    public static final class ExtractException extends RuntimeException {
+    public static class ExtractException extends RuntimeException {
         public ExtractException(String message, Throwable cause) {
             super(message, cause);
         }

@@ -24,7 +24,10 @@ public interface IngestEngine {
     /** Loads bronze parts into staging (idempotent: loaded parts are skipped unless forced). */
     LoadResult load(List<String> parts, boolean force);
 
-    /** Bronze parts the batch wrote that are not yet loaded (for the orchestrator's wait-then-fallback). */
+    /**
+     * Bronze parts the batch wrote that are not yet loaded (for the orchestrator's wait-then-fallback);
+     * with a null batch, every unloaded part of any run (what an interrupted run left behind).
+     */
     List<String> unloadedParts(String batchId);
 
     /** Runs the core transforms of the entities the batch touched (all when batchId is null). */

@@ -146,7 +146,7 @@ class PipelineIT {
 
         BatchRunner.Outcome redo = run("incremental");
         assertThat(statuses(redo.batchId())).containsOnly("success");
-        assertThat(engine.allUnloadedParts()).isEmpty();
+        assertThat(engine.unloadedParts(null)).isEmpty();
         assertCoreMatchesTruth();
         long dupes = db.queryFirst("SELECT count(*) FROM (SELECT scope, id FROM core.pd_deals GROUP BY 1, 2 HAVING count(*) > 1) d",
                 ps -> {}, rs -> rs.getLong(1)).orElseThrow();

@@ -65,6 +65,13 @@ public final class EngineProvider {
     public static synchronized void reset() {
         settingsSource = Settings::fromEnvironment;
         settings = null;
+        if (engine instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a pool on the way out: nothing left to do with the failure
+            }
+        }
         engine = null;
         ops = null;
         if (database != null) {

@@ -45,11 +45,13 @@ public class IngestActivities {
     @FunctionName(Names.LOAD_PARTS)
     public LoadSummary loadParts(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
         String batch = ActivityInput.text(batchId);
-        List<String> parts = EngineProvider.engine().unloadedParts(batch);
+        // The batch's parts, plus any an earlier, failed batch left unloaded (no blob event will come for them).
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>(EngineProvider.engine().unloadedParts(batch));
+        parts.addAll(EngineProvider.engine().unloadedParts(null));
         if (parts.isEmpty()) {
             return LoadSummary.none();
         }
-        LoadResult result = EngineProvider.engine().load(parts, false);
+        LoadResult result = EngineProvider.engine().load(List.copyOf(parts), false);
         if (result.filesFailed() > 0) {
             context.getLogger().warning(result.filesFailed() + " bronze part(s) of batch " + batch
                     + " failed to load: " + failures(result));

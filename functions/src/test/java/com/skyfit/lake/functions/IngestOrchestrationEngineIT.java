@@ -128,6 +128,11 @@ class IngestOrchestrationEngineIT {
         assertThat(out.failed()).isTrue();
         assertThat(out.failureMessage()).contains("expansion", "401", "PIPEDRIVE_EXPANSION_API_TOKEN");
         assertThat(host.driver.calls(Names.FAIL_RUN)).hasSize(1);
+        // Rejected credentials are permanent: each expansion window is tried once, with no retry timers.
+        java.util.List<String> expansionCalls = host.driver.calls(Names.EXTRACT_WINDOW).stream()
+                .map(c -> c.input()).filter(in -> in.contains("\"scope\":\"expansion\"")).toList();
+        assertThat(expansionCalls).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(host.driver.timers).isEmpty();
         assertThat(host.driver.calls(Names.LOAD_PARTS)).isEmpty();
         assertThat(host.driver.calls(Names.COMPLETE_RUN)).isEmpty();
         String batch = batchOf(host);

@@ -1,13 +1,11 @@
 package com.skyfit.lake.orchestrations;
 
-import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.TaskFailedException;
 import com.microsoft.durabletask.TaskOptions;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import com.skyfit.lake.pipeline.ExtractResult;
 import com.skyfit.lake.pipeline.WindowTask;
-import java.time.Duration;
 
 /**
  * One window's extract under its retry policy. A sub-orchestration of its own so that the policy holds
@@ -15,10 +13,8 @@ import java.time.Duration;
  */
 public final class ExtractOneWindow implements TaskOrchestration {
 
-    /** A throttled or flaky API gets four tries spread over several minutes. */
-    static final RetryPolicy EXTRACT_RETRY = new RetryPolicy(4, Duration.ofSeconds(30))
-            .setBackoffCoefficient(2.0)
-            .setMaxRetryInterval(Duration.ofMinutes(5));
+    /** Transient failures are retried with backoff; permanent ones (auth, budget) fail at once. */
+    static final ExtractRetry EXTRACT_RETRY = new ExtractRetry();
 
     @Override
     public void run(TaskOrchestrationContext ctx) {

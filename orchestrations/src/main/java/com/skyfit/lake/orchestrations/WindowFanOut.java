@@ -92,6 +92,7 @@ final class WindowFanOut {
 
     static String describe(WindowTask w) {
         return Names.EXTRACT_WINDOW + " " + w.source() + "/" + w.scope() + "/" + w.entity()
-                + " [" + (w.windowStart() == null ? "beginning" : w.windowStart()) + ", " + w.windowEnd() + ")";
+                + " [" + (w.windowStart() == null ? "beginning" : w.windowStart()) + ", "
+                + (w.windowEnd() == null ? "now" : w.windowEnd()) + ")";
     }
 }

@@ -3,7 +3,6 @@ package com.skyfit.lake.orchestrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.durabletask.OrchestrationRunner;
-import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestrationStatus;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorResponse;
@@ -126,10 +125,8 @@ class IngestOrchestrationTest {
         assertThat(out.status()).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
         assertThat(d.calls(Names.EXTRACT_WINDOW)).hasSize(4);
         assertThat(d.timers).hasSize(1);
-        // durabletask 1.4.0 applies the backoff coefficient from the first retry on
-        RetryPolicy policy = ExtractOneWindow.EXTRACT_RETRY;
         assertThat(Duration.between(Instant.parse("2026-03-01T06:00:00Z"), d.timers.get(0)))
-                .isEqualTo(Duration.ofMillis((long) (policy.getFirstRetryInterval().toMillis() * policy.getBackoffCoefficient())));
+                .isEqualTo(ExtractRetry.FIRST_INTERVAL);
         assertThat(d.calls(Names.FAIL_RUN)).isEmpty();
     }
 
@@ -156,6 +153,28 @@ class IngestOrchestrationTest {
     }
 
     @Test
+    void aPermanentFailureIsNotRetried() {
+        DurableDriver d = driver(plan(3)).activity(Names.EXTRACT_WINDOW, in -> {
+            WindowTask w = DurableDriver.JSON.convertValue(readTree(in), WindowTask.class);
+            if (w.windowStart().startsWith("2026-02-02")) {
+                throw new com.skyfit.lake.pipeline.PermanentExtractException(
+                        "pipedrive scope 'commercial' rejected the credentials (HTTP 401)", null);
+            }
+            return extracted(w);
+        });
+
+        DurableDriver.Outcome out = d.run(Names.INGEST, INSTANCE, input(3, 50, 0));
+
+        assertThat(out.failed()).isTrue();
+        assertThat(out.failureMessage()).contains("HTTP 401");
+        long attempts = d.calls(Names.EXTRACT_WINDOW).stream()
+                .filter(c -> c.input().contains("\"windowStart\":\"2026-02-02")).count();
+        assertThat(attempts).isEqualTo(1);
+        assertThat(d.calls(Names.FAIL_RUN)).hasSize(1);
+        assertThat(d.calls(Names.COMPLETE_RUN)).isEmpty();
+    }
+
+    @Test
     void oneWindowFailingForGoodFailsTheRunKeepsTheOthersAndNeverCompletes() {
         DurableDriver d = driver(plan(4)).activity(Names.EXTRACT_WINDOW, in -> {
             WindowTask w = DurableDriver.JSON.convertValue(readTree(in), WindowTask.class);
@@ -173,7 +192,7 @@ class IngestOrchestrationTest {
                 .contains("HTTP 401");
         long failedWindowAttempts = d.calls(Names.EXTRACT_WINDOW).stream()
                 .filter(c -> c.input().contains("\"windowStart\":\"2026-02-03")).count();
-        assertThat(failedWindowAttempts).isEqualTo(ExtractOneWindow.EXTRACT_RETRY.getMaxNumberOfAttempts());
+        assertThat(failedWindowAttempts).isEqualTo(ExtractRetry.MAX_ATTEMPTS);
         assertThat(d.calls(Names.EXTRACT_WINDOW).stream().map(c -> c.input()).distinct()).hasSize(4);
         assertThat(d.calls(Names.FAIL_RUN)).singleElement().satisfies(c -> {
             FailRequest f = d.read(c.input(), FailRequest.class);
