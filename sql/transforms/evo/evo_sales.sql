@@ -94,21 +94,27 @@ WITH fields AS MATERIALIZED (
                    ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivable_1,
                    ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivable_2
             FROM (
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
-                       nullif(s.raw ->> 'idSale', '') AS id_sale_text,
-                       nullif(s.raw ->> 'idMember', '') AS id_member_text,
-                       nullif(s.raw ->> 'idProspect', '') AS id_prospect_text,
-                       nullif(s.raw ->> 'idBranch', '') AS id_branch_text,
-                       nullif(s.raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
-                       nullif(s.raw ->> 'saleDate', '') AS sale_date_text,
-                       nullif(s.raw ->> 'removed', '') AS removed_text,
-                       nullif(s.raw ->> 'removalDate', '') AS removal_date_text,
-                       s.raw -> 'saleItens' AS items,
-                       s.raw -> 'receivables' AS receivables
-                FROM stg_evo.sales_raw s
-                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
-                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
-                  AND s.validation_status <> 'invalid'
+                SELECT d.stg_ctid, d.stg_id, d.scope, d.blob_path, d.line_no, d.run_id,
+                       nullif(d.raw ->> 'idSale', '') AS id_sale_text,
+                       nullif(d.raw ->> 'idMember', '') AS id_member_text,
+                       nullif(d.raw ->> 'idProspect', '') AS id_prospect_text,
+                       nullif(d.raw ->> 'idBranch', '') AS id_branch_text,
+                       nullif(d.raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
+                       nullif(d.raw ->> 'saleDate', '') AS sale_date_text,
+                       nullif(d.raw ->> 'removed', '') AS removed_text,
+                       nullif(d.raw ->> 'removalDate', '') AS removal_date_text,
+                       d.raw -> 'saleItens' AS items,
+                       d.raw -> 'receivables' AS receivables
+                FROM (
+                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each
+                    -- operator above would otherwise decompress it again.
+                    SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                    FROM stg_evo.sales_raw s
+                    WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                      AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                      AND s.validation_status <> 'invalid'
+                    OFFSET 0
+                ) d
                 -- Each OFFSET 0 keeps its level's values columns, computed once: without them PostgreSQL would
                 -- repeat every ->> inside each inlined cast, copy the arrays out of raw once per use, and
                 -- evaluate each element twice in its sum.
