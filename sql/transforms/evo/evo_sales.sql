@@ -8,11 +8,15 @@
 -- Returns one row per run of the winning staging rows:
 --   run_id, candidates, inserted, updated, unchanged, deleted (removed sales written), warned (rows flagged).
 --
--- fields     every staging row in range once (invalid rows excluded): each field as text, then typed by
---            the safe ops.try_* casts; a value that does not cast becomes NULL.
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts (a value
+--            that does not cast becomes NULL), with the item and receivable sums and, for a row with a
+--            problem, its message. Only typed values are kept: the raw texts are needed only for messages.
 -- problems   rows with a present value that did not cast; flagged updates them in staging to 'warning'
 --            with the field and value in error_message ('invalid' when idSale itself is unusable, since no
 --            core row can hold it). The core row is still written, with that field NULL.
+-- target     whether core.evo_sales was empty when the statement began (a full refresh has just truncated
+--            it): then every winning row is an insert, so the update branch and the candidate count have
+--            no work and are skipped (candidates = inserted, unchanged = 0).
 -- repeated   keys that occur more than once in this batch with their newest stg_id: a sale has no update
 --            time, so the row ingested last wins. Usually few, so each "is it the newest" test is a probe
 --            into a small hash table.
@@ -20,76 +24,111 @@
 --            not older than the stored one, so an unchanged row costs no write (see the note at inserted on
 --            why this table does not use INSERT .. ON CONFLICT).
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
-           t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text, t.id_employee_sale_text,
-           t.sale_date_text, t.removed_text, t.removal_date_text,
-           ops.try_bigint(t.id_sale_text) AS id_sale,
-           ops.try_bigint(t.id_member_text) AS id_member,
-           ops.try_bigint(t.id_prospect_text) AS id_prospect,
-           ops.try_bigint(t.id_branch_text) AS id_branch,
-           ops.try_bigint(t.id_employee_sale_text) AS id_employee_sale,
-           ops.try_timestamp(t.sale_date_text) AS sale_date,
-           ops.try_boolean(t.removed_text) AS removed,
-           ops.try_timestamp(t.removal_date_text) AS removal_date,
-           t.items,
-           jsonb_typeof(t.items) AS items_type,
-           jsonb_typeof(t.receivables) AS receivables_type,
-           CASE jsonb_typeof(t.items) WHEN 'array' THEN jsonb_array_length(t.items) END AS items_count,
-           CASE jsonb_typeof(t.receivables) WHEN 'array' THEN jsonb_array_length(t.receivables) END AS receivables_count,
-           -- NaN when any value is not a number (see ops.json_numeric_or_nan): one pass over the items, no re-check
-           (SELECT sum(ops.json_numeric_or_nan(i -> 'saleValue'))
-            FROM jsonb_array_elements(CASE jsonb_typeof(t.items) WHEN 'array' THEN t.items END) i) AS items_sum,
-           (SELECT sum(ops.json_numeric_or_nan(r -> 'ammount'))
-            FROM jsonb_array_elements(CASE jsonb_typeof(t.receivables) WHEN 'array' THEN t.receivables END) r)
-               AS receivables_sum
+    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.id_sale, t.id_member, t.id_prospect,
+           t.id_branch, t.id_employee_sale, t.sale_date, t.removed, t.removal_date, t.items, t.items_count,
+           t.receivables_count, t.items_sum, t.receivables_sum,
+           -- every present text must have become a typed value; NaN sums mark an item that was no number
+           CASE WHEN num_nonnulls(t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text,
+                                  t.id_employee_sale_text, t.sale_date_text, t.removed_text, t.removal_date_text)
+                     <> num_nonnulls(t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale,
+                                     t.sale_date, t.removed, t.removal_date)
+                  OR t.id_sale IS NULL
+                  OR t.items_sum = 'NaN' OR t.receivables_sum = 'NaN'
+                  OR t.items_type NOT IN ('array', 'null') OR t.receivables_type NOT IN ('array', 'null')
+           THEN concat_ws('; ',
+               CASE WHEN t.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(t.id_sale_text, 'null') END,
+               CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
+               CASE WHEN t.id_prospect IS NULL AND t.id_prospect_text IS NOT NULL THEN 'idProspect not an integer: ' || t.id_prospect_text END,
+               CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END,
+               CASE WHEN t.id_employee_sale IS NULL AND t.id_employee_sale_text IS NOT NULL THEN 'idEmployeeSale not an integer: ' || t.id_employee_sale_text END,
+               CASE WHEN t.sale_date IS NULL AND t.sale_date_text IS NOT NULL THEN 'saleDate not a date-time: ' || t.sale_date_text END,
+               CASE WHEN t.removed IS NULL AND t.removed_text IS NOT NULL THEN 'removed not a boolean: ' || t.removed_text END,
+               CASE WHEN t.removal_date IS NULL AND t.removal_date_text IS NOT NULL THEN 'removalDate not a date-time: ' || t.removal_date_text END,
+               CASE WHEN t.items_type NOT IN ('array', 'null') THEN 'saleItens not an array' END,
+               CASE WHEN t.items_sum = 'NaN' THEN 'saleItens[].saleValue not a number: '
+                   || (SELECT string_agg(i ->> 'saleValue', ', ') FROM jsonb_array_elements(t.items) i
+                       WHERE ops.json_numeric_or_nan(i -> 'saleValue') = 'NaN') END,
+               CASE WHEN t.receivables_type NOT IN ('array', 'null') THEN 'receivables not an array' END,
+               CASE WHEN t.receivables_sum = 'NaN' THEN 'receivables[].ammount not a number' END)
+           END AS problem
     FROM (
-        SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
-               nullif(s.raw ->> 'idSale', '') AS id_sale_text,
-               nullif(s.raw ->> 'idMember', '') AS id_member_text,
-               nullif(s.raw ->> 'idProspect', '') AS id_prospect_text,
-               nullif(s.raw ->> 'idBranch', '') AS id_branch_text,
-               nullif(s.raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
-               nullif(s.raw ->> 'saleDate', '') AS sale_date_text,
-               nullif(s.raw ->> 'removed', '') AS removed_text,
-               nullif(s.raw ->> 'removalDate', '') AS removal_date_text,
-               s.raw -> 'saleItens' AS items,
-               s.raw -> 'receivables' AS receivables
-        FROM stg_evo.sales_raw s
-        WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
-          AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
-          AND s.validation_status <> 'invalid'
-        -- OFFSET 0 keeps each extracted value a column, taken from raw once: without it PostgreSQL would
-        -- repeat every ->> inside each inlined cast and copy the item arrays out of raw once per use.
+        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_sale_text, e.id_member_text, e.id_prospect_text, e.id_branch_text, e.id_employee_sale_text,
+               e.sale_date_text, e.removed_text, e.removal_date_text,
+               ops.try_bigint(e.id_sale_text) AS id_sale,
+               ops.try_bigint(e.id_member_text) AS id_member,
+               ops.try_bigint(e.id_prospect_text) AS id_prospect,
+               ops.try_bigint(e.id_branch_text) AS id_branch,
+               ops.try_bigint(e.id_employee_sale_text) AS id_employee_sale,
+               ops.try_timestamp(e.sale_date_text) AS sale_date,
+               ops.try_boolean(e.removed_text) AS removed,
+               ops.try_timestamp(e.removal_date_text) AS removal_date,
+               e.items, e.items_count, e.receivables_count,
+               jsonb_typeof(e.items) AS items_type,
+               jsonb_typeof(e.receivables) AS receivables_type,
+               -- sum() over the elements, NULL-skipping, NaN when any value is not a number (see
+               -- ops.json_numeric_or_nan). Up to three elements (nearly every sale) are added from the
+               -- columns below: a sub-select per row costs more than the rest of the row's casts together.
+               CASE WHEN e.items_count <= 3 THEN
+                        CASE WHEN num_nonnulls(e.item_0, e.item_1, e.item_2) > 0
+                             THEN coalesce(e.item_0, 0) + coalesce(e.item_1, 0) + coalesce(e.item_2, 0) END
+                    WHEN e.items_count > 3 THEN
+                        (SELECT sum(ops.json_numeric_or_nan(i -> 'saleValue')) FROM jsonb_array_elements(e.items) i)
+               END AS items_sum,
+               CASE WHEN e.receivables_count <= 3 THEN
+                        CASE WHEN num_nonnulls(e.receivable_0, e.receivable_1, e.receivable_2) > 0
+                             THEN coalesce(e.receivable_0, 0) + coalesce(e.receivable_1, 0)
+                                  + coalesce(e.receivable_2, 0) END
+                    WHEN e.receivables_count > 3 THEN
+                        (SELECT sum(ops.json_numeric_or_nan(r -> 'ammount')) FROM jsonb_array_elements(e.receivables) r)
+               END AS receivables_sum
+        FROM (
+            SELECT j.*,
+                   CASE jsonb_typeof(j.items) WHEN 'array' THEN jsonb_array_length(j.items) END AS items_count,
+                   CASE jsonb_typeof(j.receivables) WHEN 'array' THEN jsonb_array_length(j.receivables) END
+                       AS receivables_count,
+                   ops.json_numeric_or_nan(j.items -> 0 -> 'saleValue') AS item_0,
+                   ops.json_numeric_or_nan(j.items -> 1 -> 'saleValue') AS item_1,
+                   ops.json_numeric_or_nan(j.items -> 2 -> 'saleValue') AS item_2,
+                   ops.json_numeric_or_nan(j.receivables -> 0 -> 'ammount') AS receivable_0,
+                   ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivable_1,
+                   ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivable_2
+            FROM (
+                SELECT d.stg_ctid, d.stg_id, d.scope, d.blob_path, d.line_no, d.run_id,
+                       nullif(d.raw ->> 'idSale', '') AS id_sale_text,
+                       nullif(d.raw ->> 'idMember', '') AS id_member_text,
+                       nullif(d.raw ->> 'idProspect', '') AS id_prospect_text,
+                       nullif(d.raw ->> 'idBranch', '') AS id_branch_text,
+                       nullif(d.raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
+                       nullif(d.raw ->> 'saleDate', '') AS sale_date_text,
+                       nullif(d.raw ->> 'removed', '') AS removed_text,
+                       nullif(d.raw ->> 'removalDate', '') AS removal_date_text,
+                       d.raw -> 'saleItens' AS items,
+                       d.raw -> 'receivables' AS receivables
+                FROM (
+                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each
+                    -- operator above would otherwise decompress it again.
+                    SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                    FROM stg_evo.sales_raw s
+                    WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                      AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                      AND s.validation_status <> 'invalid'
+                    OFFSET 0
+                ) d
+                -- Each OFFSET 0 keeps its level's values columns, computed once: without them PostgreSQL would
+                -- repeat every ->> inside each inlined cast, copy the arrays out of raw once per use, and
+                -- evaluate each element twice in its sum.
+                OFFSET 0
+            ) j
+            OFFSET 0
+        ) e
         OFFSET 0
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id_sale IS NULL AS unusable,
-           concat_ws('; ',
-               CASE WHEN f.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(f.id_sale_text, 'null') END,
-               CASE WHEN f.id_member IS NULL AND f.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || f.id_member_text END,
-               CASE WHEN f.id_prospect IS NULL AND f.id_prospect_text IS NOT NULL THEN 'idProspect not an integer: ' || f.id_prospect_text END,
-               CASE WHEN f.id_branch IS NULL AND f.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || f.id_branch_text END,
-               CASE WHEN f.id_employee_sale IS NULL AND f.id_employee_sale_text IS NOT NULL THEN 'idEmployeeSale not an integer: ' || f.id_employee_sale_text END,
-               CASE WHEN f.sale_date IS NULL AND f.sale_date_text IS NOT NULL THEN 'saleDate not a date-time: ' || f.sale_date_text END,
-               CASE WHEN f.removed IS NULL AND f.removed_text IS NOT NULL THEN 'removed not a boolean: ' || f.removed_text END,
-               CASE WHEN f.removal_date IS NULL AND f.removal_date_text IS NOT NULL THEN 'removalDate not a date-time: ' || f.removal_date_text END,
-               CASE WHEN f.items_type NOT IN ('array', 'null') THEN 'saleItens not an array' END,
-               CASE WHEN f.items_sum = 'NaN' THEN 'saleItens[].saleValue not a number: '
-                   || (SELECT string_agg(i ->> 'saleValue', ', ') FROM jsonb_array_elements(f.items) i
-                       WHERE ops.json_numeric_or_nan(i -> 'saleValue') = 'NaN') END,
-               CASE WHEN f.receivables_type NOT IN ('array', 'null') THEN 'receivables not an array' END,
-               CASE WHEN f.receivables_sum = 'NaN' THEN 'receivables[].ammount not a number' END
-           ) AS message
+    SELECT f.stg_ctid, f.id_sale IS NULL AS unusable, f.problem AS message
     FROM fields f
-    -- every present text must have become a typed value; NaN sums mark an item that was no number
-    WHERE num_nonnulls(f.id_sale_text, f.id_member_text, f.id_prospect_text, f.id_branch_text, f.id_employee_sale_text,
-                       f.sale_date_text, f.removed_text, f.removal_date_text)
-          <> num_nonnulls(f.id_sale, f.id_member, f.id_prospect, f.id_branch, f.id_employee_sale,
-                          f.sale_date, f.removed, f.removal_date)
-       OR f.id_sale IS NULL
-       OR f.items_sum = 'NaN' OR f.receivables_sum = 'NaN'
-       OR f.items_type NOT IN ('array', 'null') OR f.receivables_type NOT IN ('array', 'null')
+    WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan that
@@ -102,6 +141,8 @@ flagged AS (
       AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sales) AS empty),
 -- Keys that occur more than once in this batch (overlapping windows, re-scans), with their newest row.
 -- Usually few, so "is this row the newest of its key" below is a probe into a small hash table.
 repeated AS (
@@ -149,6 +190,7 @@ updated AS (
           IS DISTINCT FROM
           (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, coalesce(l.removed, false),
            l.removal_date, nullif(l.items_sum, 'NaN'), l.items_count, l.receivables_count, nullif(l.receivables_sum, 'NaN'), l.items)
+      AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.removed
 ),
 candidates AS (
@@ -157,6 +199,7 @@ candidates AS (
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id > l.stg_id)
+      AND NOT (SELECT empty FROM target)
     GROUP BY l.run_id
 ),
 written AS (
@@ -169,10 +212,11 @@ written AS (
 ),
 warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
 SELECT run_id,
-       coalesce(c.n, 0) AS candidates,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END AS candidates,
        coalesce(w.inserted, 0) AS inserted,
        coalesce(w.updated, 0) AS updated,
-       coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) AS unchanged,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
        coalesce(w.deleted, 0) AS deleted,
        coalesce(x.n, 0) AS warned
 FROM candidates c

@@ -132,6 +132,66 @@ class EvoSalesTransformIT {
     }
 
     @Test
+    void sumsAndFieldsAreTheSameForShortLongAndCompressedSales() {
+        // Arrays of every length from 0 to 6 (short ones are added inline, longer ones by a sub-select), with
+        // nulls and missing values; sale 20 carries a long text so raw is stored compressed.
+        staging.execute("""
+                INSERT INTO stg_evo.sales_raw (scope, blob_path, line_no, run_id, raw)
+                SELECT 'gym', 'p1', n, 'run-1', jsonb_build_object(
+                         'idSale', n, 'idMember', 500 + n, 'saleDate', '2024-01-05T10:00:00',
+                         'saleItens', (SELECT coalesce(jsonb_agg(CASE WHEN k % 3 = 2 THEN '{}'::jsonb
+                                                                      ELSE jsonb_build_object('saleValue', k * 1.25) END), '[]')
+                                       FROM generate_series(1, n % 7) k),
+                         'receivables', (SELECT coalesce(jsonb_agg(jsonb_build_object('ammount',
+                                                                   CASE WHEN k = 1 THEN NULL ELSE k * 10.5 END)), '[]')
+                                         FROM generate_series(1, n % 7) k),
+                         'observations', CASE WHEN n = 20 THEN repeat('Venda no balcao; ', 400) END)
+                FROM generate_series(1, 20) n
+                """);
+        long longBad = staging.insert(SALES, "gym", "p1", 21, "run-1", """
+                {"idSale": 21, "saleItens": [{"saleValue": 1}, {"saleValue": 2}, {"saleValue": 3}, {"saleValue": "x"}],
+                 "receivables": {"ammount": 1}}""");
+
+        TransformResult r = runner.run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.inserted()).isEqualTo(21);
+        assertThat(r.warned()).isEqualTo(1);
+        assertThat(staging.one("""
+                SELECT count(*) AS n FROM core.evo_sales c JOIN stg_evo.sales_raw s ON s.stg_id = c._stg_id
+                WHERE c.id_sale <= 20 AND (c.id_member, c.sale_date, c.total_value, c.receivables_total, c.items_count,
+                                           c.receivables_count, c.items)
+                      IS NOT DISTINCT FROM
+                      ((s.raw ->> 'idMember')::bigint, (s.raw ->> 'saleDate')::timestamp,
+                       (SELECT sum((i ->> 'saleValue')::numeric) FROM jsonb_array_elements(s.raw -> 'saleItens') i),
+                       (SELECT sum((x ->> 'ammount')::numeric) FROM jsonb_array_elements(s.raw -> 'receivables') x),
+                       jsonb_array_length(s.raw -> 'saleItens'), jsonb_array_length(s.raw -> 'receivables'),
+                       s.raw -> 'saleItens')""").get("n")).isEqualTo(20L);
+        assertThat(staging.one("SELECT pg_column_compression(raw) AS c FROM " + SALES + " WHERE raw ->> 'idSale' = '20'"))
+                .containsEntry("c", "pglz");
+        assertThat((BigDecimal) sale(20).get("total_value")).isEqualByComparingTo("17.50");
+        assertThat(sale(21)).containsEntry("total_value", null).containsEntry("receivables_total", null);
+        assertThat((String) staging.one("SELECT error_message FROM " + SALES + " WHERE stg_id = " + longBad)
+                .get("error_message")).isEqualTo("saleItens[].saleValue not a number: x; receivables not an array");
+    }
+
+    @Test
+    void aFullRefreshCountsEachWinnerOnceUnderItsOwnRun() {
+        generate(10, "run-1");
+        runner.run(CoreTables.EVO_SALES, false);
+        String newer = staging.one("SELECT raw::text AS r FROM " + SALES + " WHERE raw ->> 'idSale' = '3'").get("r").toString();
+        staging.insert(SALES, "gym", "bronze/evo/rescan/part-00000.jsonl.gz", 1, "run-2", newer);
+        staging.insert(SALES, "gym", "bronze/evo/rescan/part-00000.jsonl.gz", 2, "run-2", newer);
+
+        TransformResult incremental = runner.run(CoreTables.EVO_SALES, false);
+        TransformResult full = runner.run(CoreTables.EVO_SALES, true);
+
+        assertThat(incremental.perRun()).containsExactly(new TransformResult.RunCounts("run-2", 1, 0, 0, 1, 0));
+        assertThat(full.perRun()).containsExactly(new TransformResult.RunCounts("run-1", 9, 9, 0, 0, 0),
+                new TransformResult.RunCounts("run-2", 1, 1, 0, 0, 0));
+        assertThat(sale(3)).containsEntry("_run_id", "run-2").containsEntry("_source_line", 2);
+    }
+
+    @Test
     void benchmarkComparesTheTransformWithAPlainInsert() {
         generate(3000, "bench");
 
