@@ -101,6 +101,14 @@ class CommandLineIT {
     }
 
     @Test
+    void benchPrintsItsRatiosLine() {
+        Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "bench", "--records", "3000");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(a) load", "(b) load_baseline", "(c) core transform", "(d) transform_baseline")
+                .containsPattern("bench: load_ratio=[0-9.]+ transform_ratio=[0-9.]+ load_rps=[0-9]+ transform_rps=[0-9]+");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "sandbox", "bench"}) {
             Result r = run(Settings.of(Map.of()), cmd, "--help");

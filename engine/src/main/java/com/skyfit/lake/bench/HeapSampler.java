@@ -5,13 +5,13 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Samples used heap in the background while a measured phase runs and keeps the peak. */
-final class HeapSampler implements AutoCloseable {
+public final class HeapSampler implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peak = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
-    HeapSampler() {
+    public HeapSampler() {
         System.gc();
         sample();
         thread = new Thread(() -> {
@@ -32,7 +32,7 @@ final class HeapSampler implements AutoCloseable {
         peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
     }
 
-    long peakBytes() {
+    public long peakBytes() {
         return peak.get();
     }
 
