@@ -52,6 +52,25 @@ public final class RunLedger {
         });
     }
 
+    /**
+     * Marks runs of this source / scope / entity that are still 'running' after {@code staleAfter} as failed:
+     * their process ended before completing (a killed command, a lost host). Their watermark never moved.
+     */
+    public int abandonStale(String source, String scope, String entity, java.time.Duration staleAfter) {
+        return db.execute("""
+                UPDATE ops.runs SET status = 'failed', completed_at = now(),
+                       duration_seconds = extract(epoch FROM now() - started_at),
+                       error_message = 'abandoned: still running after ' || ? || ' minutes; the process ended before completing'
+                WHERE source = ? AND scope = ? AND entity = ? AND status = 'running'
+                  AND started_at <= now() - make_interval(mins => ?)""", ps -> {
+            ps.setLong(1, staleAfter.toMinutes());
+            ps.setString(2, source);
+            ps.setString(3, scope);
+            ps.setString(4, entity);
+            ps.setInt(5, (int) staleAfter.toMinutes());
+        });
+    }
+
     /** Re-attaches an unfinished run to a new batch (a resumed backfill) and marks it running again. */
     public void resumeRun(String runId, String batchId, String triggeredBy) {
         db.execute("""

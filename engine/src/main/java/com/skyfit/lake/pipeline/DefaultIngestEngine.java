@@ -61,7 +61,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.watermarks = new WatermarkStore(db);
         this.files = new FileLedger(db);
         this.planner = new Planner(this.connectors, runs, watermarks, clock,
-                settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
+                settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366),
+                java.time.Duration.ofMinutes(settings.integer("SKYFIT_STALE_RUN_MINUTES", 360, 0, 100_000)));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db);
         this.ownsDatabase = ownsDatabase;

@@ -35,14 +35,16 @@ public final class Planner {
     private final WatermarkStore watermarks;
     private final Clock clock;
     private final int backfillWindowDays;
+    private final Duration staleAfter;
 
     public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WatermarkStore watermarks, Clock clock,
-            int backfillWindowDays) {
+            int backfillWindowDays, Duration staleAfter) {
         this.connectors = connectors;
         this.runs = runs;
         this.watermarks = watermarks;
         this.clock = clock;
         this.backfillWindowDays = backfillWindowDays;
+        this.staleAfter = staleAfter;
     }
 
     public RunPlan plan(PlanRequest req) {
@@ -84,6 +86,7 @@ public final class Planner {
     private String openRun(SourceConnector source, String scope, String entity, String loadType, String trigger,
             String batchId, Instant now, LocalDate from, LocalDate to) {
         String name = source.name();
+        runs.abandonStale(name, scope, entity, staleAfter);
         boolean windowed = source.supportsUpdatedFilter(entity);
         if (loadType.equals("backfill")) {
             Optional<String> unfinished = runs.unfinishedBackfill(name, scope, entity, from, to);

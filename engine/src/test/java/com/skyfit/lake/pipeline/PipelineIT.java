@@ -51,6 +51,7 @@ class PipelineIT {
         s.put("PIPEDRIVE_HTTP_RETRIES", "1");
         s.put("SKYFIT_PG_RETRY_SECONDS", "0.01");
         s.put("SKYFIT_BACKFILL_WINDOW_DAYS", "30");
+        s.put("SKYFIT_STALE_RUN_MINUTES", "0");
         for (String scope : sim.scopes()) {
             String key = "PIPEDRIVE_" + scope.toUpperCase(Locale.ROOT);
             s.put(key + "_BASE_URL", sim.baseUrl(scope));
@@ -146,6 +147,10 @@ class PipelineIT {
 
         BatchRunner.Outcome redo = run("incremental");
         assertThat(statuses(redo.batchId())).containsOnly("success");
+        // The dead batch's runs are on the ledger as abandoned, not 'running' for ever.
+        assertThat(statuses(plan.batchId())).containsOnly("failed");
+        assertThat(db.query("SELECT error_message FROM ops.runs WHERE batch_id = ?", ps -> ps.setString(1, plan.batchId()),
+                rs -> rs.getString(1))).allSatisfy(m -> assertThat(m).startsWith("abandoned"));
         assertThat(engine.unloadedParts(null)).isEmpty();
         assertCoreMatchesTruth();
         long dupes = db.queryFirst("SELECT count(*) FROM (SELECT scope, id FROM core.pd_deals GROUP BY 1, 2 HAVING count(*) > 1) d",
