@@ -77,6 +77,15 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.println("== 4. core tables against the simulator's truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
+
+                System.out.println();
+                System.out.println("== 5. bad input kept, not lost (values the source sent that do not cast)");
+                var issues = new com.skyfit.lake.control.OpsQueries(engine.database()).validationIssues();
+                issues.forEach(i -> System.out.printf("%-28s %-8s %4d rows  e.g. %s%n", i.stagingTable(), i.status(),
+                        i.rows(), i.example()));
+                if (issues.isEmpty()) {
+                    System.out.println("none");
+                }
                 System.out.printf("%ndemo: %s in %.1f s. Explore: SKYFIT_HOME=%s ./skyfit status%n",
                         ok ? "OK, core matches the source" : "FAILED", (System.nanoTime() - started) / 1e9, home);
                 return ok ? 0 : 1;

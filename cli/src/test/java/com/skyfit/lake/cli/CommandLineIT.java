@@ -51,7 +51,8 @@ class CommandLineIT {
     void demoRunsFullThenIncrementalAndMatchesTheSource() {
         Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "demo", "--scale", "60");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("== 1. full load", "== 3. incremental run", "OK, core matches the source")
+        assertThat(r.out()).contains("== 1. full load", "== 3. incremental run", "OK, core matches the source",
+                "== 5. bad input kept", "value not a number: 1.500,00")
                 .doesNotContain("MISMATCH");
     }
 

@@ -82,6 +82,14 @@ class PipelineIT {
         assertCoreMatchesTruth();
         Instant watermark = watermark("commercial", "deals");
         assertThat(watermark).isNotNull();
+        // One deal per scope arrives with "1.500,00" as its value: kept in core with a NULL value, flagged in staging.
+        List<String> warnings = db.query("SELECT error_message FROM stg_pipedrive.deals_raw WHERE validation_status = 'warning'",
+                ps -> {}, rs -> rs.getString(1));
+        assertThat(warnings).hasSize(2).allSatisfy(m -> assertThat(m).contains("1.500,00"));
+        long keptWithNull = db.queryFirst("SELECT count(*) FROM core.pd_deals d JOIN stg_pipedrive.deals_raw s "
+                + "ON s.blob_path = d._source_blob AND s.line_no = d._source_line "
+                + "WHERE s.validation_status = 'warning' AND d.value IS NULL", ps -> {}, rs -> rs.getLong(1)).orElseThrow();
+        assertThat(keptWithNull).isEqualTo(2);
 
         sim.mutate(3, 5, 2, 99);
         BatchRunner.Outcome inc = run("incremental");

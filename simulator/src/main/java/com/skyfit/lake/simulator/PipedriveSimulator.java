@@ -53,7 +53,7 @@ public final class PipedriveSimulator implements AutoCloseable {
         this.requestedPort = b.port;
         Random tokenRandom = new Random(b.seed);
         for (String scope : b.scopes) {
-            data.put(scope, new ScopeData(b.scale, b.seed * 31 + scope.hashCode(), b.realRecords));
+            data.put(scope, new ScopeData(b.scale, b.seed * 31 + scope.hashCode(), b.realRecords, b.oddValues));
             byte[] t = new byte[20];
             tokenRandom.nextBytes(t);
             tokens.put(scope, b.tokens.getOrDefault(scope, HexFormat.of().formatHex(t)));
@@ -366,6 +366,7 @@ public final class PipedriveSimulator implements AutoCloseable {
         private long seed = 42;
         private int port;
         private boolean realRecords = true;
+        private boolean oddValues = true;
         private SimulatorClock clock = SimulatorClock.system();
 
         public Builder scopes(String... names) {
@@ -399,6 +400,15 @@ public final class PipedriveSimulator implements AutoCloseable {
         }
 
         /** Whether the real fixture records are served too (default true). */
+        /**
+         * One generated deal per scope carries values as a person might type them ("1.500,00", "31/12/2024")
+         * instead of the API's types, so cast warnings can be seen end to end. On by default.
+         */
+        public Builder oddValues(boolean include) {
+            this.oddValues = include;
+            return this;
+        }
+
         public Builder realRecords(boolean include) {
             this.realRecords = include;
             return this;

@@ -36,7 +36,7 @@ final class ScopeData {
     private final ObjectNode personTemplate;
     private long lastChangeMillis;
 
-    ScopeData(int scale, long seed, boolean realRecords) {
+    ScopeData(int scale, long seed, boolean realRecords, boolean oddValues) {
         RecordFactory f = new RecordFactory(new Random(seed), BASE);
         RecordFactory.ENTITIES.forEach(e -> tables.put(e, new EntityTable()));
         Map<String, List<ObjectNode>> real = new HashMap<>();
@@ -78,6 +78,11 @@ final class ScopeData {
             ObjectNode person = newPerson(f);
             ObjectNode owner = owners.get(f.nextInt(owners.size()));
             ObjectNode deal = f.deal(dealTemplate, newId("deals"), owner, person, stages.get(f.nextInt(stages.size())));
+            if (oddValues && i == scale / 2) {
+                // Typed by a person in Brazil: a value the platform cannot cast must be kept and flagged, not lost.
+                deal.put("value", "1.500,00");
+                deal.put("expected_close_date", "31/12/2024");
+            }
             store("deals", deal);
             dealRefs.add(ref(deal, "id", "title", "person_id", "person_name", "org_id", "org_name", "cc_email"));
         }
