@@ -126,8 +126,9 @@ public final class Planner {
                     "is required to run source " + name + " (with its per-scope base URL and token settings)");
         }
         if (c == null) {
-            throw new IllegalArgumentException("unknown source '" + name + "'; configured sources: "
-                    + String.join(", ", connectors.keySet()));
+            throw new IllegalArgumentException("unknown source '" + name + "'; known sources: "
+                    + String.join(", ", com.skyfit.lake.source.Sources.names()) + " (configured here: "
+                    + (connectors.isEmpty() ? "none" : String.join(", ", connectors.keySet())) + ")");
         }
         return c;
     }
