@@ -8,11 +8,8 @@ import com.skyfit.lake.bronze.LocalBronzeStore;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.staging.LoaderOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,13 +24,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = CliSettings.load();
-        Path dir = settings.home().resolve("bench");
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        Path dir = ScratchFolder.recreate(settings.home().resolve("bench"));
         System.out.printf("bench: %,d records, JVM max heap %d MB, %d cores%n", records,
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         try (Database db = Database.embedded(dir.resolve("pg"))) {

@@ -5,16 +5,12 @@ import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.simulator.PipedriveSimulator;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings base = CliSettings.load();
         Path home = base.home().resolve("demo");
-        wipe(home);
+        ScratchFolder.recreate(home);
         long started = System.nanoTime();
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).start()) {
@@ -110,14 +106,5 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         changes.forEach((scope, c) -> b.append(scope).append(": ").append(c.summary()).append("; "));
         return b.toString();
-    }
-
-    private static void wipe(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
     }
 }
