@@ -20,7 +20,7 @@
 
 targetScope = 'resourceGroup'
 
-@description('Short lowercase name prefix for every resource, e.g. skyfitprod.')
+@description('Short name prefix for every resource: lowercase letters and digits (storage account names allow nothing else), e.g. skyfitprod.')
 @minLength(3)
 @maxLength(16)
 param prefix string
