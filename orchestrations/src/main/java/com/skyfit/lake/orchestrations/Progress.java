@@ -28,14 +28,25 @@ public record Progress(String phase, int windowsDone, int windowsTotal, long rec
     /** Progress of the extract phase, with the failures so far when there are any. */
     public static Progress extracting(ExtractTotals t, int total) {
         return new Progress(EXTRACTING, t.windowsDone(), total, t.records(), t.windowsFailed() > 0 ? t.windowsFailed() : null,
-                null, t.firstError());
+                null, clip(t.firstError()));
     }
 
     public Progress phase(String next) {
         return new Progress(next, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError);
     }
 
+    /** Durable caps a custom status near 16 KB: the first runs and the head of the error are enough to act on. */
+    static final int MAX_RUNS_SHOWN = 20;
+    static final int MAX_ERROR_CHARS = 2_000;
+
     public Progress failedRuns(List<String> runs, String error) {
-        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, runs, error);
+        List<String> shown = runs == null || runs.size() <= MAX_RUNS_SHOWN ? runs
+                : java.util.stream.Stream.concat(runs.stream().limit(MAX_RUNS_SHOWN),
+                        java.util.stream.Stream.of("... and " + (runs.size() - MAX_RUNS_SHOWN) + " more")).toList();
+        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, shown, clip(error));
+    }
+
+    static String clip(String text) {
+        return text == null || text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "...";
     }
 }
