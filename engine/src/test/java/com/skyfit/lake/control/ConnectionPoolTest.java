@@ -46,7 +46,8 @@ class ConnectionPoolTest {
                 .containsEntry("sslmode", "require");
         assertThat(c.getPassword()).isNull();
         // the plugin ships with the engine, so the Function App and the CLI can both use it
-        assertThat(Class.forName(ConnectionPool.ENTRA_PLUGIN)).isNotNull();
+        assertThat(org.postgresql.plugin.AuthenticationPlugin.class)
+                .as("pgjdbc can load the plugin it is told to use").isAssignableFrom(Class.forName(ConnectionPool.ENTRA_PLUGIN));
     }
 
     @Test

