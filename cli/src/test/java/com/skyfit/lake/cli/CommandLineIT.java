@@ -102,6 +102,27 @@ class CommandLineIT {
     }
 
     @Test
+    void migrateBringsAServerUpToDateAndOtherCommandsRefuseAnOldSchema() {
+        Map<String, String> s = new HashMap<>(TestPostgres.newEmptyDatabaseSettings());
+        s.put(Settings.HOME, home.toString());
+        Settings settings = Settings.of(s);
+
+        Result refused = run(settings, "status");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("./skyfit migrate", "empty (never migrated)");
+        Result pending = run(settings, "migrate", "--check");
+        assertThat(pending.exit()).isEqualTo(1);
+        assertThat(pending.out()).contains("pending");
+
+        Result migrated = run(settings, "migrate");
+        assertThat(migrated.exit()).as(migrated.err()).isZero();
+        assertThat(migrated.out()).containsPattern("schema: empty -> version [0-9.]+ \\([1-9][0-9]* migration\\(s\\) applied\\)");
+        assertThat(run(settings, "migrate", "--check").exit()).isZero();
+        assertThat(run(settings, "status").exit()).isZero();
+        assertThat(run(settings, "migrate").out()).contains("(0 migration(s) applied)");
+    }
+
+    @Test
     void benchPrintsItsRatiosLine() {
         Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "bench", "--records", "3000");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -111,7 +132,7 @@ class CommandLineIT {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "sandbox", "bench"}) {
+        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "migrate", "sandbox", "bench"}) {
             Result r = run(Settings.of(Map.of()), cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).contains("Usage: skyfit " + cmd);

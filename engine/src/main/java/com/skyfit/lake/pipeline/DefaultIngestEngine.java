@@ -244,6 +244,11 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     }
 
     @Override
+    public List<RunLedger.Run> runsOfBatch(String batchId) {
+        return runs.runsOfBatch(batchId);
+    }
+
+    @Override
     public void close() {
         connectors.values().forEach(SourceConnector::close);
         if (ownsDatabase) {

@@ -36,6 +36,9 @@ public interface IngestEngine {
     /** Marks the batch's runs successful, records counts and advances watermarks. */
     void completeBatch(String batchId);
 
+    /** The runs of a batch as the ledger holds them: status, and the reason of a failed one. */
+    List<com.skyfit.lake.control.RunLedger.Run> runsOfBatch(String batchId);
+
     /** Marks the batch's unfinished runs failed with the reason; watermarks stay where they were. */
     void failBatch(String batchId, String message, String detail);
 }

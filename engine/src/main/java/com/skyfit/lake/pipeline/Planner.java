@@ -65,6 +65,11 @@ public final class Planner {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String batchId = req.batchId() != null && !req.batchId().isBlank() ? req.batchId() : newId(now);
         String ingestionDate = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
+        List<RunLedger.Run> planned = req.batchId() == null ? List.of() : runs.runsOfBatch(batchId);
+        if (!planned.isEmpty()) {
+            // a retried or redelivered plan of the same batch: the same runs and their windows, nothing new opened
+            return replan(batchId, planned, source, ingestionDate);
+        }
 
         List<String> runIds = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
@@ -77,6 +82,29 @@ public final class Planner {
                         tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, loadType,
                                 iso(w.start()), iso(w.end()), ingestionDate));
                     }
+                }
+            }
+        }
+        return new RunPlan(batchId, runIds, tasks);
+    }
+
+    /** The plan of a batch already on the ledger: its runs, and the windows of its live runs not yet extracted. */
+    private RunPlan replan(String batchId, List<RunLedger.Run> planned, SourceConnector source, String ingestionDate) {
+        List<String> runIds = new ArrayList<>();
+        List<WindowTask> tasks = new ArrayList<>();
+        // in the order the first plan had: scopes, then entities, as the source lists them
+        List<RunLedger.Run> ordered = planned.stream().sorted(java.util.Comparator
+                .comparingInt((RunLedger.Run r) -> source.scopes().indexOf(r.scope()))
+                .thenComparingInt(r -> source.entities().indexOf(r.entity()))).toList();
+        for (RunLedger.Run r : ordered) {
+            runIds.add(r.runId());
+            if (!r.status().equals("running")) {
+                continue;
+            }
+            for (RunLedger.Window w : runs.windows(r.runId())) {
+                if (!w.status().equals("extracted")) {
+                    tasks.add(new WindowTask(batchId, r.runId(), r.source(), r.scope(), r.entity(), r.loadType(),
+                            iso(w.start()), iso(w.end()), ingestionDate));
                 }
             }
         }
