@@ -74,7 +74,7 @@ param pgAppUser string = 'skyfit_app'
 @description('Connections one app instance may hold (SKYFIT_PG_POOL_SIZE).')
 @minValue(1)
 @maxValue(50)
-param pgPoolSize int = 5
+param pgPoolSize int = 4
 
 @description('Connections kept free for migrations, operators and the server itself (Azure reserves 15 of max_connections).')
 param pgReservedConnections int = 25
