@@ -89,8 +89,8 @@ public final class HttpReader {
             if (CappedBody.isTooLarge(cause)) {
                 throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.FAIL,
                         scope.source() + " scope '" + scope.name() + "' answered GET " + target + " with a body larger "
-                                + "than " + settings.maxBodyBytes() / (1024 * 1024) + " MB. Lower the page size or raise "
-                                + "the setting " + SourceSettings.HTTP_MAX_BODY_MB + ".", null);
+                                + "than " + settings.maxBodyBytes() + " bytes, the most read into memory. Lower the page "
+                                + "size or raise the setting " + SourceSettings.HTTP_MAX_BODY_MB + ".", null);
             }
             ErrorTable.Row row = table.classify(cause);
             throw new SourceException(scope.source(), scope.name(), 0, row,
