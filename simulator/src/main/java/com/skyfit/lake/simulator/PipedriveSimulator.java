@@ -43,10 +43,10 @@ public final class PipedriveSimulator implements AutoCloseable {
     private final Faults allScopes = new Faults();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final Map<String, List<Request>> requests = new ConcurrentHashMap<>();
-    private static final ThreadLocal<Long> ARRIVED = new ThreadLocal<>();
+    private static final ThreadLocal<Request> ARRIVED = new ThreadLocal<>();
 
-    /** One request of a token as the server saw it: when it arrived (System.nanoTime) and the status sent. */
-    public record Request(long arrivedNanos, int status) {}
+    /** One request of a token as the server saw it: when it arrived (System.nanoTime), its path and the status sent. */
+    public record Request(long arrivedNanos, String path, int status) {}
     private final Map<String, BurstWindow> windows = new ConcurrentHashMap<>();
     private final SimulatorClock clock;
     private final int requestedPort;
@@ -188,7 +188,7 @@ public final class PipedriveSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        ARRIVED.set(System.nanoTime());
+        ARRIVED.set(new Request(System.nanoTime(), ex.getRequestURI().getPath(), 0));
         try (ex) {
             String path = ex.getRequestURI().getPath();
             int slash = path.indexOf('/', 1);
@@ -270,7 +270,8 @@ public final class PipedriveSimulator implements AutoCloseable {
         if (scope != null) {
             List<Request> log = requests.computeIfAbsent(scope, k -> new java.util.ArrayList<>());
             synchronized (log) {
-                log.add(new Request(ARRIVED.get(), status));
+                Request r = ARRIVED.get();
+                log.add(new Request(r.arrivedNanos(), r.path(), status));
             }
             BurstWindow w = windows.get(scope);
             int used = w.hit();
