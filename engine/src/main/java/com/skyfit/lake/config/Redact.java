@@ -14,7 +14,7 @@ public final class Redact {
     /** name=value pairs in a query, a JDBC URL's properties or a connection string (; separated). */
     private static final Pattern SECRET_PAIR = Pattern.compile(
             "(?i)(^|[?&;\\s])(sig|signature|password|pwd|api_token|apitoken|token|access_token|secret|client_secret"
-                    + "|accountkey|sharedaccesskey|sharedaccesssignature|key|code)=([^&;\\s]*)");
+                    + "|accountkey|sharedaccesskey|sharedaccesssignature|key|code)=([^&;\\s'\"<>)]*)");
     /** user:password@ in the authority of a URL. */
     private static final Pattern USER_INFO = Pattern.compile(
             "(?i)(\\b[a-z][a-z0-9+.\\-]*:(?:[a-z0-9+.\\-]*:)?//[^/@:?#\\s]*:)([^/@?#\\s]*)@");

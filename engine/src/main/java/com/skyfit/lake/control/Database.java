@@ -67,7 +67,7 @@ public final class Database implements AutoCloseable {
         }
         ds.setApplicationName("skyfit-data-lake");
         ds.setReWriteBatchedInserts(true);
-        return new Database(ds, "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***"), null);
+        return new Database(ds, "PostgreSQL at " + com.skyfit.lake.config.Redact.url(url), null);
     }
 
     /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
