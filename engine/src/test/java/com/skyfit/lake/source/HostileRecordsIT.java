@@ -134,6 +134,14 @@ class HostileRecordsIT {
         assertCoreHoldsTruthExceptTheBadRecord("commercial", "deals", null);
     }
 
+    @Test
+    void mixedCaseScopeNamesInARequestNameTheSameScope() {
+        var plan = engine.plan(new PlanRequest(null, "pipedrive", List.of(" Commercial"), List.of("users"), "full",
+                "manual", null, null));
+        assertThat(db.query("SELECT DISTINCT scope FROM ops.runs WHERE batch_id = ?",
+                ps -> ps.setString(1, plan.batchId()), rs -> rs.getString(1))).containsExactly("commercial");
+    }
+
     private List<String[]> invalid(String entity) {
         return db.query("SELECT error_message, raw #>> '{}' FROM stg_pipedrive." + entity + "_raw "
                 + "WHERE validation_status = 'invalid'", ps -> {}, rs -> new String[] {rs.getString(1), rs.getString(2)});
