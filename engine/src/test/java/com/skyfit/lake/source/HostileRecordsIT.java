@@ -99,6 +99,11 @@ class HostileRecordsIT {
         assertCoreHoldsTruthExceptTheBadRecord("expansion", "deals", null);
         assertCoreHoldsTruthExceptTheBadRecord("commercial", "persons", null);
 
+        // Counted on the run that read them: its bronze parts' ledger rows.
+        long counted = db.queryFirst("SELECT coalesce(sum(f.invalid_rows), 0) FROM ops.bronze_files f "
+                + "JOIN ops.runs r ON r.run_id = f.run_id WHERE r.batch_id = ? AND r.scope = 'commercial' "
+                + "AND r.entity = 'deals'", ps -> ps.setString(1, full.batchId()), rs -> rs.getLong(1)).orElseThrow();
+        assertThat(counted).isEqualTo(1);
         // status shows them (OpsQueries is what `status` prints).
         assertThat(new OpsQueries(db).validationIssues()).anySatisfy(i -> {
             assertThat(i.stagingTable()).contains("deals_raw");
