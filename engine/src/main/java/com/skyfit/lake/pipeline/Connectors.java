@@ -38,7 +38,7 @@ public final class Connectors {
             if (settings.optional(scopesSetting(name)).isPresent()) {
                 Sources.Entry entry = Sources.get(name);
                 SourceConfig config = entry.config(settings);
-                out.put(name, new Declarative(name, config, entry.extractor(config, gate)));
+                out.put(name, new Declarative(name, config, entry.extractor(config, gate), gate));
             }
         }
         return out;
@@ -49,11 +49,21 @@ public final class Connectors {
         private final String name;
         private final SourceConfig config;
         private final Extractor extractor;
+        private final RequestGate gate;
 
-        Declarative(String name, SourceConfig config, Extractor extractor) {
+        Declarative(String name, SourceConfig config, Extractor extractor, RequestGate gate) {
             this.name = name;
             this.config = config;
             this.extractor = extractor;
+            this.gate = gate;
+        }
+
+        /** Releases the gate's connection (shared by every source; closing twice is harmless). */
+        @Override
+        public void close() {
+            if (gate instanceof PgRequestGate pg) {
+                pg.close();
+            }
         }
 
         @Override

@@ -13,9 +13,10 @@ import javax.sql.DataSource;
  * backfill that uses the database: each request claims the token's next slot with one atomic upsert
  * (the row lock orders concurrent claimers), so N processes together send at most one request per
  * interval; a 429 writes the pause into the same row. Times are the database's clock, so the
- * processes' own clocks do not matter.
+ * processes' own clocks do not matter. One connection is kept for the gate (a claim per request must
+ * not cost a new TLS connection) and opened again after a failure.
  */
-public final class PgRequestGate implements RequestGate {
+public final class PgRequestGate implements RequestGate, AutoCloseable {
     private static final String CLAIM = """
             INSERT INTO ops.request_gate AS g (token_key, label, next_slot)
             VALUES (?, ?, clock_timestamp() + ? * interval '1 microsecond')
@@ -32,29 +33,67 @@ public final class PgRequestGate implements RequestGate {
               SET paused_until = greatest(g.paused_until, clock_timestamp() + ? * interval '1 microsecond')""";
 
     private final DataSource dataSource;
+    private Connection connection;
 
     public PgRequestGate(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs one statement on the gate's connection; a broken connection is replaced once. */
+    private synchronized <T> T withConnection(String label, Work<T> work) throws IOException {
+        SQLException first = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                if (connection == null || connection.isClosed()) {
+                    connection = dataSource.getConnection();
+                    connection.setAutoCommit(true);
+                }
+                return work.run(connection);
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+                closeQuietly();
+            }
+        }
+        throw unavailable(label, first);
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // The connection is being dropped anyway.
+            }
+            connection = null;
+        }
     }
 
     @Override
     public void acquire(String tokenKey, String label, Duration interval) throws IOException, InterruptedException {
         long micros = interval.toNanos() / 1000;
         while (true) {
-            long waitMicros;
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setString(1, tokenKey);
-                ps.setString(2, label);
-                ps.setLong(3, micros);
-                ps.setLong(4, micros);
-                ps.setLong(5, micros);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    waitMicros = rs.getLong(1);
+            long waitMicros = withConnection(label, c -> {
+                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                    ps.setString(1, tokenKey);
+                    ps.setString(2, label);
+                    ps.setLong(3, micros);
+                    ps.setLong(4, micros);
+                    ps.setLong(5, micros);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
                 }
-            } catch (SQLException e) {
-                throw unavailable(label, e);
-            }
+            });
             if (waitMicros <= 0) {
                 return;
             }
@@ -69,26 +108,26 @@ public final class PgRequestGate implements RequestGate {
     @Override
     public void pause(String tokenKey, String label, Duration wait) throws IOException {
         long micros = wait.toNanos() / 1000;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PAUSE)) {
-            ps.setString(1, tokenKey);
-            ps.setString(2, label);
-            ps.setLong(3, micros);
-            ps.setLong(4, micros);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable(label, e);
-        }
+        withConnection(label, c -> {
+            try (PreparedStatement ps = c.prepareStatement(PAUSE)) {
+                ps.setString(1, tokenKey);
+                ps.setString(2, label);
+                ps.setLong(3, micros);
+                ps.setLong(4, micros);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private boolean stillPaused(String tokenKey, String label) throws IOException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(STILL_PAUSED)) {
-            ps.setString(1, tokenKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
+        return withConnection(label, c -> {
+            try (PreparedStatement ps = c.prepareStatement(STILL_PAUSED)) {
+                ps.setString(1, tokenKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
             }
-        } catch (SQLException e) {
-            throw unavailable(label, e);
-        }
+        });
     }
 
     /** An I/O failure, so the HTTP client's bounded retry covers a database blip too. */

@@ -44,6 +44,7 @@ public final class PipedriveSimulator implements AutoCloseable {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final Map<String, List<Request>> requests = new ConcurrentHashMap<>();
     private static final ThreadLocal<Request> ARRIVED = new ThreadLocal<>();
+    private static final int REQUEST_LOG_LIMIT = 100_000;
 
     /** One request of a token as the server saw it: when it arrived (System.nanoTime), its path and the status sent. */
     public record Request(long arrivedNanos, String path, int status) {}
@@ -270,6 +271,9 @@ public final class PipedriveSimulator implements AutoCloseable {
         if (scope != null) {
             List<Request> log = requests.computeIfAbsent(scope, k -> new java.util.ArrayList<>());
             synchronized (log) {
+                if (log.size() >= REQUEST_LOG_LIMIT) {
+                    log.remove(0); // a long demo keeps the latest requests only
+                }
                 Request r = ARRIVED.get();
                 log.add(new Request(r.arrivedNanos(), r.path(), status));
             }
