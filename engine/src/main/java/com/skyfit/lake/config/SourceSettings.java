@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,10 +94,5 @@ public final class SourceSettings {
 
     public static Duration clockSkew(Settings settings) {
         return Duration.ofMinutes(settings.integer(CLOCK_SKEW_MINUTES, 5, 0, 24 * 60));
-    }
-
-    /** The value of a setting for messages, with any secret part masked. */
-    public static Optional<String> shown(Settings settings, String key) {
-        return settings.optional(key).map(Redact::url);
     }
 }

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Extractor {
     private static final Logger log = LoggerFactory.getLogger(Extractor.class);
+    /** Damaged pages in a row that offset paging steps over before the window fails. */
+    private static final int MAX_BLIND_PAGES = 3;
 
     private final SourceDefinition definition;
     private final HttpReader http;
@@ -46,6 +48,7 @@ public final class Extractor {
         long records = 0;
         long unparsable = 0;
         int requests = 0;
+        int blind = 0;
         Watermark watermark = new Watermark(updatedUntil);
         for (Map<String, String> pass : stream.passes()) {
             watermark.passStarted(clock.instant());
@@ -82,11 +85,18 @@ public final class Extractor {
                         : null;
                 if (!page.split() || (next == null && page.envelopeDamaged())) {
                     // Ending here would look like the last page and move the watermark past pages never read.
-                    throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.RETRY,
-                            scope.source() + " scope '" + scope.name() + "' " + stream.entity() + ": a page of "
-                                    + stream.path() + " could not be read (" + page.damage() + "), so the next page "
-                                    + "is unknown. The page is kept in bronze as one invalid line; this window "
-                                    + "fails and keeps its watermark.", null);
+                    next = stream.paginator().nextWithoutBody(query, stream.pageSize());
+                    if (next == null || ++blind > MAX_BLIND_PAGES) {
+                        throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.RETRY,
+                                scope.source() + " scope '" + scope.name() + "' " + stream.entity() + ": a page of "
+                                        + stream.path() + " could not be read (" + page.damage() + "), so the next "
+                                        + "page is unknown. The page is kept in bronze as one invalid line; this window "
+                                        + "fails and keeps its watermark.", null);
+                    }
+                    log.warn("{} scope '{}' {}: the paging of a damaged page was not readable; going on by offset "
+                            + "with the page after it", scope.source(), scope.name(), stream.entity());
+                } else {
+                    blind = 0;
                 }
                 if (next != null && next.equals(query)) {
                     throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.FAIL,

@@ -154,4 +154,26 @@ class ExtractorPassesIT {
                 .hasMessageContaining("kept in bronze as one invalid line");
         assertThat(sink).containsExactly("{\"success\":true,\"data\":[{\"id\":1,\"update_time\":\"2026-05-01");
     }
+
+    @Test
+    void offsetPagingStepsOverAPageThatIsNotJsonAndGoesOn() throws Exception {
+        StreamSpec sales = StreamSpec.builder("sales", "/api/v1/sales").paginator(Paginator.takeSkip()).pageSize(2)
+                .cursorField("updated").build();
+        Extractor evo = new Extractor(new SourceDefinition("evo", List.of(sales), PipedriveSource.DEFINITION.errors()),
+                new HttpReader(HttpSettings.defaults().withRetries(0)), Clock.fixed(NOW, ZoneOffset.UTC));
+        server.stubFor(get(urlPathEqualTo("/api/v1/sales")).withQueryParam("skip", equalTo("0"))
+                .willReturn(aResponse().withBody("[{\"id\":1,\"updated\":\"2026-05-01 00:00:00\"},{\"id\":2,")));
+        server.stubFor(get(urlPathEqualTo("/api/v1/sales")).withQueryParam("skip", equalTo("2"))
+                .willReturn(aResponse().withBody("[{\"id\":3,\"updated\":\"2026-05-02 00:00:00\"}]")));
+        ExtractOutcome out = evo.read(sales, scope, null, null, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
+        assertThat(sink).containsExactly("[{\"id\":1,\"updated\":\"2026-05-01 00:00:00\"},{\"id\":2,",
+                "{\"id\":3,\"updated\":\"2026-05-02 00:00:00\"}");
+        assertThat(out.unparsable()).isEqualTo(1);
+        assertThat(out.requests()).isEqualTo(2);
+
+        // A server that only ever sends broken pages does not page for ever.
+        server.stubFor(get(urlPathEqualTo("/api/v1/sales")).willReturn(aResponse().withBody("<html>")));
+        assertThatThrownBy(() -> evo.read(sales, scope, null, null, r -> {})).isInstanceOf(SourceException.class)
+                .hasMessageContaining("next page is unknown");
+    }
 }
