@@ -1,6 +1,7 @@
 package com.skyfit.lake.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.skyfit.lake.config.Redact;
 import com.skyfit.lake.config.SourceSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
@@ -85,6 +86,9 @@ public final class HttpReader {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
+                // Stopped from outside (shutdown, timeout): a later attempt may well succeed.
+                throw new SourceException(scope.source(), scope.name(), 0, ErrorTable.Action.RETRY, scope.source()
+                        + " scope '" + scope.name() + "' GET " + target + " was interrupted", cause);
             }
             if (CappedBody.isTooLarge(cause)) {
                 throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.FAIL,
@@ -163,7 +167,7 @@ public final class HttpReader {
         String m = template.replace("{source}", scope.source()).replace("{scope}", scope.name())
                 .replace("{setting}", scope.credential().setting()).replace("{status}", String.valueOf(status))
                 .replace("{path}", path).replace("{baseUrl}", scope.baseUrl().toString()).replace("{error}", error);
-        return scope.credential().value().redact(m);
+        return Redact.url(scope.credential().value().redact(m));
     }
 
     /** The server's own words: Pipedrive's "error", a generic "message", or the start of the body. */

@@ -103,10 +103,12 @@ class SharedRequestGateIT {
             }
             busiest = Math.max(busiest, n);
         }
-        // One request may arrive early by network jitter; two engines each at the rate would reach 40.
-        assertThat(busiest).isLessThanOrEqualTo(perWindow + 1);
+        // Slots are 100 ms apart at the database; a loaded machine delays some arrivals more than others,
+        // so a few requests of tolerance. Two engines each keeping the rate alone reach 32 here (all requests).
+        assertThat(busiest).isLessThanOrEqualTo(perWindow + 3);
+        // Over the whole read the pair sends at the token's rate, not twice it.
         long span = log.get(log.size() - 1).arrivedNanos() - log.get(0).arrivedNanos();
-        assertThat(span).isGreaterThanOrEqualTo((log.size() - 2) * 100 * MS);
+        assertThat(span).isGreaterThanOrEqualTo((log.size() - 4) * 100 * MS);
         // The budget row names the scope, never the token.
         List<String> rows = first.query("SELECT token_key || ' ' || label FROM ops.request_gate", ps -> {},
                 rs -> rs.getString(1));
@@ -124,13 +126,13 @@ class SharedRequestGateIT {
         long t = limited.arrivedNanos();
         // Requests already on their way when the 429 was answered may land; nothing starts after that until the reset.
         List<PipedriveSimulator.Request> duringPause = log.stream()
-                .filter(r -> r.arrivedNanos() > t + 250 * MS && r.arrivedNanos() < t + 1900 * MS).toList();
+                .filter(r -> r.arrivedNanos() > t + 600 * MS && r.arrivedNanos() < t + 1900 * MS).toList();
         assertThat(duringPause).isEmpty();
         for (String path : List.of("/commercial/api/v2/deals", "/commercial/api/v2/persons")) {
             assertThat(log.stream().filter(r -> r.path().equals(path) && r.arrivedNanos() >= t + 1900 * MS))
                     .as("requests of " + path + " after the pause").isNotEmpty();
         }
-        Duration pausedFor = Duration.ofNanos(log.stream().filter(r -> r.arrivedNanos() > t + 250 * MS)
+        Duration pausedFor = Duration.ofNanos(log.stream().filter(r -> r.arrivedNanos() > t + 600 * MS)
                 .mapToLong(PipedriveSimulator.Request::arrivedNanos).min().orElseThrow() - t);
         assertThat(pausedFor).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
