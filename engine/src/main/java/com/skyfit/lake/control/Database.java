@@ -85,7 +85,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static String describe(String url) {
-        return "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***");
+        return "PostgreSQL at " + com.skyfit.lake.config.Redact.url(url);
     }
 
     private Flyway flyway() {

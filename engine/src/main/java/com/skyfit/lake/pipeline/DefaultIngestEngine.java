@@ -71,9 +71,16 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     /** The engine as the settings describe it: database, bronze store and every configured source. */
     public static DefaultIngestEngine fromSettings(Settings settings) {
-        Map<String, SourceConnector> connectors = Connectors.configured(settings);
         BronzeStore store = BronzeStores.open(settings);
         Database db = Database.open(settings);
+        // Token budgets live in the database, so every process, instance and concurrent run shares them.
+        Map<String, SourceConnector> connectors;
+        try {
+            connectors = Connectors.configured(settings, new com.skyfit.lake.source.PgRequestGate(db.dataSource()));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         return new DefaultIngestEngine(settings, db, store, connectors, Clock.systemUTC(), true);
     }
 
@@ -132,8 +139,9 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
             runs.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
-            LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts", w.source(), w.scope(), w.entity(),
-                    w.windowStart(), w.windowEnd(), got.records(), parts.size());
+            LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts{}", w.source(), w.scope(), w.entity(),
+                    w.windowStart(), w.windowEnd(), got.records(), parts.size(),
+                    got.unparsable() > 0 ? " (" + got.unparsable() + " unparsable, kept for staging to flag invalid)" : "");
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {

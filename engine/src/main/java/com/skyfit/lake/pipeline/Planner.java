@@ -51,7 +51,8 @@ public final class Planner {
         SourceConnector source = connector(req.source());
         String loadType = oneOf("load type", req.loadType() == null ? "incremental" : req.loadType(), LOAD_TYPES);
         String trigger = oneOf("triggered by", req.triggeredBy() == null ? "manual" : req.triggeredBy(), TRIGGERS);
-        List<String> scopes = subset("scope", req.scopes(), source.scopes(), source.name());
+        List<String> scopes = subset("scope", com.skyfit.lake.config.SourceSettings.normalizeScopes(req.scopes()),
+                source.scopes(), source.name());
         List<String> entities = subset("entity", req.entities(), source.entities(), source.name());
         LocalDate from = null;
         LocalDate to = null;

@@ -6,6 +6,7 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.OrchestrationStatusQuery;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SourceSettings;
 import com.skyfit.lake.orchestrations.IngestInput;
 import com.skyfit.lake.orchestrations.Names;
 import java.time.Instant;
@@ -62,7 +63,7 @@ public final class IngestStarter {
         }
         String batchId = batchId(source, "scheduled", now);
         IngestInput input = input(settings, batchId, source, "incremental", "scheduler", null, null,
-                settings.list(FunctionSettings.scopesKey(source), null), null);
+                SourceSettings.normalizeScopes(settings.list(FunctionSettings.scopesKey(source), null)), null);
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
         return new Started(instanceId, batchId, false);
@@ -73,7 +74,7 @@ public final class IngestStarter {
         String batchId = batchId(request.source(), "backfill", now);
         String instanceId = "backfill-" + batchId;
         IngestInput input = input(settings, batchId, request.source(), "backfill", "api", request.from(), request.to(),
-                request.scopes(), request.entities());
+                SourceSettings.normalizeScopes(request.scopes()), request.entities());
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
         return new Started(instanceId, batchId, false);
