@@ -47,6 +47,11 @@ final class LoadRetry {
             if (e.getCause() instanceof SQLException se) {
                 throw se;
             }
+            if (e.getCause() instanceof InterruptedException ie) {
+                // a stop request, not the part's fault: nothing is marked, the next load redoes it
+                Thread.currentThread().interrupt();
+                throw new StagingLoadException("interrupted while " + what, ie);
+            }
             throw e;
         }
     }

@@ -19,6 +19,7 @@ final class FaultyStore implements BronzeStore {
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> opens = new ConcurrentHashMap<>();
     private volatile boolean unchecked;
+    private volatile boolean garbage;
 
     FaultyStore(BronzeStore real) {
         this.real = real;
@@ -36,6 +37,12 @@ final class FaultyStore implements BronzeStore {
         return this;
     }
 
+    /** Every read returns bytes that are not gzip, as a corrupted blob would. */
+    FaultyStore garbage() {
+        garbage = true;
+        return this;
+    }
+
     int opens(String path) {
         return opens.getOrDefault(path, new AtomicInteger()).get();
     }
@@ -43,6 +50,9 @@ final class FaultyStore implements BronzeStore {
     @Override
     public InputStream open(String path) throws IOException {
         opens.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+        if (garbage) {
+            return new java.io.ByteArrayInputStream("this is not gzip".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         AtomicInteger left = failuresLeft.get(path);
         InputStream in = real.open(path);
         if (left == null || left.getAndDecrement() <= 0) {

@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +139,36 @@ class StagingLoaderFaultIT {
             c.commit();
         }
         assertThat(ledger(path)).containsEntry("status", "loaded").containsEntry("error_message", null);
+    }
+
+    @Test
+    void aTwinThatCannotReadThePartNeverLeavesItFailedOverTheOtherTwinsLoad() throws Exception {
+        StagingLoader healthy = loader(store, LoaderOptions.defaults());
+        StagingLoader broken = loader(new FaultyStore(store).garbage(), LoaderOptions.defaults());
+        ExecutorService twins = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                String path = Parts.write(store, Parts.path("pipedrive", "deals", runId, i), Parts.records(1, 200));
+                CountDownLatch start = new CountDownLatch(1);
+                boolean force = i % 2 == 0;
+                Future<LoadResult> good = twins.submit(() -> {
+                    start.await();
+                    return healthy.load(List.of(path), false);
+                });
+                Future<LoadResult> bad = twins.submit(() -> {
+                    start.await();
+                    return broken.load(List.of(path), force);
+                });
+                start.countDown();
+                good.get();
+                bad.get();
+                // whichever twin took the lock first, the part ends loaded: a failure never lands over 'loaded'
+                assertThat(ledger(path)).as("part " + i).containsEntry("status", "loaded").containsEntry("error_message", null);
+                assertThat(count(path)).isEqualTo(200);
+            }
+        } finally {
+            twins.shutdownNow();
+        }
     }
 
     @Test
