@@ -134,6 +134,14 @@ public final class FileLedger {
                 ps -> ps.setString(1, batchId), rs -> rs.getString(1));
     }
 
+    /** Every part of the runs of one batch, whatever its status (a forced reload of a batch). */
+    public List<String> partsOfBatch(String batchId) {
+        return database.query("""
+                SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id)
+                WHERE r.batch_id = ? ORDER BY f.blob_path""", ps -> ps.setString(1, batchId),
+                rs -> rs.getString(1));
+    }
+
     /** Parts that failed for good, newest first, for status and /api/runs. */
     public List<OpsQueries.FailedFile> failed(int limit) {
         return database.query("""
