@@ -67,6 +67,8 @@ final class SlowLineEncoder {
                 if (c == '\n') {
                     writeLine(head, lineNo++, tail, len);
                     len = 0;
+                } else if (len == 0 && (c == ' ' || c == '\t')) {
+                    continue; // leading blanks count toward no limit, as on the fast path
                 } else if (len < maxLineBytes) {
                     if (len == line.length) {
                         line = Arrays.copyOf(line, (int) Math.min((long) line.length * 2, maxLineBytes));

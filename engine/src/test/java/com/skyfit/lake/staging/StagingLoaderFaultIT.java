@@ -217,6 +217,19 @@ class StagingLoaderFaultIT {
     }
 
     @Test
+    void aLineTooDeepForTheServersStackIsInvalidInsteadOfFailingThePart() throws Exception {
+        String path = Parts.write(store, Parts.path("pipedrive", "deals", runId, 0), List.of(
+                "{\"id\":1}", "[".repeat(100_000) + "]".repeat(100_000), "{\"id\":3}"));
+
+        LoadResult result = loader(store, LoaderOptions.defaults()).load(List.of(path), false);
+
+        assertThat(result.filesLoaded()).isEqualTo(1);
+        assertThat(result.rowsLoaded()).isEqualTo(3);
+        assertThat(result.rowsInvalid()).isEqualTo(1);
+        assertThat(ledger(path)).containsEntry("status", "loaded");
+    }
+
+    @Test
     void aPathWithAnImpossibleDateIsAClearErrorNamingItWhileTheRestLoads() throws Exception {
         String impossible = "bronze/pipedrive/scope=main/entity=deals/ingestion_date=2026-02-30/run_id=" + runId
                 + "/part-00000.jsonl.gz";
