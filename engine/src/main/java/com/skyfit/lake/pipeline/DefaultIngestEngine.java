@@ -165,14 +165,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public List<String> unloadedParts(String batchId) {
-        if (batchId == null) {
-            return db.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
-                    ps -> {}, rs -> rs.getString(1));
-        }
-        return db.query("""
-                SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id)
-                WHERE r.batch_id = ? AND f.status = 'written' ORDER BY f.blob_path""",
-                ps -> ps.setString(1, batchId), rs -> rs.getString(1));
+        return files.unloaded(batchId);
     }
 
     @Override
