@@ -1,4 +1,5 @@
--- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last: highest (run_id, blob_path, line_no).
+-- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last:
+-- the highest (run_id, blob_path, line_no).
 -- A sale has no update time: the version ingested last wins. Its value is the sum of its items,
 -- which stay as sent in items.
 -- A deleted record keeps its row with removed = true.
@@ -35,27 +36,29 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id_sale,
-           t.id_member AS id_member,
-           t.id_prospect AS id_prospect,
-           t.id_branch AS id_branch,
-           t.id_employee_sale AS id_employee_sale,
-           t.sale_date AS sale_date,
+           t.id_member,
+           t.id_prospect,
+           t.id_branch,
+           t.id_employee_sale,
+           t.sale_date,
            coalesce(t.removed, false) AS removed,
-           t.removal_date AS removal_date,
+           t.removal_date,
            t.items,
            t.items_count AS items_count,
            nullif(t.total_value, 'NaN') AS total_value,
            t.receivables_count AS receivables_count,
            nullif(t.receivables_total, 'NaN') AS receivables_total,
-           CASE WHEN num_nonnulls(t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text, t.id_employee_sale_text, t.sale_date_text, t.removed_text, t.removal_date_text)
-                <> num_nonnulls(t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date, t.removed, t.removal_date)
+           CASE WHEN num_nonnulls(t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text,
+               t.id_employee_sale_text, t.sale_date_text, t.removed_text, t.removal_date_text)
+           <> num_nonnulls(t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
+               t.removed, t.removal_date)
                   OR t.id_sale IS NULL
                   OR t.items_type NOT IN ('array', 'null')
                   OR t.total_value = 'NaN'
                   OR t.receivables_type NOT IN ('array', 'null')
                   OR t.receivables_total = 'NaN'
            THEN concat_ws('; ',
-               CASE WHEN t.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(t.id_sale_text::text, 'null') END,
+               CASE WHEN t.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(t.id_sale_text, 'null') END,
                CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
                CASE WHEN t.id_prospect IS NULL AND t.id_prospect_text IS NOT NULL THEN 'idProspect not an integer: ' || t.id_prospect_text END,
                CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END,
@@ -190,9 +193,9 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale, sale_date, removed, removal_date,
-        items, items_count, total_value, receivables_count, receivables_total, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+    INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale,
+        sale_date, removed, removal_date, items, items_count, total_value, receivables_count,
+        receivables_total, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id_sale, l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date,
         l.removed, l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count,
         l.receivables_total, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
@@ -218,11 +221,11 @@ updated AS (
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-      AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed, c.removal_date,
-        c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
-          IS DISTINCT FROM
-          (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed, l.removal_date,
-        l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
+      AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
+        c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
+        IS DISTINCT FROM
+        (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
+        l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.removed AS deleted
 ),
@@ -237,11 +240,11 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed, c.removal_date,
-        c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
-          IS DISTINCT FROM
-          (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed, l.removal_date,
-        l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total))
+      AND NOT ((c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
+        c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
+        IS DISTINCT FROM
+        (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
+        l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -1,4 +1,5 @@
--- core.pd_activities from stg_pipedrive.activities_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_activities from stg_pipedrive.activities_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 user_id / busy_flag / active_flag, v2 owner_id / busy / is_deleted.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -34,27 +35,30 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.subject AS subject,
-           t.type AS type,
-           t.done AS done,
-           t.due_date AS due_date,
-           t.due_time AS due_time,
-           t.duration AS duration,
-           t.owner_id AS owner_id,
-           t.deal_id AS deal_id,
-           t.person_id AS person_id,
-           t.org_id AS org_id,
-           t.lead_id AS lead_id,
-           t.marked_as_done_time AS marked_as_done_time,
-           t.busy AS busy,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.subject,
+           t.type,
+           t.done,
+           t.due_date,
+           t.due_time,
+           t.duration,
+           t.owner_id,
+           t.deal_id,
+           t.person_id,
+           t.org_id,
+           t.lead_id,
+           t.marked_as_done_time,
+           t.busy,
+           t.add_time,
+           t.update_time,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
-           CASE WHEN num_nonnulls(t.id_text, t.done_text, t.due_date_text, t.owner_id_text, t.deal_id_text, t.person_id_text, t.org_id_text, t.marked_as_done_time_text, t.busy_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text, t.active_flag_text)
-                <> num_nonnulls(t.id, t.done, t.due_date, t.owner_id, t.deal_id, t.person_id, t.org_id, t.marked_as_done_time, t.busy, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
+           CASE WHEN num_nonnulls(t.id_text, t.done_text, t.due_date_text, t.owner_id_text, t.deal_id_text,
+               t.person_id_text, t.org_id_text, t.marked_as_done_time_text, t.busy_text, t.add_time_text,
+               t.update_time_text, t.is_deleted_flag_text, t.active_flag_text)
+           <> num_nonnulls(t.id, t.done, t.due_date, t.owner_id, t.deal_id, t.person_id, t.org_id,
+               t.marked_as_done_time, t.busy, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.done IS NULL AND t.done_text IS NOT NULL THEN 'done not a boolean: ' || t.done_text END,
                CASE WHEN t.due_date IS NULL AND t.due_date_text IS NOT NULL THEN 'due_date not a date: ' || t.due_date_text END,
                CASE WHEN t.owner_id IS NULL AND t.owner_id_text IS NOT NULL THEN 'owner_id/user_id not an integer: ' || t.owner_id_text END,
@@ -179,12 +183,12 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_activities (scope, id, subject, type, done, due_date, due_time, duration, owner_id, deal_id, person_id, org_id,
-        lead_id, marked_as_done_time, busy, add_time, update_time, is_deleted, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
-    SELECT l.scope, l.id, l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id, l.deal_id,
-        l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time,
-        l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+    INSERT INTO core.pd_activities (scope, id, subject, type, done, due_date, due_time, duration,
+        owner_id, deal_id, person_id, org_id, lead_id, marked_as_done_time, busy, add_time, update_time,
+        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id, l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id,
+        l.deal_id, l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time,
+        l.update_time, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -207,11 +211,13 @@ updated AS (
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-      AND (c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id, c.person_id,
-        c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id, l.deal_id, l.person_id,
-        l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time, l.is_deleted)
+      AND (c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id,
+        c.person_id, c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time,
+        c.is_deleted)
+        IS DISTINCT FROM
+        (l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id, l.deal_id,
+        l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time,
+        l.is_deleted)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
@@ -226,11 +232,13 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id, c.person_id,
-        c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id, l.deal_id, l.person_id,
-        l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time, l.is_deleted))
+      AND NOT ((c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id,
+        c.person_id, c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time,
+        c.is_deleted)
+        IS DISTINCT FROM
+        (l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id, l.deal_id,
+        l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time,
+        l.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

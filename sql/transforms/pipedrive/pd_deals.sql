@@ -1,4 +1,5 @@
--- core.pd_deals from stg_pipedrive.deals_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_deals from stg_pipedrive.deals_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -34,33 +35,38 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.title AS title,
-           t.value AS value,
-           t.currency AS currency,
-           t.status AS status,
-           t.stage_id AS stage_id,
-           t.pipeline_id AS pipeline_id,
-           t.owner_id AS owner_id,
-           t.creator_user_id AS creator_user_id,
-           t.person_id AS person_id,
-           t.org_id AS org_id,
-           t.probability AS probability,
-           t.expected_close_date AS expected_close_date,
-           t.stage_change_time AS stage_change_time,
-           t.won_time AS won_time,
-           t.lost_time AS lost_time,
-           t.close_time AS close_time,
-           t.lost_reason AS lost_reason,
-           t.visible_to AS visible_to,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.title,
+           t.value,
+           t.currency,
+           t.status,
+           t.stage_id,
+           t.pipeline_id,
+           t.owner_id,
+           t.creator_user_id,
+           t.person_id,
+           t.org_id,
+           t.probability,
+           t.expected_close_date,
+           t.stage_change_time,
+           t.won_time,
+           t.lost_time,
+           t.close_time,
+           t.lost_reason,
+           t.visible_to,
+           t.add_time,
+           t.update_time,
            coalesce((status = 'deleted' OR coalesce(deleted_flag, false)), false) AS is_deleted,
-           t.custom_fields AS custom_fields,
-           CASE WHEN num_nonnulls(t.id_text, t.value_text, t.stage_id_text, t.pipeline_id_text, t.owner_id_text, t.creator_user_id_text, t.person_id_text, t.org_id_text, t.probability_text, t.expected_close_date_text, t.stage_change_time_text, t.won_time_text, t.lost_time_text, t.close_time_text, t.add_time_text, t.update_time_text, t.deleted_flag_text)
-                <> num_nonnulls(t.id, t.value, t.stage_id, t.pipeline_id, t.owner_id, t.creator_user_id, t.person_id, t.org_id, t.probability, t.expected_close_date, t.stage_change_time, t.won_time, t.lost_time, t.close_time, t.add_time, t.update_time, t.deleted_flag)
+           t.custom_fields,
+           CASE WHEN num_nonnulls(t.id_text, t.value_text, t.stage_id_text, t.pipeline_id_text, t.owner_id_text,
+               t.creator_user_id_text, t.person_id_text, t.org_id_text, t.probability_text,
+               t.expected_close_date_text, t.stage_change_time_text, t.won_time_text, t.lost_time_text,
+               t.close_time_text, t.add_time_text, t.update_time_text, t.deleted_flag_text)
+           <> num_nonnulls(t.id, t.value, t.stage_id, t.pipeline_id, t.owner_id, t.creator_user_id, t.person_id,
+               t.org_id, t.probability, t.expected_close_date, t.stage_change_time, t.won_time, t.lost_time,
+               t.close_time, t.add_time, t.update_time, t.deleted_flag)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.value IS NULL AND t.value_text IS NOT NULL THEN 'value not a number: ' || t.value_text END,
                CASE WHEN t.stage_id IS NULL AND t.stage_id_text IS NOT NULL THEN 'stage_id not an integer: ' || t.stage_id_text END,
                CASE WHEN t.pipeline_id IS NULL AND t.pipeline_id_text IS NOT NULL THEN 'pipeline_id not an integer: ' || t.pipeline_id_text END,
@@ -205,10 +211,10 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_deals (scope, id, title, value, currency, status, stage_id, pipeline_id, owner_id, creator_user_id,
-        person_id, org_id, probability, expected_close_date, stage_change_time, won_time, lost_time,
-        close_time, lost_reason, visible_to, add_time, update_time, is_deleted, custom_fields, _stg_id,
-        _source_blob, _source_line, _run_id, _updated_at)
+    INSERT INTO core.pd_deals (scope, id, title, value, currency, status, stage_id, pipeline_id, owner_id,
+        creator_user_id, person_id, org_id, probability, expected_close_date, stage_change_time, won_time,
+        lost_time, close_time, lost_reason, visible_to, add_time, update_time, is_deleted, custom_fields,
+        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id,
         l.creator_user_id, l.person_id, l.org_id, l.probability, l.expected_close_date,
         l.stage_change_time, l.won_time, l.lost_time, l.close_time, l.lost_reason, l.visible_to,
@@ -239,12 +245,12 @@ updated AS (
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-      AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id, c.creator_user_id,
-        c.person_id, c.org_id, c.probability, c.expected_close_date, c.stage_change_time, c.won_time,
-        c.lost_time, c.close_time, c.lost_reason, c.visible_to, c.add_time, c.update_time, c.is_deleted,
-        c.custom_fields)
-          IS DISTINCT FROM
-          (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
+      AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
+        c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
+        c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
+        c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+        IS DISTINCT FROM
+        (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
         l.person_id, l.org_id, l.probability, l.expected_close_date, l.stage_change_time, l.won_time,
         l.lost_time, l.close_time, l.lost_reason, l.visible_to, l.add_time, l.update_time, l.is_deleted,
         l.custom_fields)
@@ -262,12 +268,12 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id, c.creator_user_id,
-        c.person_id, c.org_id, c.probability, c.expected_close_date, c.stage_change_time, c.won_time,
-        c.lost_time, c.close_time, c.lost_reason, c.visible_to, c.add_time, c.update_time, c.is_deleted,
-        c.custom_fields)
-          IS DISTINCT FROM
-          (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
+      AND NOT ((c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
+        c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
+        c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
+        c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+        IS DISTINCT FROM
+        (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
         l.person_id, l.org_id, l.probability, l.expected_close_date, l.stage_change_time, l.won_time,
         l.lost_time, l.close_time, l.lost_reason, l.visible_to, l.add_time, l.update_time, l.is_deleted,
         l.custom_fields))

@@ -1,4 +1,5 @@
--- core.pd_organizations from stg_pipedrive.organizations_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_organizations from stg_pipedrive.organizations_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 sends the address as text with address_* fields, v2 as an object.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -34,22 +35,23 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.name AS name,
-           t.owner_id AS owner_id,
-           t.address AS address,
-           t.address_locality AS address_locality,
-           t.address_country AS address_country,
-           t.address_postal_code AS address_postal_code,
-           t.visible_to AS visible_to,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.name,
+           t.owner_id,
+           t.address,
+           t.address_locality,
+           t.address_country,
+           t.address_postal_code,
+           t.visible_to,
+           t.add_time,
+           t.update_time,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
-           t.custom_fields AS custom_fields,
-           CASE WHEN num_nonnulls(t.id_text, t.owner_id_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text, t.active_flag_text)
-                <> num_nonnulls(t.id, t.owner_id, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
+           t.custom_fields,
+           CASE WHEN num_nonnulls(t.id_text, t.owner_id_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text,
+               t.active_flag_text)
+           <> num_nonnulls(t.id, t.owner_id, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.owner_id IS NULL AND t.owner_id_text IS NOT NULL THEN 'owner_id not an integer: ' || t.owner_id_text END,
                CASE WHEN t.add_time IS NULL AND t.add_time_text IS NOT NULL THEN 'add_time not a date-time: ' || t.add_time_text END,
                CASE WHEN t.update_time IS NULL AND t.update_time_text IS NOT NULL THEN 'update_time not a date-time: ' || t.update_time_text END,
@@ -152,9 +154,9 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_organizations (scope, id, name, owner_id, address, address_locality, address_country, address_postal_code,
-        visible_to, add_time, update_time, is_deleted, custom_fields, _stg_id, _source_blob, _source_line,
-        _run_id, _updated_at)
+    INSERT INTO core.pd_organizations (scope, id, name, owner_id, address, address_locality,
+        address_country, address_postal_code, visible_to, add_time, update_time, is_deleted,
+        custom_fields, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.name, l.owner_id, l.address, l.address_locality, l.address_country,
         l.address_postal_code, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields,
         l.stg_id, l.blob_path, l.line_no, l.run_id, now()
@@ -181,8 +183,8 @@ updated AS (
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.owner_id, c.address, c.address_locality, c.address_country, c.address_postal_code,
         c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-          IS DISTINCT FROM
-          (l.name, l.owner_id, l.address, l.address_locality, l.address_country, l.address_postal_code,
+        IS DISTINCT FROM
+        (l.name, l.owner_id, l.address, l.address_locality, l.address_country, l.address_postal_code,
         l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
@@ -200,8 +202,8 @@ repointed AS (
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
       AND NOT ((c.name, c.owner_id, c.address, c.address_locality, c.address_country, c.address_postal_code,
         c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-          IS DISTINCT FROM
-          (l.name, l.owner_id, l.address, l.address_locality, l.address_country, l.address_postal_code,
+        IS DISTINCT FROM
+        (l.name, l.owner_id, l.address, l.address_locality, l.address_country, l.address_postal_code,
         l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields))
       AND NOT (SELECT empty FROM target)
     RETURNING 1

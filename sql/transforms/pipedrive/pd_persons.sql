@@ -1,4 +1,5 @@
--- core.pd_persons from stg_pipedrive.persons_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_persons from stg_pipedrive.persons_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 email / phone / active_flag, v2 emails / phones / is_deleted. The primary address is the
 -- one flagged primary, else the first.
 -- A deleted record keeps its row with is_deleted = true.
@@ -35,27 +36,29 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.name AS name,
-           t.first_name AS first_name,
-           t.last_name AS last_name,
-           t.owner_id AS owner_id,
-           t.org_id AS org_id,
+           t.name,
+           t.first_name,
+           t.last_name,
+           t.owner_id,
+           t.org_id,
            (SELECT nullif(e ->> 'value', '') FROM jsonb_array_elements(emails) e
             ORDER BY ops.try_boolean(e ->> 'primary') IS TRUE DESC LIMIT 1) AS primary_email,
            (SELECT nullif(e ->> 'value', '') FROM jsonb_array_elements(phones) e
             ORDER BY ops.try_boolean(e ->> 'primary') IS TRUE DESC LIMIT 1) AS primary_phone,
-           t.emails AS emails,
-           t.phones AS phones,
-           t.visible_to AS visible_to,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.emails,
+           t.phones,
+           t.visible_to,
+           t.add_time,
+           t.update_time,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
-           t.custom_fields AS custom_fields,
-           CASE WHEN num_nonnulls(t.id_text, t.owner_id_text, t.org_id_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text, t.active_flag_text)
-                <> num_nonnulls(t.id, t.owner_id, t.org_id, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
+           t.custom_fields,
+           CASE WHEN num_nonnulls(t.id_text, t.owner_id_text, t.org_id_text, t.add_time_text, t.update_time_text,
+               t.is_deleted_flag_text, t.active_flag_text)
+           <> num_nonnulls(t.id, t.owner_id, t.org_id, t.add_time, t.update_time, t.is_deleted_flag,
+               t.active_flag)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.owner_id IS NULL AND t.owner_id_text IS NOT NULL THEN 'owner_id not an integer: ' || t.owner_id_text END,
                CASE WHEN t.org_id IS NULL AND t.org_id_text IS NOT NULL THEN 'org_id not an integer: ' || t.org_id_text END,
                CASE WHEN t.add_time IS NULL AND t.add_time_text IS NOT NULL THEN 'add_time not a date-time: ' || t.add_time_text END,
@@ -162,9 +165,9 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_persons (scope, id, name, first_name, last_name, owner_id, org_id, primary_email, primary_phone, emails,
-        phones, visible_to, add_time, update_time, is_deleted, custom_fields, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+    INSERT INTO core.pd_persons (scope, id, name, first_name, last_name, owner_id, org_id, primary_email,
+        primary_phone, emails, phones, visible_to, add_time, update_time, is_deleted, custom_fields,
+        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email,
         l.primary_phone, l.emails, l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted,
         l.custom_fields, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
@@ -190,11 +193,11 @@ updated AS (
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-      AND (c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone, c.emails,
-        c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-          IS DISTINCT FROM
-          (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone, l.emails,
-        l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields)
+      AND (c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone,
+        c.emails, c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+        IS DISTINCT FROM
+        (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone,
+        l.emails, l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
@@ -209,11 +212,11 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone, c.emails,
-        c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-          IS DISTINCT FROM
-          (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone, l.emails,
-        l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields))
+      AND NOT ((c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone,
+        c.emails, c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+        IS DISTINCT FROM
+        (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone,
+        l.emails, l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

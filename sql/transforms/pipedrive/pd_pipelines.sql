@@ -1,4 +1,5 @@
--- core.pd_pipelines from stg_pipedrive.pipelines_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_pipelines from stg_pipedrive.pipelines_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 active / deal_probability, v2 is_deleted / is_deal_probability_enabled.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -34,18 +35,20 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.name AS name,
-           t.url_title AS url_title,
-           t.order_nr AS order_nr,
-           t.deal_probability AS deal_probability,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.name,
+           t.url_title,
+           t.order_nr,
+           t.deal_probability,
+           t.add_time,
+           t.update_time,
            (coalesce(is_deleted_flag, NOT active, false)) AS is_deleted,
-           CASE WHEN num_nonnulls(t.id_text, t.order_nr_text, t.deal_probability_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text, t.active_text)
-                <> num_nonnulls(t.id, t.order_nr, t.deal_probability, t.add_time, t.update_time, t.is_deleted_flag, t.active)
+           CASE WHEN num_nonnulls(t.id_text, t.order_nr_text, t.deal_probability_text, t.add_time_text, t.update_time_text,
+               t.is_deleted_flag_text, t.active_text)
+           <> num_nonnulls(t.id, t.order_nr, t.deal_probability, t.add_time, t.update_time, t.is_deleted_flag,
+               t.active)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.order_nr IS NULL AND t.order_nr_text IS NOT NULL THEN 'order_nr not an integer: ' || t.order_nr_text END,
                CASE WHEN t.deal_probability IS NULL AND t.deal_probability_text IS NOT NULL THEN 'deal_probability not a boolean: ' || t.deal_probability_text END,
                CASE WHEN t.add_time IS NULL AND t.add_time_text IS NOT NULL THEN 'add_time not a date-time: ' || t.add_time_text END,
@@ -140,8 +143,8 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_pipelines (scope, id, name, url_title, order_nr, deal_probability, add_time, update_time, is_deleted, _stg_id,
-        _source_blob, _source_line, _run_id, _updated_at)
+    INSERT INTO core.pd_pipelines (scope, id, name, url_title, order_nr, deal_probability, add_time,
+        update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time,
         l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
@@ -153,9 +156,10 @@ inserted AS (
 ),
 updated AS (
     UPDATE core.pd_pipelines c
-    SET name = l.name, url_title = l.url_title, order_nr = l.order_nr, deal_probability = l.deal_probability,
-        add_time = l.add_time, update_time = l.update_time, is_deleted = l.is_deleted, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+    SET name = l.name, url_title = l.url_title, order_nr = l.order_nr,
+        deal_probability = l.deal_probability, add_time = l.add_time, update_time = l.update_time,
+        is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
@@ -164,8 +168,8 @@ updated AS (
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted)
+        IS DISTINCT FROM
+        (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
@@ -181,8 +185,8 @@ repointed AS (
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
       AND NOT ((c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted))
+        IS DISTINCT FROM
+        (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -1,4 +1,5 @@
--- core.pd_stages from stg_pipedrive.stages_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_stages from stg_pipedrive.stages_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 rotten_flag / rotten_days / active_flag, v2 is_deal_rot_enabled / days_to_rotten / is_deleted.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -34,20 +35,23 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.pipeline_id AS pipeline_id,
-           t.name AS name,
-           t.order_nr AS order_nr,
-           t.deal_probability AS deal_probability,
-           t.rotten_flag AS rotten_flag,
-           t.rotten_days AS rotten_days,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
+           t.pipeline_id,
+           t.name,
+           t.order_nr,
+           t.deal_probability,
+           t.rotten_flag,
+           t.rotten_days,
+           t.add_time,
+           t.update_time,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
-           CASE WHEN num_nonnulls(t.id_text, t.pipeline_id_text, t.order_nr_text, t.deal_probability_text, t.rotten_flag_text, t.rotten_days_text, t.add_time_text, t.update_time_text, t.is_deleted_flag_text, t.active_flag_text)
-                <> num_nonnulls(t.id, t.pipeline_id, t.order_nr, t.deal_probability, t.rotten_flag, t.rotten_days, t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
+           CASE WHEN num_nonnulls(t.id_text, t.pipeline_id_text, t.order_nr_text, t.deal_probability_text,
+               t.rotten_flag_text, t.rotten_days_text, t.add_time_text, t.update_time_text,
+               t.is_deleted_flag_text, t.active_flag_text)
+           <> num_nonnulls(t.id, t.pipeline_id, t.order_nr, t.deal_probability, t.rotten_flag, t.rotten_days,
+               t.add_time, t.update_time, t.is_deleted_flag, t.active_flag)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.pipeline_id IS NULL AND t.pipeline_id_text IS NOT NULL THEN 'pipeline_id not an integer: ' || t.pipeline_id_text END,
                CASE WHEN t.order_nr IS NULL AND t.order_nr_text IS NOT NULL THEN 'order_nr not an integer: ' || t.order_nr_text END,
                CASE WHEN t.deal_probability IS NULL AND t.deal_probability_text IS NOT NULL THEN 'deal_probability not an integer: ' || t.deal_probability_text END,
@@ -152,10 +156,12 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_stages (scope, id, pipeline_id, name, order_nr, deal_probability, rotten_flag, rotten_days, add_time,
-        update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
-    SELECT l.scope, l.id, l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days,
-        l.add_time, l.update_time, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+    INSERT INTO core.pd_stages (scope, id, pipeline_id, name, order_nr, deal_probability, rotten_flag,
+        rotten_days, add_time, update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id,
+        _updated_at)
+    SELECT l.scope, l.id, l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag,
+        l.rotten_days, l.add_time, l.update_time, l.is_deleted, l.stg_id, l.blob_path, l.line_no,
+        l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -176,10 +182,10 @@ updated AS (
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-      AND (c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days, c.add_time,
-        c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days, l.add_time,
+      AND (c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days,
+        c.add_time, c.update_time, c.is_deleted)
+        IS DISTINCT FROM
+        (l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days, l.add_time,
         l.update_time, l.is_deleted)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
@@ -195,10 +201,10 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days, c.add_time,
-        c.update_time, c.is_deleted)
-          IS DISTINCT FROM
-          (l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days, l.add_time,
+      AND NOT ((c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days,
+        c.add_time, c.update_time, c.is_deleted)
+        IS DISTINCT FROM
+        (l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days, l.add_time,
         l.update_time, l.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1

@@ -1,4 +1,5 @@
--- core.pd_users from stg_pipedrive.users_raw: one row per (scope, id), the newest update_time, then the highest (run_id, blob_path, line_no).
+-- core.pd_users from stg_pipedrive.users_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- Users are deactivated, never deleted: active_flag becomes is_active. v1 names the times
 -- created / modified.
 --
@@ -34,23 +35,24 @@ WITH fields AS MATERIALIZED (
            t.line_no,
            t.run_id,
            t.id,
-           t.name AS name,
-           t.email AS email,
-           t.phone AS phone,
-           t.default_currency AS default_currency,
-           t.locale AS locale,
-           t.timezone_name AS timezone_name,
-           t.role_id AS role_id,
-           t.is_admin AS is_admin,
-           t.is_active AS is_active,
-           t.last_login AS last_login,
-           t.add_time AS add_time,
-           t.update_time AS update_time,
-           CASE WHEN num_nonnulls(t.id_text, t.role_id_text, t.is_admin_text, t.is_active_text, t.last_login_text, t.add_time_text, t.update_time_text)
-                <> num_nonnulls(t.id, t.role_id, t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time)
+           t.name,
+           t.email,
+           t.phone,
+           t.default_currency,
+           t.locale,
+           t.timezone_name,
+           t.role_id,
+           t.is_admin,
+           t.is_active,
+           t.last_login,
+           t.add_time,
+           t.update_time,
+           CASE WHEN num_nonnulls(t.id_text, t.role_id_text, t.is_admin_text, t.is_active_text, t.last_login_text,
+               t.add_time_text, t.update_time_text)
+           <> num_nonnulls(t.id, t.role_id, t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time)
                   OR t.id IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text::text, 'null') END,
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
                CASE WHEN t.role_id IS NULL AND t.role_id_text IS NOT NULL THEN 'role_id not an integer: ' || t.role_id_text END,
                CASE WHEN t.is_admin IS NULL AND t.is_admin_text IS NOT NULL THEN 'is_admin not a boolean: ' || t.is_admin_text END,
                CASE WHEN t.is_active IS NULL AND t.is_active_text IS NOT NULL THEN 'active_flag not a boolean: ' || t.is_active_text END,
@@ -153,11 +155,12 @@ repeated AS (
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.pd_users (scope, id, name, email, phone, default_currency, locale, timezone_name, role_id, is_admin, is_active,
-        last_login, add_time, update_time, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
-    SELECT l.scope, l.id, l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id,
-        l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.stg_id, l.blob_path,
-        l.line_no, l.run_id, now()
+    INSERT INTO core.pd_users (scope, id, name, email, phone, default_currency, locale, timezone_name,
+        role_id, is_admin, is_active, last_login, add_time, update_time, _stg_id, _source_blob,
+        _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id, l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name,
+        l.role_id, l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.stg_id,
+        l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -181,8 +184,8 @@ updated AS (
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
         c.is_active, c.last_login, c.add_time, c.update_time)
-          IS DISTINCT FROM
-          (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
+        IS DISTINCT FROM
+        (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
         l.is_active, l.last_login, l.add_time, l.update_time)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, false AS deleted
@@ -200,8 +203,8 @@ repointed AS (
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
       AND NOT ((c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
         c.is_active, c.last_login, c.add_time, c.update_time)
-          IS DISTINCT FROM
-          (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
+        IS DISTINCT FROM
+        (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
         l.is_active, l.last_login, l.add_time, l.update_time))
       AND NOT (SELECT empty FROM target)
     RETURNING 1

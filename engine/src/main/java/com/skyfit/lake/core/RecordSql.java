@@ -116,7 +116,11 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
                 continue;
             }
             String v = c.isDerived() ? "(" + c.derived() + ")" : "t." + c.name();
-            out.add((c.orElse() == null ? v : "coalesce(" + v + ", " + c.orElse() + ")") + " AS " + c.name());
+            if (c.orElse() != null) {
+                out.add("coalesce(" + v + ", " + c.orElse() + ") AS " + c.name());
+            } else {
+                out.add(c.isDerived() ? v + " AS " + c.name() : v);
+            }
         }
         for (ArrayField a : arrays) {
             if (a.stored()) {
@@ -139,15 +143,15 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         List<Column> casts = reads().stream().filter(Column::isCast).toList();
         if (!casts.isEmpty()) {
             // every present text must have become a typed value
-            tests.add("num_nonnulls(" + casts.stream().map(c -> "t." + c.readAs()).collect(Collectors.joining(", "))
-                    + ")\n     <> num_nonnulls(" + casts.stream().map(c -> "t." + c.name())
-                    .collect(Collectors.joining(", ")) + ")");
+            tests.add("num_nonnulls(" + TransformSql.wrap(casts.stream().map(c -> "t." + c.readAs())
+                    .collect(Collectors.joining(", ")), 13) + ")\n<> num_nonnulls(" + TransformSql.wrap(casts.stream()
+                    .map(c -> "t." + c.name()).collect(Collectors.joining(", ")), 16) + ")");
         }
         for (Column k : key) {
             tests.add("t." + k.name() + " IS NULL");
             String missing = labelPrefix + k.label() + " missing" + (k.isCast() ? " or " + k.type().notA() : "");
             messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(missing + ": ") + " || coalesce(t."
-                    + k.readAs() + "::text, 'null') END");
+                    + k.readAs() + ", 'null') END");
         }
         for (Column c : casts) {
             if (!key.contains(c)) {

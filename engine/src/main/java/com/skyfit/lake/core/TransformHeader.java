@@ -9,8 +9,8 @@ final class TransformHeader {
     static String of(CoreTable t) {
         String keys = "scope, " + t.key().stream().map(Column::name).collect(Collectors.joining(", "));
         String order = t.versionColumn() == null
-                ? "the version ingested last: highest (run_id, blob_path, line_no)"
-                : "the newest " + t.versionColumn() + ", then the highest (run_id, blob_path, line_no)";
+                ? "the version ingested last:\n-- the highest (run_id, blob_path, line_no)"
+                : "the newest version:\n-- the latest " + t.versionColumn() + ", then the highest (run_id, blob_path, line_no)";
         StringBuilder h = new StringBuilder();
         h.append("-- ").append(t.qualifiedName()).append(" from ").append(t.stagingTable()).append(": one row per (")
                 .append(keys).append("), ").append(order).append(".\n");

@@ -172,8 +172,8 @@ public final class TransformSql {
                 + "-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about\n"
                 + "-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time\n"
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
-                + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols) + ")\n"
-                + "SELECT " + wrap(values) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
+                + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
+                + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
                 + keyJoin("c", "l") + ")\n"
                 + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
@@ -183,7 +183,7 @@ public final class TransformSql {
         String set = valueColumns().stream().map(c -> c + " = l." + c).collect(Collectors.joining(", "))
                 + ", _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, "
                 + "_updated_at = now()";
-        return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set) + "\n"
+        return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
                 + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"
                 + "  AND " + changed("c", "l") + "\n  AND NOT (SELECT empty FROM target)\n"
@@ -192,9 +192,9 @@ public final class TransformSql {
 
     private String changed(String c, String l) {
         List<String> cols = valueColumns();
-        return "(" + wrap(cols.stream().map(n -> c + "." + n).collect(Collectors.joining(", "))) + ")\n"
-                + "      IS DISTINCT FROM\n      ("
-                + wrap(cols.stream().map(n -> l + "." + n).collect(Collectors.joining(", "))) + ")";
+        return "(" + wrap(cols.stream().map(n -> c + "." + n).collect(Collectors.joining(", ")), 7) + ")\n"
+                + "    IS DISTINCT FROM\n    ("
+                + wrap(cols.stream().map(n -> l + "." + n).collect(Collectors.joining(", ")), 5) + ")";
     }
 
     private String repointed() {
@@ -243,8 +243,13 @@ public final class TransformSql {
 
     /** Breaks a comma-separated list into lines of at most about 100 characters. */
     static String wrap(String items) {
+        return wrap(items, 0);
+    }
+
+    /** The same, when the first line already holds {@code used} characters. */
+    static String wrap(String items, int used) {
         StringBuilder out = new StringBuilder();
-        int lineStart = 0;
+        int lineStart = -used;
         for (String item : items.split(", ")) {
             if (out.length() > 0) {
                 out.append(",");
