@@ -2,7 +2,6 @@ package com.skyfit.lake.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One core table, declared: where it comes from, its key and columns, how versions of a record are ordered,
@@ -49,6 +48,9 @@ public record CoreTable(String name, String source, String entity, String stagin
         columns.stream().filter(Column::stored).forEach(out::add);
         return out;
     }
+
+    private static final List<String> RESERVED = List.of("scope", "stg_ctid", "stg_id", "blob_path", "line_no",
+            "run_id", "raw", "problem", "element_position");
 
     public static final class Builder {
         private final String source;
@@ -111,11 +113,34 @@ public record CoreTable(String name, String source, String entity, String stagin
             List<String> names = new ArrayList<>();
             key.forEach(c -> names.add(c.name()));
             columns.forEach(c -> names.add(c.name()));
+            arrays.forEach(a -> names.add(a.name()));
+            checkNames(names);
             checkNamed(versionColumn, names, "version column");
             checkNamed(deletedColumn, names, "deleted column");
             return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
                     "sql/transforms/" + source + "/" + name + ".sql", description, List.copyOf(key),
                     List.copyOf(columns), List.copyOf(arrays), versionColumn, deletedColumn, List.copyOf(children));
+        }
+
+        /** The transform keeps lineage, texts and array facts next to the columns: their names must stay free. */
+        private void checkNames(List<String> names) {
+            List<String> internal = new ArrayList<>(RESERVED);
+            key.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
+            columns.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
+            for (ArrayField a : arrays) {
+                internal.addAll(List.of(a.name() + "_type", a.countColumn()));
+                a.sums().forEach(x -> internal.addAll(List.of(x.name() + "_0", x.name() + "_1", x.name() + "_2")));
+            }
+            children.forEach(c -> internal.addAll(List.of(c.arrayColumn(), c.arrayColumn() + "_type")));
+            for (String n : names) {
+                if (!n.matches("[a-z_][a-z0-9_]*") || internal.contains(n)) {
+                    throw new IllegalArgumentException("Core table " + name + ": '" + n + "' cannot name a column "
+                            + "(lower-case letters, digits and _; not one of " + internal + ")");
+                }
+                if (names.indexOf(n) != names.lastIndexOf(n)) {
+                    throw new IllegalArgumentException("Core table " + name + ": column '" + n + "' is declared twice");
+                }
+            }
         }
 
         private void checkNamed(String column, List<String> names, String what) {
@@ -124,16 +149,5 @@ public record CoreTable(String name, String source, String entity, String stagin
                         + "' is not one of its columns " + names);
             }
         }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CoreTable t && t.qualifiedName().equals(qualifiedName())
-                && Objects.equals(t.stagingTable, stagingTable);
-    }
-
-    @Override
-    public int hashCode() {
-        return qualifiedName().hashCode();
     }
 }
