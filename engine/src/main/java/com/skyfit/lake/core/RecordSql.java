@@ -74,8 +74,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         List<String> out = new ArrayList<>();
         for (Column c : reads()) {
             if (c.isCast()) {
-                out.add("e." + c.readAs());
-                out.add(c.type().cast("e." + c.readAs()) + " AS " + c.name());
+                out.add("e." + c.readAs() + ", " + c.type().cast("e." + c.readAs()) + " AS " + c.name());
             } else {
                 out.add("e." + c.name());
             }
@@ -109,8 +108,9 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
     }
 
     private List<String> valueColumns() {
+        List<String> plain = new ArrayList<>();
         List<String> out = new ArrayList<>();
-        key.forEach(c -> out.add("t." + c.name()));
+        key.forEach(c -> plain.add("t." + c.name()));
         for (Column c : columns) {
             if (!c.stored()) {
                 continue;
@@ -119,19 +119,24 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
             if (c.orElse() != null) {
                 out.add("coalesce(" + v + ", " + c.orElse() + ") AS " + c.name());
             } else {
-                out.add(c.isDerived() ? v + " AS " + c.name() : v);
+                if (c.isDerived()) {
+                    out.add(v + " AS " + c.name());
+                } else {
+                    plain.add(v);
+                }
             }
         }
         for (ArrayField a : arrays) {
             if (a.stored()) {
-                out.add("t." + a.name());
+                plain.add("t." + a.name());
             }
             if (a.countAs() != null) {
                 out.add("t." + a.countColumn() + " AS " + a.countAs());
             }
             a.sums().forEach(s -> out.add("nullif(t." + s.name() + ", 'NaN') AS " + s.name()));
         }
-        children.forEach(c -> out.add("t." + c.arrayColumn()));
+        children.forEach(c -> plain.add("t." + c.arrayColumn()));
+        out.add(0, TransformSql.wrap(String.join(", ", plain), 7));
         out.add(problem());
         return out;
     }
@@ -186,9 +191,12 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         return "'" + s.replace("'", "''") + "'";
     }
 
-    /** Items one per line, the first after "SELECT ", the rest aligned under it. */
+    /** The pass-through columns on the first line, then each computed column on a line of its own. */
     static String list(List<String> first, List<String> rest) {
-        List<String> all = new ArrayList<>(first);
+        List<String> all = new ArrayList<>();
+        if (!first.isEmpty()) {
+            all.add(String.join(", ", first));
+        }
         all.addAll(rest);
         return all.stream().map(s -> s.replace("\n", "\n       ")).collect(Collectors.joining(",\n       "));
     }
