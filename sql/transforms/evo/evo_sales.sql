@@ -200,22 +200,27 @@ updated AS (
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.removed AS deleted
 ),
--- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a
--- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
 repointed AS (
     UPDATE core.evo_sales c
     SET _stg_id = l.stg_id
     FROM fields l
     WHERE c.scope = l.scope AND c.id_sale = l.id_sale
-      AND l.id_sale IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
-        c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
-        IS DISTINCT FROM
-        (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
-        l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total))
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id_sale = c.id_sale
+                        AND w.id_sale IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id_sale = w.id_sale AND r.newest_stg_id <> w.stg_id)
+                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
+                            c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
+                            IS DISTINCT FROM
+                            (w.id_member, w.id_prospect, w.id_branch, w.id_employee_sale, w.sale_date, w.removed,
+                            w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -207,26 +207,31 @@ updated AS (
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
--- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a
--- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
 repointed AS (
     UPDATE core.pd_deals c
     SET _stg_id = l.stg_id
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
-      AND l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
-        c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
-        c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
-        c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-        IS DISTINCT FROM
-        (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
-        l.person_id, l.org_id, l.probability, l.expected_close_date, l.stage_change_time, l.won_time,
-        l.lost_time, l.close_time, l.lost_reason, l.visible_to, l.add_time, l.update_time, l.is_deleted,
-        l.custom_fields))
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
+                            c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
+                            c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
+                            c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+                            IS DISTINCT FROM
+                            (w.title, w.value, w.currency, w.status, w.stage_id, w.pipeline_id, w.owner_id, w.creator_user_id,
+                            w.person_id, w.org_id, w.probability, w.expected_close_date, w.stage_change_time, w.won_time,
+                            w.lost_time, w.close_time, w.lost_reason, w.visible_to, w.add_time, w.update_time, w.is_deleted,
+                            w.custom_fields))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

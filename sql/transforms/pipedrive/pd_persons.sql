@@ -169,22 +169,27 @@ updated AS (
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
--- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a
--- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
 repointed AS (
     UPDATE core.pd_persons c
     SET _stg_id = l.stg_id
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
-      AND l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone,
-        c.emails, c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
-        IS DISTINCT FROM
-        (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone,
-        l.emails, l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields))
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.first_name, c.last_name, c.owner_id, c.org_id, c.primary_email, c.primary_phone,
+                            c.emails, c.phones, c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+                            IS DISTINCT FROM
+                            (w.name, w.first_name, w.last_name, w.owner_id, w.org_id, w.primary_email, w.primary_phone,
+                            w.emails, w.phones, w.visible_to, w.add_time, w.update_time, w.is_deleted, w.custom_fields))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -145,20 +145,25 @@ updated AS (
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
--- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a
--- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
 repointed AS (
     UPDATE core.pd_pipelines c
     SET _stg_id = l.stg_id
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
-      AND l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
-        IS DISTINCT FROM
-        (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted))
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
+                            IS DISTINCT FROM
+                            (w.name, w.url_title, w.order_nr, w.deal_probability, w.add_time, w.update_time, w.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -157,22 +157,27 @@ updated AS (
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, false AS deleted
 ),
--- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a
--- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
 repointed AS (
     UPDATE core.pd_users c
     SET _stg_id = l.stg_id
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
-      AND l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
-      AND NOT ((c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
-        c.is_active, c.last_login, c.add_time, c.update_time)
-        IS DISTINCT FROM
-        (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
-        l.is_active, l.last_login, l.add_time, l.update_time))
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
+                            c.is_active, c.last_login, c.add_time, c.update_time)
+                            IS DISTINCT FROM
+                            (w.name, w.email, w.phone, w.default_currency, w.locale, w.timezone_name, w.role_id, w.is_admin,
+                            w.is_active, w.last_login, w.add_time, w.update_time))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -92,11 +92,12 @@ final class ChildSql {
         String set = values.stream().map(n -> n + " = excluded." + n).collect(Collectors.joining(", "))
                 + ", _stg_id = excluded._stg_id, _source_blob = excluded._source_blob, "
                 + "_source_line = excluded._source_line, _run_id = excluded._run_id, _updated_at = excluded._updated_at";
-        return "-- A repeated element key keeps its last element; a row is rewritten only when it changed, or to point\n"
-                + "-- at the new staging row of a reloaded part.\n"
+        return "-- A repeated element key keeps its last element. A child row names the parent version that last\n"
+                + "-- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.\n"
                 + c.name() + "_upserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " AS c ("
-                + wrap(String.join(", ", all) + ", _stg_id, _source_blob, _source_line, _run_id, _updated_at") + ")\n"
-                + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select) + "\n"
+                + wrap(String.join(", ", all) + ", _stg_id, _source_blob, _source_line, _run_id, _updated_at",
+                        19 + c.qualifiedName().length()) + ")\n"
+                + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
                 + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
                 + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
@@ -106,19 +107,23 @@ final class ChildSql {
                 + "WHERE (" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
                 + "      IS DISTINCT FROM (" + wrap(values.stream().map(n -> "excluded." + n)
                 .collect(Collectors.joining(", "))) + ")\n"
-                + "   OR (c._source_blob, c._source_line) = (excluded._source_blob, excluded._source_line)\n"
-                + "      AND c._stg_id <> excluded._stg_id\n"
+                + "   OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
+                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)\n"
                 + "RETURNING 1") + "\n)";
     }
 
     private String removed(ChildTable c) {
         List<String> childKeys = names(c.key());
-        return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged.\n"
+        return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
+                + "-- that version.\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
                 + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
                 + "    _run_id = a.run_id, _updated_at = now()\n"
                 + "FROM accepted a\n"
-                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + " AND NOT c.is_deleted\n"
+                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
+                + "  AND (NOT c.is_deleted\n"
+                + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
+                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
                 + "RETURNING 1") + "\n)";

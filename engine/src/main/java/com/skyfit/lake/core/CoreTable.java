@@ -115,6 +115,7 @@ public record CoreTable(String name, String source, String entity, String stagin
             columns.forEach(c -> names.add(c.name()));
             arrays.forEach(a -> names.add(a.name()));
             checkNames(names);
+            children.forEach(this::checkChild);
             checkNamed(versionColumn, names, "version column");
             checkNamed(deletedColumn, names, "deleted column");
             return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
@@ -139,6 +140,20 @@ public record CoreTable(String name, String source, String entity, String stagin
                 }
                 if (names.indexOf(n) != names.lastIndexOf(n)) {
                     throw new IllegalArgumentException("Core table " + name + ": column '" + n + "' is declared twice");
+                }
+            }
+        }
+
+        /** A child row holds the parent's scope and key, its own key and columns, and is_deleted. */
+        private void checkChild(ChildTable child) {
+            List<String> names = new ArrayList<>(List.of("scope", "is_deleted"));
+            key.forEach(c -> names.add(c.name()));
+            child.key().forEach(c -> names.add(c.name()));
+            child.columns().forEach(c -> names.add(c.name()));
+            for (String n : names) {
+                if (names.indexOf(n) != names.lastIndexOf(n) || RESERVED.contains(n) && !n.equals("scope")) {
+                    throw new IllegalArgumentException("Child table " + child.name() + ": '" + n + "' is the "
+                            + "parent's key, scope, is_deleted, declared twice or one of " + RESERVED);
                 }
             }
         }

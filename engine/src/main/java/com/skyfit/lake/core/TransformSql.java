@@ -198,12 +198,19 @@ public final class TransformSql {
     }
 
     private String repointed() {
-        return "-- A forced reload gives a bronze part's lines new staging ids; the version core holds from such a\n"
-                + "-- line (same part and line, so the same data) is pointed at its new staging row, not rewritten.\n"
+        return "-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a\n"
+                + "-- line (same part and line: the same data) is pointed at the line's new staging row, unless the\n"
+                + "-- update above rewrites it anyway (two writes of one row in one statement are not allowed).\n"
                 + "repointed AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET _stg_id = l.stg_id\n"
-                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
-                + "\n  AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id\n"
-                + "  AND NOT (" + changed("c", "l") + ")\n  AND NOT (SELECT empty FROM target)\nRETURNING 1") + "\n)";
+                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n"
+                + "  AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM fields w\n"
+                + "                  WHERE w.scope = c.scope AND " + keyJoin("w", "c") + "\n"
+                + "                    AND " + isWinner("w").replace("\n", "\n" + " ".repeat(18)) + "\n"
+                + "                    AND " + version("w") + "\n"
+                + "                        >= " + storedVersion("c") + "\n"
+                + "                    AND " + changed("c", "w").replace("\n", "\n" + " ".repeat(20)) + ")\n"
+                + "  AND NOT (SELECT empty FROM target)\nRETURNING 1") + "\n)";
     }
 
     private String candidates() {

@@ -37,6 +37,14 @@ class CoreTableDeclarationTest {
     }
 
     @Test
+    void aChildCannotReuseItsParentsKeyName() {
+        ChildTable lines = new ChildTable("shop_order_lines", "lines", java.util.List.of(Column.of("id", BIGINT, "id")),
+                java.util.List.of());
+        assertThatThrownBy(() -> orders().child(lines).build())
+                .hasMessageContaining("Child table shop_order_lines: 'id'");
+    }
+
+    @Test
     void versionAndDeleteColumnsMustBeDeclared() {
         assertThatThrownBy(() -> orders().versionBy("updated_at").build())
                 .hasMessageContaining("version column 'updated_at' is not one of its columns");

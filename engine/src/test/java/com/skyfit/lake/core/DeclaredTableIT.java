@@ -118,6 +118,29 @@ class DeclaredTableIT {
         assertThat(tags()).extracting(t -> t.get("tag")).containsExactly("gift");
     }
 
+    @Test
+    void childLineageNamesALiveStagingRowAfterItsPartsAreReloaded() {
+        String v1 = order(1, "2024-05-01T10:00:00Z", "[{\"id\": 10, \"sku\": \"A\"}, {\"id\": 11, \"sku\": \"B\"}]", "[]");
+        String v2 = order(1, "2024-05-02T10:00:00Z", "[{\"id\": 10, \"sku\": \"A\"}]", "[]");
+        staging.insert(ORDERS, "eu", "p1", 1, "run-1", v1);
+        runner.run(SHOP_ORDERS, false);
+        staging.insert(ORDERS, "eu", "p2", 1, "run-2", v2);
+        runner.run(SHOP_ORDERS, false);
+
+        staging.execute("DELETE FROM " + ORDERS);
+        staging.insert(ORDERS, "eu", "p1", 1, "run-1", v1);
+        staging.insert(ORDERS, "eu", "p2", 1, "run-2", v2);
+        TransformResult r = runner.run(SHOP_ORDERS, false);
+
+        assertThat(r.inserted() + r.updated()).isZero();
+        assertThat(staging.one("SELECT count(*) AS n FROM core.shop_order_lines c JOIN " + ORDERS + " s "
+                + "ON s.stg_id = c._stg_id AND s.blob_path = c._source_blob AND s.line_no = c._source_line")
+                .get("n")).isEqualTo(2L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.shop_orders c JOIN " + ORDERS + " s "
+                + "ON s.stg_id = c._stg_id AND s.blob_path = c._source_blob").get("n")).isEqualTo(1L);
+        assertThat(lines()).extracting(l -> l.get("is_deleted")).containsExactly(false, true);
+    }
+
     private static Map<String, Object> row(long id, long lineId, String sku, BigDecimal price, Integer qty,
             boolean deleted, int line) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();

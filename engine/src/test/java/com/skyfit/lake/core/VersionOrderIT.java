@@ -111,6 +111,26 @@ class VersionOrderIT {
                 + "FROM core.pd_deals ORDER BY id")).isEqualTo(before);
     }
 
+    @Test
+    void lineageOfAnUnchangedRowFollowsItsPartThroughAReloadEvenWhenALaterCopyWins() {
+        String sale = "{\"idSale\": 5, \"idMember\": 9, \"saleItens\": [{\"saleValue\": 10}]}";
+        staging.insert("stg_evo.sales_raw", "gym", "p1", 1, "run-1", sale);
+        runner.run(CoreTables.EVO_SALES, false);
+        staging.insert("stg_evo.sales_raw", "gym", "p2", 1, "run-2", sale);
+        assertThat(runner.run(CoreTables.EVO_SALES, false).unchanged()).isEqualTo(1);
+
+        // both parts reloaded: the later copy wins but changes nothing, so core keeps naming p1, at its new id
+        staging.execute("DELETE FROM stg_evo.sales_raw");
+        staging.insert("stg_evo.sales_raw", "gym", "p1", 1, "run-1", sale);
+        staging.insert("stg_evo.sales_raw", "gym", "p2", 1, "run-2", sale);
+        TransformResult r = runner.run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.inserted() + r.updated()).isZero();
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sales c JOIN stg_evo.sales_raw s "
+                + "ON s.stg_id = c._stg_id AND s.blob_path = c._source_blob AND s.line_no = c._source_line "
+                + "WHERE c._source_blob = 'p1'").get("n")).isEqualTo(1L);
+    }
+
     /** Core rows whose _stg_id names the staging row of the same part, line and run. */
     private long lineageThatResolves() {
         return (Long) staging.one("SELECT count(*) AS n FROM core.pd_deals c JOIN " + DEALS + " s "
