@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the core transforms (one statement per table, generated from its declaration; see TransformSql) over the staging rows each table has not
- * consumed yet. One table is one transaction: the core rows, the staging warnings and the table's
- * ops.transform_state row commit together, so a failed run leaves all three as they were (invariant 5) and a
- * re-run redoes exactly the same rows (invariant 4).
+ * Runs the core transforms (one statement per table, generated from its declaration by TransformSql) over the
+ * staging rows each table has not consumed yet. One table is one transaction: the core rows, the staging warnings
+ * and the table's ops.transform_state row commit together, so a failed run leaves all three as they were
+ * (invariant 5) and a re-run redoes exactly the same rows (invariant 4).
  */
 public final class TransformRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
