@@ -3,6 +3,8 @@ package com.skyfit.lake.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.core.CoreTable;
+import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,6 +131,27 @@ class CommandLineIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("(a) load", "(b) load_baseline", "(c) core transform", "(d) transform_baseline")
                 .containsPattern("bench: load_ratio=[0-9.]+ transform_ratio=[0-9.]+ load_rps=[0-9]+ transform_rps=[0-9]+");
+    }
+
+    @Test
+    void sqlPrintsAndWritesTheTransformsGeneratedFromTheDeclarations() throws Exception {
+        Result deals = run(Settings.of(Map.of()), "sql", "core.pd_deals");
+        assertThat(deals.exit()).as(deals.err()).isZero();
+        assertThat(deals.out()).isEqualTo(CoreTables.PD_DEALS.transformSql()).contains("INSERT INTO core.pd_deals");
+
+        Result ddl = run(Settings.of(Map.of()), "sql", "evo_sales", "--ddl");
+        assertThat(ddl.out()).startsWith("CREATE TABLE core.evo_sales (").contains("PRIMARY KEY (scope, id_sale)");
+
+        Result unknown = run(Settings.of(Map.of()), "sql", "pd_leads");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no core table 'pd_leads'", "pd_deals", "evo_sales");
+
+        Files.createDirectories(home.resolve("sql/transforms"));
+        Result write = run(Settings.of(Map.of()), "sql", "--write", "--root", home.toString());
+        assertThat(write.exit()).as(write.err()).isZero();
+        for (CoreTable t : CoreTables.all()) {
+            assertThat(Files.readString(home.resolve(t.transformResource()))).isEqualTo(t.transformSql());
+        }
     }
 
     @Test

@@ -3,28 +3,25 @@ package com.skyfit.lake.core;
 import java.util.List;
 import java.util.Optional;
 
-/** The catalog of core tables. Adding one is a line here, a migration and a file under sql/transforms. */
+/**
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables). Adding one is a declaration, a line
+ * here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under sql/transforms.
+ */
 public final class CoreTables {
 
-    public static final CoreTable PD_DEALS = pipedrive("deals");
-    public static final CoreTable PD_PERSONS = pipedrive("persons");
-    public static final CoreTable PD_ORGANIZATIONS = pipedrive("organizations");
-    public static final CoreTable PD_ACTIVITIES = pipedrive("activities");
-    public static final CoreTable PD_PIPELINES = pipedrive("pipelines");
-    public static final CoreTable PD_STAGES = pipedrive("stages");
-    public static final CoreTable PD_USERS = pipedrive("users");
-    public static final CoreTable EVO_SALES = new CoreTable("evo_sales", "evo", "sales", "stg_evo.sales_raw",
-            "sql/transforms/evo/evo_sales.sql");
+    public static final CoreTable PD_DEALS = PipedriveTables.DEALS;
+    public static final CoreTable PD_PERSONS = PipedriveTables.PERSONS;
+    public static final CoreTable PD_ORGANIZATIONS = PipedriveTables.ORGANIZATIONS;
+    public static final CoreTable PD_ACTIVITIES = PipedriveTables.ACTIVITIES;
+    public static final CoreTable PD_PIPELINES = PipedriveTables.PIPELINES;
+    public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
+    public static final CoreTable PD_USERS = PipedriveTables.USERS;
+    public static final CoreTable EVO_SALES = EvoTables.SALES;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
             PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES);
 
     private CoreTables() {}
-
-    private static CoreTable pipedrive(String entity) {
-        return new CoreTable("pd_" + entity, "pipedrive", entity, "stg_pipedrive." + entity + "_raw",
-                "sql/transforms/pipedrive/pd_" + entity + ".sql");
-    }
 
     public static List<CoreTable> all() {
         return ALL;
@@ -36,6 +33,12 @@ public final class CoreTables {
 
     public static Optional<CoreTable> find(String source, String entity) {
         return ALL.stream().filter(t -> t.source().equals(source) && t.entity().equals(entity)).findFirst();
+    }
+
+    /** A table by its name, with or without the "core." schema, e.g. "pd_deals". */
+    public static Optional<CoreTable> named(String name) {
+        String bare = name.startsWith("core.") ? name.substring(5) : name;
+        return ALL.stream().filter(t -> t.name().equals(bare)).findFirst();
     }
 
     /** The table for a source entity; an unknown pair is a programming or configuration error. */

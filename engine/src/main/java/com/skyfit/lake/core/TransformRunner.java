@@ -1,9 +1,6 @@
 package com.skyfit.lake.core;
 
 import com.skyfit.lake.control.Database;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,14 +11,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the core transforms (sql/transforms, one statement per table) over the staging rows each table has not
- * consumed yet. One table is one transaction: the core rows, the staging warnings and the table's
- * ops.transform_state row commit together, so a failed run leaves all three as they were (invariant 5) and a
- * re-run redoes exactly the same rows (invariant 4).
+ * Runs the core transforms (one statement per table, generated from its declaration by TransformSql) over the
+ * staging rows each table has not consumed yet. One table is one transaction: the core rows, the staging warnings
+ * and the table's ops.transform_state row commit together, so a failed run leaves all three as they were
+ * (invariant 5) and a re-run redoes exactly the same rows (invariant 4).
  */
 public final class TransformRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
@@ -30,7 +28,7 @@ public final class TransformRunner {
     static final String WORK_MEM = "1GB";
 
     private final Database db;
-    private final Map<String, String> sqlByResource = new ConcurrentHashMap<>();
+    private final Map<String, String> sqlByTable = new ConcurrentHashMap<>();
 
     public TransformRunner(Database db) {
         this.db = db;
@@ -80,7 +78,8 @@ public final class TransformRunner {
         }
         try (Statement st = c.createStatement()) {
             if (fullRefresh) {
-                st.execute("TRUNCATE " + table.qualifiedName());
+                st.execute("TRUNCATE " + table.qualifiedName() + table.children().stream()
+                        .map(child -> ", " + child.qualifiedName()).collect(Collectors.joining()));
             }
             st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
         }
@@ -173,19 +172,9 @@ public final class TransformRunner {
         }
     }
 
+    /** Generated from the table's declaration; the same text as its checked-in file under sql/transforms. */
     private String transformSql(CoreTable table) {
-        return sqlByResource.computeIfAbsent(table.transformResource(), TransformRunner::readResource);
-    }
-
-    private static String readResource(String resource) {
-        try (InputStream in = TransformRunner.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Transform SQL " + resource + " is not on the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not read transform SQL " + resource + ": " + e.getMessage(), e);
-        }
+        return sqlByTable.computeIfAbsent(table.qualifiedName(), name -> table.transformSql());
     }
 
     private static double secondsSince(long startNanos) {
