@@ -46,7 +46,7 @@ public final class Database implements AutoCloseable {
             db = external(url.get(), settings.string(Settings.PG_USER, null),
                     settings.optionalSecret(Settings.PG_PASSWORD).orElse(null));
         } else {
-            db = embedded(settings.home().resolve("pg"));
+            db = embedded(settings.home().resolve("pg"), settings.bool("SKYFIT_PG_FSYNC", true));
         }
         db.migrate();
         return db;
@@ -70,8 +70,16 @@ public final class Database implements AutoCloseable {
         return new Database(ds, "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***"), null);
     }
 
-    /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
+    /** A throwaway embedded PostgreSQL (benchmarks): fast, and allowed to lose its data on a crash. */
     public static Database embedded(Path folder) {
+        return embedded(folder, false);
+    }
+
+    /**
+     * Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. A durable one keeps
+     * fsync, synchronous commit and full page writes on: its data survives a crash of the machine.
+     */
+    public static Database embedded(Path folder, boolean durable) {
         try {
             Path data = folder.resolve("data");
             Path work = folder.resolve("work");
@@ -82,9 +90,9 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(work.toFile())
                     .setServerConfig("max_connections", "60")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    .setServerConfig("full_page_writes", durable ? "on" : "off")
                     .setServerConfig("max_wal_size", "2GB")
                     .setServerConfig("shared_buffers", "256MB")
                     .start();

@@ -19,26 +19,52 @@ import java.util.Optional;
  */
 public final class RunLedger {
     private final Database db;
+    private final PgRetry retry;
 
     public RunLedger(Database db) {
-        this.db = db;
+        this(db, new PgRetry(List.of()));
     }
 
-    /** A run as the ledger holds it. */
+    /** Ledger writes are retried on transient PostgreSQL failures, on the loader's schedule. */
+    public RunLedger(Database db, PgRetry retry) {
+        this.db = db;
+        this.retry = retry;
+    }
+
+    /** A run as the ledger holds it; rangeStart / rangeEnd null for open bounds. */
     public record Run(String runId, String batchId, String source, String scope, String entity, String status,
             String loadType, String triggeredBy, Instant startedAt, Instant watermarkStart, LocalDate backfillFrom,
-            LocalDate backfillTo, long rowsExtracted, String errorMessage) {}
+            LocalDate backfillTo, long rowsExtracted, String errorMessage, Instant rangeStart, Instant rangeEnd) {}
 
     /** A window of a run. start/end are null for open bounds. */
     public record Window(String runId, int index, Instant start, Instant end, String status, int attempts,
             long records, Instant maxCursor) {}
 
-    public void openRun(String runId, String batchId, String source, String scope, String entity, String loadType,
-            String triggeredBy, Instant watermarkStart, LocalDate backfillFrom, LocalDate backfillTo) {
-        db.execute("""
+    /** Runs the work in one transaction, again from the start if PostgreSQL fails transiently. */
+    public <T> T transaction(String what, Database.TransactionWork<T> work) {
+        return retried(what, () -> db.inTransaction(work));
+    }
+
+    private <T> T retried(String what, java.util.function.Supplier<T> work) {
+        try {
+            return retry.call(what, work::get);
+        } catch (SQLException e) {
+            throw new Database.DatabaseException(what, e);
+        }
+    }
+
+    private int write(String what, String sql, Database.Binder binder) {
+        return retried(what, () -> db.execute(sql, binder));
+    }
+
+    public void openRun(Connection c, String runId, String batchId, String source, String scope, String entity,
+            String loadType, String triggeredBy, Instant watermarkStart, LocalDate backfillFrom, LocalDate backfillTo,
+            Instant rangeStart, Instant rangeEnd) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO ops.runs (run_id, batch_id, source, scope, entity, load_type, triggered_by,
-                                      watermark_start, backfill_from, backfill_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                                      watermark_start, backfill_from, backfill_to, range_start, range_end)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, """ + bound(rangeStart, "-infinity") + ", "
+                + bound(rangeEnd, "infinity") + ")")) {
             ps.setString(1, runId);
             ps.setString(2, batchId);
             ps.setString(3, source);
@@ -49,81 +75,131 @@ public final class RunLedger {
             setInstant(ps, 8, watermarkStart);
             ps.setObject(9, backfillFrom);
             ps.setObject(10, backfillTo);
-        });
+            int i = 11;
+            if (rangeStart != null) {
+                ps.setTimestamp(i++, Timestamp.from(rangeStart));
+            }
+            if (rangeEnd != null) {
+                ps.setTimestamp(i, Timestamp.from(rangeEnd));
+            }
+            ps.executeUpdate();
+        }
     }
 
     /**
-     * Marks runs of this source / scope / entity that are still 'running' after {@code staleAfter} as failed:
-     * their process ended before completing (a killed command, a lost host). Their watermark never moved.
+     * Closes the runs of this entity still 'running' under another batch: the caller has just taken the entity's
+     * lease, so their owner is gone. Their watermark never moved; their parts are loaded by the next batch.
      */
-    public int abandonStale(String source, String scope, String entity, java.time.Duration staleAfter) {
-        return db.execute("""
+    public int abandonOthers(Connection c, String source, String scope, String entity, String batchId, String why)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ops.runs SET status = 'failed', completed_at = now(),
-                       duration_seconds = extract(epoch FROM now() - started_at),
-                       error_message = 'abandoned: still running after ' || ? || ' minutes; the process ended before completing'
-                WHERE source = ? AND scope = ? AND entity = ? AND status = 'running'
-                  AND started_at <= now() - make_interval(mins => ?)""", ps -> {
-            ps.setLong(1, staleAfter.toMinutes());
+                       duration_seconds = extract(epoch FROM now() - started_at), error_message = ?
+                WHERE source = ? AND scope = ? AND entity = ? AND status = 'running' AND batch_id IS DISTINCT FROM ?""")) {
+            ps.setString(1, truncate(why, 2000));
             ps.setString(2, source);
             ps.setString(3, scope);
             ps.setString(4, entity);
-            ps.setInt(5, (int) staleAfter.toMinutes());
+            ps.setString(5, batchId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Closes every run still 'running' whose batch holds no live lease of its entity (its owner stopped
+     * refreshing it): no run stays 'running' on the ledger once its owner is gone.
+     */
+    public int abandonOrphans(java.time.Duration leaseTimeout) {
+        return write("close abandoned runs", """
+                UPDATE ops.runs r SET status = 'failed', completed_at = now(),
+                       duration_seconds = extract(epoch FROM now() - r.started_at),
+                       error_message = 'abandoned: its owner stopped (no lease heartbeat for ' || ? || ' s); '
+                                       || 'the next run of this entity reads its windows again'
+                WHERE r.status = 'running'
+                  AND NOT EXISTS (SELECT 1 FROM ops.run_leases l
+                                  WHERE l.source = r.source AND l.scope = r.scope AND l.entity = r.entity
+                                    AND l.batch_id = r.batch_id
+                                    AND l.heartbeat_at > now() - make_interval(secs => ?))""", ps -> {
+            ps.setLong(1, leaseTimeout.toSeconds());
+            ps.setLong(2, leaseTimeout.toSeconds());
         });
     }
 
     /** Re-attaches an unfinished run to a new batch (a resumed backfill) and marks it running again. */
-    public void resumeRun(String runId, String batchId, String triggeredBy) {
-        db.execute("""
+    public void resumeRun(Connection c, String runId, String batchId, String triggeredBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ops.runs SET batch_id = ?, status = 'running', triggered_by = ?, error_message = NULL,
                        error_detail = NULL, completed_at = NULL
-                WHERE run_id = ?""", ps -> {
+                WHERE run_id = ?""")) {
             ps.setString(1, batchId);
             ps.setString(2, triggeredBy);
             ps.setString(3, runId);
-        });
+            ps.executeUpdate();
+        }
     }
 
     /** The newest backfill run over the same range that did not succeed, if any: it is resumed, not redone. */
-    public Optional<String> unfinishedBackfill(String source, String scope, String entity, LocalDate from, LocalDate to) {
-        return db.queryFirst("""
-                SELECT run_id FROM ops.runs
-                WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'backfill'
+    public Optional<Run> unfinishedBackfill(Connection c, String source, String scope, String entity, LocalDate from,
+            LocalDate to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RUN_COLUMNS + """
+                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'backfill'
                   AND backfill_from = ? AND backfill_to = ? AND status <> 'success'
-                ORDER BY started_at DESC LIMIT 1""", ps -> {
+                ORDER BY started_at DESC LIMIT 1""")) {
             ps.setString(1, source);
             ps.setString(2, scope);
             ps.setString(3, entity);
             ps.setObject(4, from);
             ps.setObject(5, to);
-        }, rs -> rs.getString(1));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+            }
+        }
     }
 
-    public void addWindow(String runId, int index, Instant start, Instant end) {
-        db.execute("""
+    public void addWindow(Connection c, String runId, int index, Instant start, Instant end) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO ops.windows (run_id, window_index, window_start, window_end)
-                VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""", ps -> {
+                VALUES (?, ?, """ + bound(start, "-infinity") + ", " + bound(end, "infinity") + ") ON CONFLICT DO NOTHING")) {
             ps.setString(1, runId);
             ps.setInt(2, index);
-            ps.setTimestamp(3, start == null ? null : Timestamp.from(start));
-            ps.setTimestamp(4, end == null ? null : Timestamp.from(end));
-            if (start == null) {
-                ps.setObject(3, "-infinity", Types.OTHER);
+            int i = 3;
+            if (start != null) {
+                ps.setTimestamp(i++, Timestamp.from(start));
             }
-            if (end == null) {
-                ps.setObject(4, "infinity", Types.OTHER);
+            if (end != null) {
+                ps.setTimestamp(i, Timestamp.from(end));
             }
-        });
+            ps.executeUpdate();
+        }
+    }
+
+    public List<Window> windows(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(WINDOW_COLUMNS)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Window> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(window(rs));
+                }
+                return out;
+            }
+        }
     }
 
     public List<Window> windows(String runId) {
-        return db.query("""
-                SELECT run_id, window_index,
-                       CASE WHEN isfinite(window_start) THEN window_start END,
-                       CASE WHEN isfinite(window_end) THEN window_end END,
-                       status, attempts, records, max_cursor
-                FROM ops.windows WHERE run_id = ? ORDER BY window_index""", ps -> ps.setString(1, runId),
-                rs -> new Window(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4), rs.getString(5),
-                        rs.getInt(6), rs.getLong(7), instant(rs, 8)));
+        return db.query(WINDOW_COLUMNS, ps -> ps.setString(1, runId), RunLedger::window);
+    }
+
+    private static final String WINDOW_COLUMNS = """
+            SELECT run_id, window_index,
+                   CASE WHEN isfinite(window_start) THEN window_start END,
+                   CASE WHEN isfinite(window_end) THEN window_end END,
+                   status, attempts, records, max_cursor
+            FROM ops.windows WHERE run_id = ? ORDER BY window_index""";
+
+    private static Window window(ResultSet rs) throws SQLException {
+        return new Window(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4), rs.getString(5),
+                rs.getInt(6), rs.getLong(7), instant(rs, 8));
     }
 
     public void windowStarted(String runId, Instant start, Instant end) {
@@ -138,7 +214,7 @@ public final class RunLedger {
                     ps.setInt(2, files);
                     setInstant(ps, 3, maxCursor);
                 });
-        db.execute("""
+        write("window counts of run " + runId, """
                 UPDATE ops.runs r SET rows_extracted = w.records, bronze_files = w.files
                 FROM (SELECT sum(records) AS records, sum(bronze_files) AS files FROM ops.windows WHERE run_id = ?) w
                 WHERE r.run_id = ?""", ps -> {
@@ -154,7 +230,7 @@ public final class RunLedger {
 
     private void updateWindow(String set, String runId, Instant start, Instant end, Database.Binder extra) {
         int offset = set.chars().filter(ch -> ch == '?').map(x -> 1).sum();
-        db.execute("UPDATE ops.windows SET " + set + " WHERE run_id = ? AND window_start = "
+        write("window of run " + runId, "UPDATE ops.windows SET " + set + " WHERE run_id = ? AND window_start = "
                 + bound(start, "-infinity") + " AND window_end = " + bound(end, "infinity"), ps -> {
             extra.bind(ps);
             ps.setString(offset + 1, runId);
@@ -168,7 +244,7 @@ public final class RunLedger {
         });
     }
 
-    private static String bound(Instant value, String open) {
+    static String bound(Instant value, String open) {
         return value == null ? "'" + open + "'::timestamptz" : "?";
     }
 
@@ -181,17 +257,20 @@ public final class RunLedger {
         return db.queryFirst(RUN_COLUMNS + " WHERE run_id = ?", ps -> ps.setString(1, runId), RunLedger::run);
     }
 
-    public void addTransformCounts(String runId, long inserted, long updated, long unchanged, long deleted) {
-        db.execute("""
+    /** Adds a transform's counts to a run, inside the transform's own transaction (counted exactly once). */
+    public static void addTransformCounts(Connection c, String runId, long inserted, long updated, long unchanged,
+            long deleted) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE ops.runs SET rows_inserted = rows_inserted + ?, rows_updated = rows_updated + ?,
                        rows_unchanged = rows_unchanged + ?, rows_deleted = rows_deleted + ?
-                WHERE run_id = ?""", ps -> {
+                WHERE run_id = ?""")) {
             ps.setLong(1, inserted);
             ps.setLong(2, updated);
             ps.setLong(3, unchanged);
             ps.setLong(4, deleted);
             ps.setString(5, runId);
-        });
+            ps.executeUpdate();
+        }
     }
 
     /** Marks a run successful; staged rows are counted from the file ledger. */
@@ -209,8 +288,20 @@ public final class RunLedger {
         }
     }
 
+    /** Marks a run failed inside the caller's transaction (a run refused or fenced off at planning or completion). */
+    public void fail(Connection c, String runId, String message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ops.runs SET status = 'failed', completed_at = now(), error_message = ?,
+                       duration_seconds = extract(epoch FROM now() - started_at)
+                WHERE run_id = ? AND status <> 'success'""")) {
+            ps.setString(1, truncate(message, 2000));
+            ps.setString(2, runId);
+            ps.executeUpdate();
+        }
+    }
+
     public void fail(String runId, String message, String detail) {
-        db.execute("""
+        write("fail run " + runId, """
                 UPDATE ops.runs SET status = 'failed', completed_at = now(), error_message = ?, error_detail = ?,
                        rows_staged = coalesce((SELECT sum(staging_rows) FROM ops.bronze_files f WHERE f.run_id = ?), 0),
                        duration_seconds = extract(epoch FROM now() - started_at)
@@ -224,13 +315,15 @@ public final class RunLedger {
 
     private static final String RUN_COLUMNS = """
             SELECT run_id, batch_id, source, scope, entity, status, load_type, triggered_by, started_at,
-                   watermark_start, backfill_from, backfill_to, rows_extracted, error_message
+                   watermark_start, backfill_from, backfill_to, rows_extracted, error_message,
+                   CASE WHEN isfinite(range_start) THEN range_start END, CASE WHEN isfinite(range_end) THEN range_end END
             FROM ops.runs""";
 
     private static Run run(ResultSet rs) throws SQLException {
         return new Run(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), instant(rs, 10),
-                rs.getObject(11, LocalDate.class), rs.getObject(12, LocalDate.class), rs.getLong(13), rs.getString(14));
+                rs.getObject(11, LocalDate.class), rs.getObject(12, LocalDate.class), rs.getLong(13), rs.getString(14),
+                instant(rs, 15), instant(rs, 16));
     }
 
     static Instant instant(ResultSet rs, int col) throws SQLException {

@@ -1,0 +1,53 @@
+package com.skyfit.lake.control;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * Who holds a run lease. A CLI process is named {@code pid@host/start}: a lease left by a process of this
+ * host that no longer exists (killed, crashed) is dead at once, without waiting for its heartbeat to age.
+ * A Function App batch has no process of its own (its activities run anywhere): only the heartbeat counts.
+ */
+public record LeaseOwner(String id) {
+    private static final String HOST = hostName();
+
+    /** The current process, recognisable as gone by the next process on this host. */
+    public static LeaseOwner currentProcess() {
+        ProcessHandle self = ProcessHandle.current();
+        return new LeaseOwner(self.pid() + "@" + HOST + "/" + startMillis(self).orElse(0L));
+    }
+
+    /** A batch driven by durable orchestration: alive as long as its activities refresh the heartbeat. */
+    public static LeaseOwner orchestration() {
+        return new LeaseOwner("orchestration");
+    }
+
+    /** True when the id names a process of this host that has ended (or whose pid now belongs to another). */
+    static boolean isGoneOnThisHost(String ownerId) {
+        int at = ownerId.indexOf('@');
+        int slash = ownerId.lastIndexOf('/');
+        if (at <= 0 || slash <= at || !ownerId.substring(at + 1, slash).equals(HOST)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(ownerId.substring(0, at));
+            long start = Long.parseLong(ownerId.substring(slash + 1));
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            return p.isEmpty() || !p.get().isAlive() || (start != 0 && startMillis(p.get()).map(s -> s != start).orElse(false));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle p) {
+        return p.info().startInstant().map(i -> i.toEpochMilli());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        }
+    }
+}
