@@ -13,8 +13,12 @@ public record LeaseOwner(String id) {
 
     /** The current process, recognisable as gone by the next process on this host. */
     public static LeaseOwner currentProcess() {
-        ProcessHandle self = ProcessHandle.current();
-        return new LeaseOwner(self.pid() + "@" + HOST + "/" + startMillis(self).orElse(0L));
+        return of(ProcessHandle.current());
+    }
+
+    /** A process of this host. */
+    public static LeaseOwner of(ProcessHandle process) {
+        return new LeaseOwner(process.pid() + "@" + HOST + "/" + startMillis(process).orElse(0L));
     }
 
     /** A batch driven by durable orchestration: alive as long as its activities refresh the heartbeat. */

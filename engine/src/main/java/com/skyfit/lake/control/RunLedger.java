@@ -113,7 +113,7 @@ public final class RunLedger {
         return write("close abandoned runs", """
                 UPDATE ops.runs r SET status = 'failed', completed_at = now(),
                        duration_seconds = extract(epoch FROM now() - r.started_at),
-                       error_message = 'abandoned: its owner stopped (no lease heartbeat for ' || ? || ' s); '
+                       error_message = 'abandoned: its owner stopped (no lease heartbeat in the last ' || ? || ' s); '
                                        || 'the next run of this entity reads its windows again'
                 WHERE r.status = 'running'
                   AND NOT EXISTS (SELECT 1 FROM ops.run_leases l
