@@ -50,11 +50,12 @@ public final class LeaseHeartbeat implements AutoCloseable {
             return () -> {};
         }
         working.merge(batchId, 1, Integer::sum);
-        refresh(batchId);
+        beat(batchId);
         return () -> working.computeIfPresent(batchId, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    private void refresh(String batchId) {
+    /** Refreshes the batch's leases once; a failure is logged, never thrown (the next beat tries again). */
+    public void beat(String batchId) {
         try {
             leases.heartbeat(java.util.List.of(batchId));
         } catch (RuntimeException e) {

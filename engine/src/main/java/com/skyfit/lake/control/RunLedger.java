@@ -42,10 +42,11 @@ public final class RunLedger {
 
     /** Runs the work in one transaction, again from the start if PostgreSQL fails transiently. */
     public <T> T transaction(String what, Database.TransactionWork<T> work) {
-        return retried(what, () -> db.inTransaction(work));
+        return retrying(what, () -> db.inTransaction(work));
     }
 
-    private <T> T retried(String what, java.util.function.Supplier<T> work) {
+    /** Runs repeatable ledger work (a read, one idempotent statement), again if PostgreSQL fails transiently. */
+    public <T> T retrying(String what, java.util.function.Supplier<T> work) {
         try {
             return retry.call(what, work::get);
         } catch (SQLException e) {
@@ -54,7 +55,7 @@ public final class RunLedger {
     }
 
     private int write(String what, String sql, Database.Binder binder) {
-        return retried(what, () -> db.execute(sql, binder));
+        return retrying(what, () -> db.execute(sql, binder));
     }
 
     public void openRun(Connection c, String runId, String batchId, String source, String scope, String entity,
@@ -187,7 +188,8 @@ public final class RunLedger {
     }
 
     public List<Window> windows(String runId) {
-        return db.query(WINDOW_COLUMNS, ps -> ps.setString(1, runId), RunLedger::window);
+        return retrying("windows of run " + runId, () -> db.query(WINDOW_COLUMNS, ps -> ps.setString(1, runId),
+                RunLedger::window));
     }
 
     private static final String WINDOW_COLUMNS = """
@@ -249,12 +251,13 @@ public final class RunLedger {
     }
 
     public List<Run> runsOfBatch(String batchId) {
-        return db.query(RUN_COLUMNS + " WHERE batch_id = ? ORDER BY source, scope, entity", ps -> ps.setString(1, batchId),
-                RunLedger::run);
+        return retrying("runs of batch " + batchId, () -> db.query(RUN_COLUMNS
+                + " WHERE batch_id = ? ORDER BY source, scope, entity", ps -> ps.setString(1, batchId), RunLedger::run));
     }
 
     public Optional<Run> run(String runId) {
-        return db.queryFirst(RUN_COLUMNS + " WHERE run_id = ?", ps -> ps.setString(1, runId), RunLedger::run);
+        return retrying("run " + runId, () -> db.queryFirst(RUN_COLUMNS + " WHERE run_id = ?",
+                ps -> ps.setString(1, runId), RunLedger::run));
     }
 
     /** Adds a transform's counts to a run, inside the transform's own transaction (counted exactly once). */

@@ -37,7 +37,10 @@ final class BatchCompletion {
                 }
             }
         }
-        leases.releaseBatch(batchId);
+        runs.retrying("release leases of batch " + batchId, () -> {
+            leases.releaseBatch(batchId);
+            return null;
+        });
     }
 
     void fail(String batchId, String message, String detail) {
@@ -46,7 +49,10 @@ final class BatchCompletion {
                 runs.fail(run.runId(), message, detail);
             }
         }
-        leases.releaseBatch(batchId);
+        runs.retrying("release leases of batch " + batchId, () -> {
+            leases.releaseBatch(batchId);
+            return null;
+        });
     }
 
     /** Why the run cannot succeed, or null. */
@@ -54,9 +60,9 @@ final class BatchCompletion {
         List<RunLedger.Window> windows = runs.windows(run.runId());
         List<RunLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
         if (!open.isEmpty()) {
-            String why = db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
+            String why = runs.retrying("window errors", () -> db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
                     + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1))
-                    .orElse("not extracted");
+                    .orElse("not extracted"));
             return open.size() + " of " + windows.size() + " windows not extracted: " + why;
         }
         List<WindowCoverage.Gap> gaps = WindowCoverage.gaps(windows, run.rangeStart(), run.rangeEnd());
@@ -64,10 +70,10 @@ final class BatchCompletion {
             return "the run's windows leave " + gaps.size() + " part(s) of its range unread, first " + gaps.get(0)
                     + "; the next run of this entity plans them again";
         }
-        List<String> problems = db.query("""
+        List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
                 SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
                 FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
-                ps -> ps.setString(1, run.runId()), rs -> rs.getString(1));
+                ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)));
         if (!problems.isEmpty()) {
             return problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0);
         }

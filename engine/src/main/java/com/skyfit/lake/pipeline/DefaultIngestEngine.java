@@ -199,17 +199,16 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public List<String> unloadedParts(String batchId) {
-        if (batchId != null) {
-            leases.heartbeat(List.of(batchId)); // the orchestration polls this while it waits: a step of the batch
-        }
         if (batchId == null) {
-            return db.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
-                    ps -> {}, rs -> rs.getString(1));
+            return runs.retrying("unloaded parts", () -> db.query(
+                    "SELECT blob_path FROM ops.bronze_files WHERE status = 'written' ORDER BY blob_path",
+                    ps -> {}, rs -> rs.getString(1)));
         }
-        return db.query("""
+        heartbeat.beat(batchId); // the orchestration polls this while it waits: a step of the batch
+        return runs.retrying("unloaded parts of batch " + batchId, () -> db.query("""
                 SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id)
                 WHERE r.batch_id = ? AND f.status = 'written' ORDER BY f.blob_path""",
-                ps -> ps.setString(1, batchId), rs -> rs.getString(1));
+                ps -> ps.setString(1, batchId), rs -> rs.getString(1)));
     }
 
     @Override
