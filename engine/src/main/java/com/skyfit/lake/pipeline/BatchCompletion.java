@@ -4,6 +4,7 @@ import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -16,12 +17,14 @@ import java.util.Objects;
 final class BatchCompletion {
     private final Database db;
     private final RunLedger runs;
+    private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
     private final RunLeases leases;
 
-    BatchCompletion(Database db, RunLedger runs, WatermarkStore watermarks, RunLeases leases) {
+    BatchCompletion(Database db, RunLedger runs, WindowLedger windowLedger, WatermarkStore watermarks, RunLeases leases) {
         this.db = db;
         this.runs = runs;
+        this.windowLedger = windowLedger;
         this.watermarks = watermarks;
         this.leases = leases;
     }
@@ -57,8 +60,8 @@ final class BatchCompletion {
 
     /** Why the run cannot succeed, or null. */
     private String problem(RunLedger.Run run) {
-        List<RunLedger.Window> windows = runs.windows(run.runId());
-        List<RunLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
+        List<WindowLedger.Window> windows = windowLedger.windows(run.runId());
+        List<WindowLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
         if (!open.isEmpty()) {
             String why = runs.retrying("window errors", () -> db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
                     + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1))
@@ -81,7 +84,7 @@ final class BatchCompletion {
     }
 
     private void succeed(RunLedger.Run run) {
-        Instant cursor = runs.windows(run.runId()).stream().map(RunLedger.Window::maxCursor).filter(Objects::nonNull)
+        Instant cursor = windowLedger.windows(run.runId()).stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(null);
         // A backfill re-reads old history; moving the watermark would skip what lies between.
         boolean advances = !run.loadType().equals("backfill") && cursor != null;

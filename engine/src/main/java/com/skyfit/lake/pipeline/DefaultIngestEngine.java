@@ -15,6 +15,7 @@ import com.skyfit.lake.control.PgRetry;
 import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
 import com.skyfit.lake.core.CoreTable;
 import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.core.TransformResult;
@@ -50,6 +51,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final BronzeStore store;
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
+    private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
     private final FileLedger files;
     private final RunLeases leases;
@@ -69,13 +71,14 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.connectors = new LinkedHashMap<>(connectors);
         PgRetry retry = PgRetry.fromSettings(settings);
         this.runs = new RunLedger(db, retry);
+        this.windowLedger = new WindowLedger(db, runs);
         this.watermarks = new WatermarkStore(db, retry);
         this.files = new FileLedger(db);
         this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
                 settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)));
         this.heartbeat = new LeaseHeartbeat(leases);
-        this.completion = new BatchCompletion(db, runs, watermarks, leases);
-        this.planner = new Planner(this.connectors, runs, watermarks, leases, clock,
+        this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
+        this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, clock,
                 settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db, retry);
@@ -141,7 +144,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         }
         Instant start = Planner.instant(w.windowStart());
         Instant end = Planner.instant(w.windowEnd());
-        RunLedger.Window window = runs.windows(w.runId()).stream()
+        WindowLedger.Window window = windowLedger.windows(w.runId()).stream()
                 .filter(x -> java.util.Objects.equals(x.start(), start) && java.util.Objects.equals(x.end(), end))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("window " + w.windowStart() + ".." + w.windowEnd()
@@ -164,7 +167,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     + " (" + owner.status() + (owner.errorMessage() == null ? "" : ": " + owner.errorMessage()) + ")",
                     null);
         }
-        runs.windowStarted(w.runId(), start, end);
+        windowLedger.windowStarted(w.runId(), start, end);
         BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
                 w.runId(), 0);
         // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
@@ -173,13 +176,13 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
-            runs.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            windowLedger.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
             LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts", w.source(), w.scope(), w.entity(),
                     w.windowStart(), w.windowEnd(), got.records(), parts.size());
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            runs.windowFailed(w.runId(), start, end, e.getMessage());
+            windowLedger.windowFailed(w.runId(), start, end, e.getMessage());
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -187,7 +190,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            runs.windowFailed(w.runId(), start, end, "interrupted");
+            windowLedger.windowFailed(w.runId(), start, end, "interrupted");
             throw new ExtractException("extract interrupted", e);
         }
     }

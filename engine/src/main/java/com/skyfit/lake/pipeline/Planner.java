@@ -4,6 +4,7 @@ import com.skyfit.lake.control.LeaseOwner;
 import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.security.SecureRandom;
@@ -41,15 +42,17 @@ public final class Planner {
 
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
+    private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
     private final Clock clock;
     private final int backfillWindowDays;
     private final RunLeases leases;
 
-    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WatermarkStore watermarks, RunLeases leases,
-            Clock clock, int backfillWindowDays) {
+    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WindowLedger windowLedger,
+            WatermarkStore watermarks, RunLeases leases, Clock clock, int backfillWindowDays) {
         this.connectors = connectors;
         this.runs = runs;
+        this.windowLedger = windowLedger;
         this.watermarks = watermarks;
         this.leases = leases;
         this.clock = clock;
@@ -83,7 +86,7 @@ public final class Planner {
                 Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
                 String runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
                 runIds.add(runId);
-                for (RunLedger.Window w : runs.windows(runId)) {
+                for (WindowLedger.Window w : windowLedger.windows(runId)) {
                     if (!w.status().equals("extracted")) {
                         tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, loadType,
                                 iso(w.start()), iso(w.end()), ingestionDate));
@@ -131,17 +134,17 @@ public final class Planner {
                     o.to(), start, end);
         }
         if (!o.source().supportsUpdatedFilter(o.entity())) {
-            runs.addWindow(c, runId, 0, null, null);
+            windowLedger.addWindow(c, runId, 0, null, null);
             return runId;
         }
         // Plans the parts of the range no window covers: all of it for a new run, what an interrupted plan
         // never wrote for a resumed one.
-        List<RunLedger.Window> existing = runs.windows(c, runId);
-        int index = existing.stream().mapToInt(RunLedger.Window::index).max().orElse(-1) + 1;
+        List<WindowLedger.Window> existing = windowLedger.windows(c, runId);
+        int index = existing.stream().mapToInt(WindowLedger.Window::index).max().orElse(-1) + 1;
         for (WindowCoverage.Gap gap : WindowCoverage.gaps(existing, start, end)) {
             for (Instant s = gap.start(); s.isBefore(gap.end()); s = s.plus(Duration.ofDays(backfillWindowDays))) {
                 Instant e = s.plus(Duration.ofDays(backfillWindowDays));
-                runs.addWindow(c, runId, index++, s, e.isAfter(gap.end()) ? gap.end() : e);
+                windowLedger.addWindow(c, runId, index++, s, e.isAfter(gap.end()) ? gap.end() : e);
             }
         }
         return runId;
@@ -156,7 +159,7 @@ public final class Planner {
         }
         runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), since, null, null,
                 since, null);
-        runs.addWindow(c, runId, 0, since, null);
+        windowLedger.addWindow(c, runId, 0, since, null);
         return runId;
     }
 

@@ -1,6 +1,6 @@
 package com.skyfit.lake.pipeline;
 
-import com.skyfit.lake.control.RunLedger;
+import com.skyfit.lake.control.WindowLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,13 +21,13 @@ final class WindowCoverage {
         }
     }
 
-    static List<Gap> gaps(List<RunLedger.Window> windows, Instant rangeStart, Instant rangeEnd) {
-        List<RunLedger.Window> sorted = new ArrayList<>(windows);
+    static List<Gap> gaps(List<WindowLedger.Window> windows, Instant rangeStart, Instant rangeEnd) {
+        List<WindowLedger.Window> sorted = new ArrayList<>(windows);
         sorted.sort(Comparator.comparing(w -> low(w.start())));
         List<Gap> gaps = new ArrayList<>();
         Instant covered = low(rangeStart);
         Instant end = high(rangeEnd);
-        for (RunLedger.Window w : sorted) {
+        for (WindowLedger.Window w : sorted) {
             if (!covered.isBefore(end)) {
                 break;
             }

@@ -49,22 +49,24 @@ class RunLedgerRetryIT {
 
     @Test
     void runAndWindowWritesAreRetriedOnTransientFailures() {
-        RunLedger ledger = new RunLedger(flaky(), new PgRetry(List.of(Duration.ofMillis(10), Duration.ofMillis(10),
+        Database flaky = flaky();
+        RunLedger ledger = new RunLedger(flaky, new PgRetry(List.of(Duration.ofMillis(10), Duration.ofMillis(10),
                 Duration.ofMillis(10))));
+        WindowLedger windows = new WindowLedger(flaky, ledger);
         refusals.set(2);
         ledger.transaction("open", c -> {
             ledger.openRun(c, "r1", "b1", "pipedrive", "commercial", "deals", "full", "manual", null, null, null, null,
                     null);
-            ledger.addWindow(c, "r1", 0, null, null);
+            windows.addWindow(c, "r1", 0, null, null);
             return null;
         });
         refusals.set(2);
-        ledger.windowStarted("r1", null, null);
+        windows.windowStarted("r1", null, null);
         refusals.set(3);
         ledger.fail("r1", "stopped for the test", null);
 
         assertThat(ledger.run("r1").orElseThrow().status()).isEqualTo("failed");
-        assertThat(ledger.windows("r1")).singleElement().satisfies(w -> assertThat(w.status()).isEqualTo("running"));
+        assertThat(windows.windows("r1")).singleElement().satisfies(w -> assertThat(w.status()).isEqualTo("running"));
     }
 
     @Test
