@@ -143,7 +143,16 @@ class FaultMatrixIT {
     @Order(6)
     void theNextOrdinaryRunFinishesTheJob() throws Exception {
         mutateSource();
+        sim.faults("commercial").delay(Duration.ofSeconds(3)); // holds the run in extract while a second one tries
         Child run = Child.start(env(), "final", "run", "--source", "pipedrive");
+        run.awaitLine("phase: extract", Duration.ofMinutes(2));
+        // A second run of an entity whose owner is alive does not start, and says who owns it.
+        Child second = Child.start(env(), "second", "run", "--source", "pipedrive", "--entity", "deals");
+        int refused = second.waitFor(Duration.ofMinutes(2));
+        sim.faults("commercial").delay(Duration.ofMillis(15));
+        assertThat(refused).as(second.output()).isEqualTo(1);
+        assertThat(second.output()).containsPattern(
+                "not started: pipedrive commercial/deals is owned by run \\S+ of batch \\S+ since \\S+");
         assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.output()).isZero();
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
