@@ -160,7 +160,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), window.records(),
                     done, Planner.iso(window.maxCursor()));
         }
-        RunLedger.Run owner = runs.run(w.runId()).orElseThrow();
+        RunLedger.Run owner = runs.run(w.runId()).orElseThrow(
+                () -> new IllegalStateException("run " + w.runId() + " is not on the ledger"));
         if (!owner.status().equals("running") || !Objects.equals(owner.batchId(), w.batchId())) {
             // A batch that lost its entity (taken over after its heartbeat stopped) must not write into the run.
             throw new PermanentExtractException("run " + w.runId() + " is no longer owned by batch " + w.batchId()
