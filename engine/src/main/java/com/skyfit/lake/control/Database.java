@@ -63,7 +63,8 @@ public final class Database implements AutoCloseable {
         if (url.isPresent()) {
             return new Database(ConnectionPool.open(settings, url.get()), describe(url.get()), null);
         }
-        return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings));
+        return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings),
+                settings.bool("SKYFIT_PG_FSYNC", true));
     }
 
     /** A pooled connection to a server with a password (tests and tools). */
@@ -79,9 +80,14 @@ public final class Database implements AutoCloseable {
         return new Database(ConnectionPool.open(Settings.of(s), url), describe(url), null);
     }
 
-    /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
+    /** A throwaway embedded PostgreSQL (benchmarks): fast, and allowed to lose its data on a crash. */
     public static Database embedded(Path folder) {
-        return EmbeddedDatabase.start(folder, ConnectionPool.DEFAULT_POOL_SIZE);
+        return embedded(folder, false);
+    }
+
+    /** An embedded PostgreSQL 17 under the folder; a durable one keeps fsync on (see EmbeddedDatabase). */
+    public static Database embedded(Path folder, boolean durable) {
+        return EmbeddedDatabase.start(folder, ConnectionPool.DEFAULT_POOL_SIZE, durable);
     }
 
     private static String describe(String url) {
