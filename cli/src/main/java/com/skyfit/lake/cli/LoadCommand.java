@@ -28,7 +28,7 @@ final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = CliSettings.load();
         if (batchSize != null) {
-            settings = settings.with("SKYFIT_LOAD_BATCH_FILES", batchSize.toString());
+            settings = settings.with(com.skyfit.lake.staging.LoaderOptions.BATCH_FILES, batchSize.toString());
         }
         try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
             List<String> parts = new ArrayList<>();

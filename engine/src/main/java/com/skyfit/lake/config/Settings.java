@@ -24,6 +24,8 @@ public final class Settings {
     public static final String BRONZE_URL = "SKYFIT_BRONZE_URL";
     public static final String STORAGE_CONNECTION_STRING = "SKYFIT_STORAGE_CONNECTION_STRING";
     public static final String PG_RETRY_SECONDS = "SKYFIT_PG_RETRY_SECONDS";
+    /** Embedded PostgreSQL only: false trades crash safety for speed (the demo, recreated every time). */
+    public static final String PG_FSYNC = "SKYFIT_PG_FSYNC";
 
     private final Map<String, String> values;
 

@@ -152,6 +152,20 @@ public final class RunLedger {
         }
     }
 
+    /** When the last successful full load of an entity started (re-scans are recorded as full loads). */
+    public Optional<Instant> lastFullLoad(Connection c, String source, String scope, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT max(started_at) FROM ops.runs
+                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'full' AND status = 'success'""")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
     public List<Run> runsOfBatch(String batchId) {
         return retrying("runs of batch " + batchId, () -> db.query(RUN_COLUMNS
                 + " WHERE batch_id = ? ORDER BY source, scope, entity", ps -> ps.setString(1, batchId), RunLedger::run));

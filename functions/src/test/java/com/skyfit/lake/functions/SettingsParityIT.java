@@ -77,7 +77,7 @@ class SettingsParityIT {
         JsonNode passed = bicep.file("main.bicep").path("modules").path("functionApp").path("body").path("params");
         JsonNode mainParams = bicep.file("main.bicep").path("params");
         for (String source : Sources.names()) {
-            String key = Connectors.scopesSetting(source);
+            String key = Sources.requiredSetting(source);
             JsonNode value = bicep.appSettings().get(key);
             if (value == null || !example.has(key)) {
                 continue; // the first test reports the missing key
@@ -121,7 +121,7 @@ class SettingsParityIT {
         Set<String> keys = new TreeSet<>();
         Pattern suffix = Pattern.compile("\"(_[A-Z][A-Z0-9_]*[A-Z0-9])\"");
         for (String source : Sources.names()) {
-            keys.add(Connectors.scopesSetting(source));
+            keys.add(Sources.requiredSetting(source));
             keys.add(FunctionSettings.scopesKey(source));
             keys.add(FunctionSettings.maxParallelKey(source));
             Set<String> suffixes = new TreeSet<>();
@@ -137,7 +137,7 @@ class SettingsParityIT {
                 }
             }
             String prefix = source.toUpperCase(Locale.ROOT) + "_";
-            for (String scope : example.path(Connectors.scopesSetting(source)).asText().split(",")) {
+            for (String scope : example.path(Sources.requiredSetting(source)).asText().split(",")) {
                 if (!scope.isBlank()) {
                     suffixes.forEach(s -> keys.add(prefix + scope.trim().toUpperCase(Locale.ROOT) + s));
                 }
