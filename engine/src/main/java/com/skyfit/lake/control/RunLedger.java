@@ -152,16 +152,23 @@ public final class RunLedger {
         }
     }
 
-    /** When the last successful full load of an entity started (re-scans are recorded as full loads). */
-    public Optional<Instant> lastFullLoad(Connection c, String source, String scope, String entity) throws SQLException {
+    /**
+     * True when no full load of the entity succeeded within the period (re-scans are recorded as full loads),
+     * measured on the database's clock, as the ledger's times are.
+     */
+    public boolean noFullLoadWithin(Connection c, String source, String scope, String entity, java.time.Duration period)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT max(started_at) FROM ops.runs
-                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'full' AND status = 'success'""")) {
+                SELECT NOT EXISTS (SELECT 1 FROM ops.runs
+                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'full' AND status = 'success'
+                   AND started_at > now() - make_interval(secs => ?))""")) {
             ps.setString(1, source);
             ps.setString(2, scope);
             ps.setString(3, entity);
+            ps.setLong(4, period.toSeconds());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

@@ -220,8 +220,7 @@ public final class Planner {
         if (every == null || o.source().startDate() == null) {
             return false;
         }
-        return runs.lastFullLoad(c, o.source().name(), o.scope(), o.entity())
-                .map(last -> !last.plus(every).isAfter(o.now())).orElse(true);
+        return runs.noFullLoadWithin(c, o.source().name(), o.scope(), o.entity(), every);
     }
 
     /** Consecutive windows of the size over [start, end), the last one cut at end; returns the next index. */
