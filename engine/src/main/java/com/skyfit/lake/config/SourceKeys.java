@@ -78,6 +78,11 @@ public record SourceKeys(String source) {
         return key("START_DATE");
     }
 
+    /** Extract activities of one run of the source in flight at once in the Function App. */
+    public String maxParallelWindows() {
+        return key("MAX_PARALLEL_WINDOWS");
+    }
+
     /** The NCRONTAB schedule of the source's timer in the Function App. */
     public String schedule() {
         return key("SCHEDULE");

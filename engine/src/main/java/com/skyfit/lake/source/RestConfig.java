@@ -130,7 +130,10 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                     .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                     .withClockSkew(SourceSettings.clockSkew(settings));
             Duration overlap = Duration.ofMinutes(settings.integer(keys.overlapMinutes(), overlapMinutes, 0, 7 * 24 * 60));
-            return new RestConfig(definitionOfPageSize.apply(pageSize), scopes, http, overlap, pageSize, startDate());
+            SourceDefinition definition = definitionOfPageSize.apply(pageSize);
+            // Only a source with windowed streams has a start date to read from.
+            boolean windowed = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.EVENT_WINDOWS);
+            return new RestConfig(definition, scopes, http, overlap, pageSize, windowed ? startDate() : null);
         }
 
         private ScopeConfig scope(String keyScope, String name) {

@@ -45,6 +45,22 @@ public final class Sources {
             return factory.build(settings, gate);
         }
 
+        /**
+         * Every key the source reads from these settings (its required setting, and what its config asks for with
+         * these scopes): what the documented-settings tests check, so no source's key is listed by hand.
+         */
+        public java.util.Set<String> settingsRead(Settings settings) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            keys.add(requiredSetting);
+            Settings recording = settings.recordingReads(keys::add);
+            if (isRest()) {
+                loader.apply(recording);
+            } else {
+                factory.build(recording, new LocalRequestGate()).close();
+            }
+            return keys;
+        }
+
         /** The settings of a REST source. */
         public SourceConfig config(Settings settings) {
             requireRest();

@@ -3,7 +3,6 @@ package com.skyfit.lake.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.source.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +90,7 @@ class SettingsParityIT {
 
     private static List<String> prefixes() {
         List<String> out = new ArrayList<>(List.of("SKYFIT"));
-        Sources.names().forEach(s -> out.add(s.toUpperCase(Locale.ROOT)));
+        Sources.all().forEach(s -> out.add(s.settingPrefix().substring(0, s.settingPrefix().length() - 1)));
         return out;
     }
 
@@ -114,34 +113,18 @@ class SettingsParityIT {
     }
 
     /**
-     * Keys built from a source's name and its scopes: {SOURCE}_SCOPES, {SOURCE}_MAX_PARALLEL_WINDOWS, and for
-     * each scope of the example {SOURCE}_{SCOPE}{suffix}, the suffixes being the "_X" literals of the source's package.
+     * Keys of every registered source: {SOURCE}_MAX_PARALLEL_WINDOWS, and every key its settings reader asks for
+     * when it reads the example (its required setting, and per scope of the example its base URL, credential...).
      */
-    private static Set<String> perSourceKeys(JsonNode example) throws IOException {
+    private static Set<String> perSourceKeys(JsonNode example) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        example.fields().forEachRemaining(e -> values.put(e.getKey(),
+                e.getValue().asText().isBlank() ? "placeholder" : e.getValue().asText()));
+        com.skyfit.lake.config.Settings settings = com.skyfit.lake.config.Settings.of(values);
         Set<String> keys = new TreeSet<>();
-        Pattern suffix = Pattern.compile("\"(_[A-Z][A-Z0-9_]*[A-Z0-9])\"");
-        for (String source : Sources.names()) {
-            keys.add(Sources.requiredSetting(source));
-            keys.add(FunctionSettings.scopesKey(source));
-            keys.add(FunctionSettings.maxParallelKey(source));
-            Set<String> suffixes = new TreeSet<>();
-            Path pkg = ROOT.resolve("engine/src/main/java/com/skyfit/lake/source").resolve(source);
-            if (Files.isDirectory(pkg)) {
-                try (Stream<Path> files = Files.walk(pkg)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                        Matcher m = suffix.matcher(Files.readString(f));
-                        while (m.find()) {
-                            suffixes.add(m.group(1));
-                        }
-                    }
-                }
-            }
-            String prefix = source.toUpperCase(Locale.ROOT) + "_";
-            for (String scope : example.path(Sources.requiredSetting(source)).asText().split(",")) {
-                if (!scope.isBlank()) {
-                    suffixes.forEach(s -> keys.add(prefix + scope.trim().toUpperCase(Locale.ROOT) + s));
-                }
-            }
+        for (Sources.Entry source : Sources.all()) {
+            keys.addAll(source.settingsRead(settings));
+            keys.add(FunctionSettings.maxParallelKey(source.name()));
         }
         return keys;
     }
