@@ -81,6 +81,8 @@ class DeclaredSourceIT {
     private final MovableClock clock = new MovableClock(Instant.parse("2024-05-03T12:00:00Z"));
     private final Map<Long, Map<String, Object>> gym = new ConcurrentSkipListMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** A day whose requests the API answers with HTTP 500. */
+    private volatile String failingDay;
     private HttpServer server;
     private Database db;
     private DefaultIngestEngine engine;
@@ -105,7 +107,7 @@ class DeclaredSourceIT {
         });
         Settings settings = Settings.of(Map.of("GYM_SCOPES", "north",
                 "GYM_NORTH_BASE_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
-                "GYM_NORTH_USER", "lake", "GYM_NORTH_PASSWORD", "s3cret", "GYM_START_DATE", "2024-05-01",
+                "GYM_NORTH_USER", "lake", "GYM_NORTH_PASSWORD", "s3cret", "GYM_START_DATE", "2024-05-01", "GYM_HTTP_RETRIES", "0",
                 "SKYFIT_PG_RETRY_SECONDS", "0.01"));
         engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(bronzeDir),
                 Map.of("gym", ENTRY.connector(settings, new LocalRequestGate())), List.of(ENTRIES), clock, false);
@@ -135,6 +137,10 @@ class DeclaredSourceIT {
         assertThat(items()).containsExactly("1/10:towel x1", "1/11:towel x2", "2/20:towel x1", "4/40:towel x1",
                 "4/41:towel x2", "4/42:towel x3", "5/50:towel x1");
         assertThat(watermark()).isEqualTo(Instant.parse("2024-05-03T06:15:00Z"));
+        // gap analysis: one line per day, each covered
+        assertThat(db.query("SELECT window_start, covered FROM ops.vw_window_coverage WHERE source = 'gym' "
+                + "ORDER BY window_start", ps -> {}, rs -> day(rs.getTimestamp(1).toInstant()) + " " + rs.getBoolean(2)))
+                .containsExactly("2024-05-01 true", "2024-05-02 true", "2024-05-03 true");
     }
 
     @Test
@@ -168,6 +174,33 @@ class DeclaredSourceIT {
         assertThat(items()).contains("4/40:towel x5").doesNotContain("4/41:towel x2");
         clock.set(Instant.parse("2024-05-10T14:00:00Z"));
         assertThat(loadType(run("incremental"))).isEqualTo("incremental");
+    }
+
+    @Test
+    void aDayThatFailedIsAGapUntilTheNextRunReadsItAgain() {
+        failingDay = "2024-05-02";
+        BatchRunner.Outcome failed = run("incremental");
+
+        assertThat(windows(failed)).containsExactly("2024-05-01..2024-05-02 extracted 3",
+                "2024-05-02..2024-05-03 failed 0", "2024-05-03..2024-05-04 extracted 1");
+        // a run with a failed window fails whole: every day of it is a gap, the failed one not even extracted
+        assertThat(gaps()).containsExactly("2024-05-01 extracted", "2024-05-02 not extracted: HTTP 500",
+                "2024-05-03 extracted");
+        assertThat(db.queryFirst("SELECT count(*) FROM ops.watermarks WHERE source = 'gym'", ps -> {},
+                rs -> rs.getLong(1)).orElseThrow()).isZero();
+
+        failingDay = null;
+        assertThat(run("incremental").error()).isNull();
+        assertThat(gaps()).isEmpty();
+        assertThat(db.queryFirst("SELECT count(*) FROM core.gym_entries", ps -> {}, rs -> rs.getLong(1)).orElseThrow())
+                .isEqualTo(5);
+    }
+
+    private List<String> gaps() {
+        return db.query("SELECT window_start, extracted, last_error FROM ops.vw_window_coverage WHERE source = 'gym' "
+                + "AND NOT covered ORDER BY window_start", ps -> {}, rs -> day(rs.getTimestamp(1).toInstant())
+                        + (rs.getBoolean(2) ? " extracted" : " not extracted: " + rs.getString(3).replaceAll(
+                                ".*(HTTP 500).*", "$1")));
     }
 
     @Test
@@ -247,6 +280,11 @@ class DeclaredSourceIT {
             q.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
         requests.add(String.join("&", q.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        if (q.get("dateFrom").equals(failingDay)) {
+            x.sendResponseHeaders(500, -1);
+            x.close();
+            return;
+        }
         Instant from = LocalDate.parse(q.get("dateFrom")).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = LocalDate.parse(q.get("dateTo")).atStartOfDay(ZoneOffset.UTC).toInstant();
         List<Map<String, Object>> page = gym.values().stream().filter(e -> {
