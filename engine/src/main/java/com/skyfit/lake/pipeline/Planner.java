@@ -96,9 +96,12 @@ public final class Planner {
                 Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
                 String runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
                 runIds.add(runId);
+                // a due re-scan opened its run as a full load: its windows say so too
+                String runLoadType = source.rescanEvery(entity) == null ? loadType
+                        : runs.run(runId).map(RunLedger.Run::loadType).orElse(loadType);
                 for (WindowLedger.Window w : windowLedger.windows(runId)) {
                     if (!w.status().equals("extracted")) {
-                        tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, loadType,
+                        tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, runLoadType,
                                 iso(w.start()), iso(w.end()), ingestionDate));
                     }
                 }

@@ -170,6 +170,7 @@ class DeclaredSourceIT {
 
         assertThat(rescan.error()).isNull();
         assertThat(loadType(rescan)).isEqualTo("full");
+        assertThat(rescan.plan().windows()).extracting(WindowTask::loadType).containsOnly("full");
         assertThat(windows(rescan)).hasSize(10).first().isEqualTo("2024-05-01..2024-05-02 extracted 3");
         assertThat(items()).contains("4/40:towel x5").doesNotContain("4/41:towel x2");
         clock.set(Instant.parse("2024-05-10T14:00:00Z"));
