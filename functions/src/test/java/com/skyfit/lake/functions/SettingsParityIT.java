@@ -32,7 +32,9 @@ class SettingsParityIT {
             // the command line's working folder: embedded PostgreSQL and local bronze, neither exists in Azure
             "SKYFIT_HOME", "command line working folder",
             // a connection string needs a shared key, which the lake account refuses; Azure uses SKYFIT_STORAGE__* with the identity
-            "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string");
+            "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string",
+            // the embedded PostgreSQL's durability: Azure runs a managed server
+            "SKYFIT_PG_FSYNC", "embedded PostgreSQL only");
 
     @Test
     void everyKeyTheCodeReadsIsInTheExampleTheDocsAndTheBicep() throws Exception {
