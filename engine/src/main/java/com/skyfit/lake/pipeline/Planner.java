@@ -188,7 +188,8 @@ public final class Planner {
      * An incremental or full run. An entity read by update time gets one window, from the watermark less the
      * overlap (nothing: from the beginning) to now. A windowed entity gets windows of its size, aligned to
      * multiples of it, from the watermark less the overlap, or for a full load or a due re-scan from the source's
-     * start date, to the window holding now; with no start date it gets one open window, as the other kinds do.
+     * start date, to the window holding now (a REST source with windowed streams cannot start without its start date;
+     * a connector of another kind without one gets one open window, as the other kinds do).
      */
     private String openRange(Connection c, Opening o) throws SQLException {
         String name = o.source().name();

@@ -131,7 +131,7 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                     .withClockSkew(SourceSettings.clockSkew(settings));
             Duration overlap = Duration.ofMinutes(settings.integer(keys.overlapMinutes(), overlapMinutes, 0, 7 * 24 * 60));
             SourceDefinition definition = definitionOfPageSize.apply(pageSize);
-            // Only a source with windowed streams has a start date to read from.
+            // A windowed stream's API wants a date range: its full loads and re-scans need a first day.
             boolean windowed = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.EVENT_WINDOWS);
             return new RestConfig(definition, scopes, http, overlap, pageSize, windowed ? startDate() : null);
         }
@@ -142,13 +142,13 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
         }
 
         private Instant startDate() {
-            return settings.optional(keys.startDate()).map(v -> {
-                try {
-                    return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw new SettingsException(keys.startDate(), "must be a date YYYY-MM-DD, got '" + v + "'");
-                }
-            }).orElse(null);
+            String v = settings.required(keys.startDate(), "the first day to read, YYYY-MM-DD: where full loads and "
+                    + "re-scans of the source's windowed streams start");
+            try {
+                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new SettingsException(keys.startDate(), "must be a date YYYY-MM-DD, got '" + v + "'");
+            }
         }
     }
 }

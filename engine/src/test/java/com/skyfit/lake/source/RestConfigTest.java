@@ -71,6 +71,9 @@ class RestConfigTest {
         Map<String, String> date = gym();
         date.put("GYM_START_DATE", "15/01/2024");
         assertThatThrownBy(() -> gym(date)).hasMessage("Setting GYM_START_DATE: must be a date YYYY-MM-DD, got '15/01/2024'");
+        Map<String, String> noStart = gym();
+        noStart.remove("GYM_START_DATE");
+        assertThatThrownBy(() -> gym(noStart)).hasMessageStartingWith("Setting GYM_START_DATE: is required");
         Map<String, String> rate = gym();
         rate.put("GYM_REQUESTS_PER_60S", "0");
         assertThatThrownBy(() -> gym(rate)).hasMessageStartingWith("Setting GYM_REQUESTS_PER_60S: must be between 1");
