@@ -15,9 +15,16 @@ public final class CoreTables {
     public static final CoreTable PD_USERS = pipedrive("users");
     public static final CoreTable EVO_SALES = new CoreTable("evo_sales", "evo", "sales", "stg_evo.sales_raw",
             "sql/transforms/evo/evo_sales.sql");
+    public static final CoreTable CHATWOOT_CONVERSATIONS = new CoreTable("chatwoot_conversations", "chatwoot",
+            "conversations", "stg_chatwoot.conversations_raw", "sql/transforms/chatwoot/chatwoot_conversations.sql");
+    /** Each run's complete id listing; its transform marks the conversations it no longer holds as deleted. */
+    public static final CoreTable CHATWOOT_ID_LISTINGS = new CoreTable("chatwoot_id_listings", "chatwoot",
+            "conversation_ids", "stg_chatwoot.conversation_ids_raw", "sql/transforms/chatwoot/chatwoot_id_listings.sql");
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
-            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES);
+            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
+            // listings after conversations: a batch's deletes are judged against the rows it just wrote
+            CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS);
 
     private CoreTables() {}
 

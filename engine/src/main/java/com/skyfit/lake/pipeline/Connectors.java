@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds a {@link SourceConnector} for every source whose settings are present ({SOURCE}_SCOPES). */
+/**
+ * Builds a {@link SourceConnector} for every source whose required setting is present: {SOURCE}_SCOPES for a
+ * REST definition read by the shared extractor, or the setting a source of its own kind names (Chatwoot:
+ * CHATWOOT_SOURCE_JDBC_URL), which then builds its own connector.
+ */
 public final class Connectors {
     private Connectors() {}
 
@@ -23,10 +27,21 @@ public final class Connectors {
         return source.toUpperCase(Locale.ROOT) + "_SCOPES";
     }
 
+    /** The setting whose presence turns a source on, of either kind. */
+    public static String onSetting(String source) {
+        return Sources.requiredSetting(source);
+    }
+
     public static Map<String, SourceConnector> configured(Settings settings) {
         Map<String, SourceConnector> out = new LinkedHashMap<>();
         for (String name : Sources.names()) {
-            if (settings.optional(scopesSetting(name)).isPresent()) {
+            if (settings.optional(onSetting(name)).isEmpty()) {
+                continue;
+            }
+            var own = Sources.connectorEntry(name);
+            if (own.isPresent()) {
+                out.put(name, own.get().connector(settings));
+            } else {
                 Sources.Entry entry = Sources.get(name);
                 SourceConfig config = entry.config(settings);
                 out.put(name, new Declarative(name, config, entry.extractor(config)));

@@ -137,7 +137,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            runs.windowFailed(w.runId(), start, end, e.getMessage());
+            runs.windowFailed(w.runId(), start, end, e.getMessage(), BatchRunner.stackOf(e));
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -201,9 +201,10 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             List<RunLedger.Window> windows = runs.windows(run.runId());
             List<RunLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
             if (!open.isEmpty()) {
-                String why = db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
-                        + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)).orElse("not extracted");
-                runs.fail(run.runId(), open.size() + " of " + windows.size() + " windows not extracted: " + why, null);
+                String[] why = db.queryFirst("SELECT error_message, error_detail FROM ops.windows WHERE run_id = ? "
+                        + "AND error_message IS NOT NULL ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()),
+                        rs -> new String[] {rs.getString(1), rs.getString(2)}).orElse(new String[] {"not extracted", null});
+                runs.fail(run.runId(), open.size() + " of " + windows.size() + " windows not extracted: " + why[0], why[1]);
                 continue;
             }
             List<String> problems = db.query("""
