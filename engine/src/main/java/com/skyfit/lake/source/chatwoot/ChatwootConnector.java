@@ -114,7 +114,8 @@ public final class ChatwootConnector implements SourceConnector {
         }
     }
 
-    private Connection open() throws SQLException {
+    /** A connection as every read opens it (package-private: tests prove it cannot write). */
+    Connection open() throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             c.setReadOnly(true);
