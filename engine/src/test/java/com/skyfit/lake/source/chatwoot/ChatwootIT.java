@@ -342,6 +342,56 @@ class ChatwootIT {
         }
     }
 
+    @Test
+    void onlyACompleteIdListingMarksDeletes() {
+        assertThat(run("incremental").error()).isNull();
+        long[] kept = db.query("SELECT id FROM core.chatwoot_conversations ORDER BY id LIMIT 10", ps -> {},
+                rs -> rs.getLong(1)).stream().mapToLong(Long::longValue).toArray();
+        String ids = java.util.Arrays.toString(kept);
+        // A listing whose trailer announces two chunks but only one reached staging: a part still missing.
+        stageListing("r-partial", "tok-partial", List.of("{\"listing\":\"tok-partial\",\"ids\":" + ids + "}",
+                "{\"listing\":\"tok-partial\",\"complete\":true,\"id_count\":20,\"chunk_count\":2,"
+                        + "\"listed_at\":\"2099-01-01T00:00:00Z\"}"));
+        transformListings();
+        assertThat(core("is_deleted")).isZero();
+        assertThat(db.queryFirst("SELECT count(*) FROM core.chatwoot_id_listings WHERE run_id = 'r-partial'", ps -> {},
+                rs -> rs.getLong(1))).contains(0L);
+
+        // The same ids as a complete listing: everything else is gone at the source.
+        stageListing("r-complete", "tok-complete", List.of("{\"listing\":\"tok-complete\",\"ids\":" + ids + "}",
+                "{\"listing\":\"tok-complete\",\"complete\":true,\"id_count\":10,\"chunk_count\":1,"
+                        + "\"listed_at\":\"2099-01-01T00:00:00Z\"}"));
+        transformListings();
+        assertThat(core("is_deleted")).isEqualTo(SCALE - 10);
+        assertThat(core("NOT is_deleted AND id IN (" + ids.substring(1, ids.length() - 1) + ")")).isEqualTo(10);
+        assertThat(core("is_deleted AND deleted_run_id = 'r-complete'")).isEqualTo(SCALE - 10);
+    }
+
+    private void stageListing(String runId, String token, List<String> lines) {
+        String part = "bronze/chatwoot/default/conversation_ids/" + runId + "/part-00000.jsonl.gz";
+        db.execute("INSERT INTO ops.runs (run_id, source, scope, entity, load_type, triggered_by) "
+                + "VALUES (?, 'chatwoot', 'default', 'conversation_ids', 'full', 'manual')", ps -> ps.setString(1, runId));
+        db.execute("INSERT INTO ops.bronze_files (blob_path, source, scope, entity, run_id, status) "
+                + "VALUES (?, 'chatwoot', 'default', 'conversation_ids', ?, 'loaded')", ps -> {
+                    ps.setString(1, part);
+                    ps.setString(2, runId);
+                });
+        for (int i = 0; i < lines.size(); i++) {
+            int line = i + 1;
+            db.execute("INSERT INTO stg_chatwoot.conversation_ids_raw (scope, blob_path, line_no, run_id, raw) "
+                    + "VALUES ('default', ?, ?, ?, ?::jsonb)", ps -> {
+                        ps.setString(1, part);
+                        ps.setInt(2, line);
+                        ps.setString(3, runId);
+                        ps.setString(4, lines.get(line - 1));
+                    });
+        }
+    }
+
+    private void transformListings() {
+        new com.skyfit.lake.core.TransformRunner(db).run(com.skyfit.lake.core.CoreTables.CHATWOOT_ID_LISTINGS, false);
+    }
+
     /** The embedded server trusts local logins; make it check the reader's password, then wait for the reload. */
     private void passwordsChecked() throws InterruptedException {
         source.requirePassword();
