@@ -220,7 +220,11 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     .max(Instant::compareTo).orElse(null);
             // A backfill re-reads old history; moving the watermark would skip what lies between.
             boolean advances = !run.loadType().equals("backfill") && cursor != null;
-            Instant watermarkEnd = advances ? cursor : run.watermarkStart();
+            // The ledger's watermark_end is the watermark after the run: it never reads lower than the stored one
+            // (an overlap that found nothing newer, or nothing at all, leaves it where it was).
+            Instant stored = watermarks.get(run.source(), run.scope(), run.entity()).orElse(null);
+            Instant watermarkEnd = advances ? (stored != null && stored.isAfter(cursor) ? stored : cursor)
+                    : (stored != null ? stored : run.watermarkStart());
             db.inTransaction(c -> {
                 runs.complete(c, run.runId(), watermarkEnd);
                 if (advances) {

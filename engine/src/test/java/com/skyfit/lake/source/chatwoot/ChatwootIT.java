@@ -263,6 +263,28 @@ class ChatwootIT {
     }
 
     @Test
+    void whenTheNewestConversationIsDeletedTheWatermarkAndTheLedgerStayWhereTheyWere() throws SQLException {
+        assertThat(run("incremental").error()).isNull();
+        Instant before = watermark().orElseThrow();
+        int gone;
+        try (Connection c = source.admin(); Statement st = c.createStatement()) {
+            // several may share the newest time: all of them go
+            gone = st.executeUpdate("DELETE FROM conversations WHERE greatest(updated_at, last_activity_at) = "
+                    + "(SELECT max(greatest(updated_at, last_activity_at)) FROM conversations)");
+        }
+
+        BatchRunner.Outcome again = run("incremental");
+
+        Ledger conv = ledger(again.batchId(), "conversations");
+        assertThat(conv.status()).isEqualTo("success");
+        assertThat(conv.watermarkEnd()).isEqualTo(before);
+        assertThat(watermark()).contains(before);
+        assertThat(lastSuccessfulWatermark()).isEqualTo(before);
+        assertThat(gone).isPositive();
+        assertThat(ledger(again.batchId(), "conversation_ids").deleted()).isEqualTo(gone);
+    }
+
+    @Test
     void aFullLoadReadsEverythingAgainAndChangesNothing() {
         assertThat(run("incremental").error()).isNull();
 
