@@ -45,8 +45,9 @@ public record ChatwootConfig(String jdbcUrl, String user, Secret password, Strin
         }
         String user = settings.required(USER, "the read-only PostgreSQL user that may SELECT the view");
         Secret password = settings.secret(PASSWORD, "password of " + USER);
-        String ssl = settings.string(SSL_MODE, "prefer").toLowerCase(Locale.ROOT);
-        if (!SSL_MODES.contains(ssl)) {
+        // Unset: whatever sslmode the URL names (pgjdbc's default otherwise), never a silent downgrade of it.
+        String ssl = settings.optional(SSL_MODE).map(v -> v.toLowerCase(Locale.ROOT)).orElse(null);
+        if (ssl != null && !SSL_MODES.contains(ssl)) {
             throw new SettingsException(SSL_MODE, "must be one of " + SSL_MODES + ", got '" + ssl + "'");
         }
         List<String> view = new ArrayList<>();

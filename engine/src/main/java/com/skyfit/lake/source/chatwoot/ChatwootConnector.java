@@ -52,11 +52,15 @@ public final class ChatwootConnector implements SourceConnector {
         ds.setURL(config.jdbcUrl());
         ds.setUser(config.user());
         ds.setPassword(config.password().reveal());
-        ds.setSslMode(config.sslMode());
+        if (config.sslMode() != null) {
+            ds.setSslMode(config.sslMode());
+        }
         ds.setApplicationName("skyfit-data-lake");
         ds.setReadOnly(true);
-        // Startup parameters: read-only before the first statement; timestamps without zone read as UTC.
-        ds.setOptions("-c default_transaction_read_only=on -c TimeZone=UTC");
+        // Startup parameters, after any the URL names (later wins): read-only before the first statement;
+        // timestamps without zone read as UTC.
+        String own = "-c default_transaction_read_only=on -c TimeZone=UTC";
+        ds.setOptions(ds.getOptions() == null || ds.getOptions().isBlank() ? own : ds.getOptions() + " " + own);
         this.dataSource = ds;
     }
 

@@ -39,7 +39,7 @@ class ChatwootConfigTest {
         assertThat(c.idColumn()).isEqualTo("conversation_id");
         assertThat(c.watermarkColumns()).containsExactly("conversation_updated_at", "last_activity_at");
         assertThat(c.scope()).isEqualTo("default");
-        assertThat(c.sslMode()).isEqualTo("prefer");
+        assertThat(c.sslMode()).as("the URL's own sslmode applies").isNull();
         assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.fetchSize()).isEqualTo(1000);
     }
