@@ -14,6 +14,9 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "1000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
     int scale;
 
+    @Option(names = "--conversations", description = "Conversations in the simulated Chatwoot (default: the scale).")
+    Integer conversations;
+
     @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
     int port;
 
@@ -27,7 +30,7 @@ final class SandboxCommand implements Callable<Integer> {
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).port(port).start();
                 com.skyfit.lake.control.Database server = com.skyfit.lake.control.Database.embedded(folder.resolve("pg"))) {
-            var chatwoot = ChatwootDemo.create(server, scale, seed);
+            var chatwoot = ChatwootDemo.create(server, conversations == null ? scale : conversations, seed);
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
             System.out.println();
             System.out.println("export PIPEDRIVE_SCOPES=" + String.join(",", sim.scopes()));
