@@ -58,11 +58,14 @@ final class RowJson {
                 }
             }
             case Types.NUMERIC, Types.DECIMAL, Types.REAL, Types.DOUBLE, Types.FLOAT -> {
-                java.math.BigDecimal v = rs.getBigDecimal(i);
+                // Read as text: NaN and Infinity have no JSON number, so they stay strings for core to flag.
+                String v = rs.getString(i);
                 if (v == null) {
                     g.writeNull();
-                } else {
+                } else if (v.matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) {
                     g.writeNumber(v);
+                } else {
+                    g.writeString(v);
                 }
             }
             case Types.BOOLEAN, Types.BIT -> {

@@ -347,6 +347,25 @@ class ChatwootIT {
     }
 
     @Test
+    void aRowBecomesOneJsonLineWithTypedValues() throws Exception {
+        try (Connection c = source.admin(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                        SELECT 7::int AS i, 2.50::numeric AS n, 'NaN'::numeric AS nan, true AS b,
+                               '2026-01-02 03:04:05.123456'::timestamp AS ts, '2026-01-02 03:04:05+02'::timestamptz AS tz,
+                               '2026-01-02'::date AS d, '{"x": [1,\n {"y": "z"}]}'::json AS j, '{"k": "v\\nw"}'::jsonb AS jb,
+                               ARRAY['a', 'b'] AS arr, NULL::text AS nothing, E'two\\nlines' AS text""")) {
+            rs.next();
+            String line = new String(new RowJson(rs.getMetaData(), rs.getMetaData().getColumnCount()).write(rs),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(line).isEqualTo("{\"i\":7,\"n\":2.50,\"nan\":\"NaN\",\"b\":true,"
+                    + "\"ts\":\"2026-01-02T03:04:05.123456Z\",\"tz\":\"2026-01-02T01:04:05Z\",\"d\":\"2026-01-02\","
+                    + "\"j\":{\"x\":[1,{\"y\":\"z\"}]},\"jb\":{\"k\":\"v\\nw\"},\"arr\":[\"a\",\"b\"],"
+                    + "\"nothing\":null,\"text\":\"two\\nlines\"}");
+            assertThat(line).doesNotContain("\n");
+        }
+    }
+
+    @Test
     void theSourceLoginMaySelectTheViewAndNothingElse() throws SQLException {
         try (Connection c = source.admin(); PreparedStatement ps = c.prepareStatement("""
                 SELECT has_table_privilege(?, 'vw_conversations_analytics_final', 'SELECT'),
