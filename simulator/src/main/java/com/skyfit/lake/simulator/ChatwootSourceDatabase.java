@@ -160,6 +160,17 @@ public final class ChatwootSourceDatabase {
         }
     }
 
+    /** Removes the simulated database from its server (connections to it are ended). */
+    public void drop() {
+        String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        try (Connection c = DriverManager.getConnection(withDatabase(url, "postgres"), adminUser, adminPassword);
+                Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop the simulated Chatwoot database: " + e.getMessage(), e);
+        }
+    }
+
     /** JDBC URL of the simulated Chatwoot database (no credentials in it). */
     public String jdbcUrl() {
         return url;

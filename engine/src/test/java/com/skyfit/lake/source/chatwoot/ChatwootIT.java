@@ -70,8 +70,15 @@ class ChatwootIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws SQLException {
         db.close();
+        // Both databases go: the shared test server stays small, and stops quickly at the end.
+        source.drop();
+        String url = warehouse.get("SKYFIT_PG_URL");
+        try (Connection c = java.sql.DriverManager.getConnection(url.substring(0, url.lastIndexOf('/') + 1) + "postgres",
+                warehouse.get("SKYFIT_PG_USER"), warehouse.get("SKYFIT_PG_PASSWORD")); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE " + url.substring(url.lastIndexOf('/') + 1) + " WITH (FORCE)");
+        }
     }
 
     private BatchRunner.Outcome run(Settings with, String loadType) {
