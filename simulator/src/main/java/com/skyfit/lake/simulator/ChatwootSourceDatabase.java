@@ -129,32 +129,11 @@ public final class ChatwootSourceDatabase {
 
     /**
      * Makes the server check the reader's password, as a real Chatwoot server does (an embedded test server
-     * trusts local logins). Prepends two lines for this login only to pg_hba.conf and reloads; other logins
-     * keep their rules. The file is written through COPY in CSV form with quote and delimiter bytes that never
-     * occur in it, so every line is written verbatim (comments and rules; blank lines are dropped).
+     * trusts local logins).
      */
     public void requirePassword() {
-        String rule = "host all " + reader + " %s scram-sha-256";
-        try (Connection c = admin(); Statement st = c.createStatement()) {
-            String file;
-            try (ResultSet rs = st.executeQuery("SHOW hba_file")) {
-                rs.next();
-                file = rs.getString(1);
-            }
-            String current;
-            try (ResultSet rs = st.executeQuery("SELECT pg_read_file('" + file + "')")) {
-                rs.next();
-                current = rs.getString(1);
-            }
-            if (current.contains(" " + reader + " ")) {
-                return;
-            }
-            // Read first, then written from the literal: COPY truncates its target before its query runs.
-            // Empty lines are left out (CSV would write them as two quote bytes).
-            String lines = rule.formatted("127.0.0.1/32") + "\n" + rule.formatted("::1/128") + "\n" + current;
-            st.execute("COPY (SELECT l FROM unnest(string_to_array($hba$" + lines + "$hba$, E'\\n')) l WHERE l <> '') TO '"
-                    + file + "' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')");
-            st.execute("SELECT pg_reload_conf()");
+        try (Connection c = admin()) {
+            LoginRules.requirePassword(c, reader);
         } catch (SQLException e) {
             throw new IllegalStateException("could not make the server check the reader's password: " + e.getMessage(), e);
         }
