@@ -34,6 +34,9 @@ param pgPassword string
 @description('NCRONTAB schedule of the Pipedrive timer (six fields).')
 param pipedriveSchedule string = '0 0 5 * * *'
 
+@description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
+param chatwootSchedule string = '0 0 3 * * *'
+
 param pipedriveScopes string = 'commercial,expansion'
 param pipedriveCommercialBaseUrl string
 param pipedriveExpansionBaseUrl string
@@ -210,6 +213,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SKYFIT_PG_USER', value: pgUser }
         { name: 'SKYFIT_PG_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${pgPasswordSecret.properties.secretUri})' }
         { name: 'PIPEDRIVE_SCHEDULE', value: pipedriveSchedule }
+        { name: 'CHATWOOT_SCHEDULE', value: chatwootSchedule }
         { name: 'PIPEDRIVE_SCOPES', value: pipedriveScopes }
         { name: 'PIPEDRIVE_COMMERCIAL_BASE_URL', value: pipedriveCommercialBaseUrl }
         { name: 'PIPEDRIVE_COMMERCIAL_API_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${commercialTokenSecret.properties.secretUri})' }
