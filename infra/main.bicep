@@ -1,15 +1,26 @@
-// SkyFit Data Lake in Azure: the lake (ADLS Gen2), the Function App (Flex Consumption, Java 17) with its
-// managed identity, Application Insights, Key Vault for secrets, and Event Grid delivering BlobCreated
-// events of bronze parts to the blob trigger LoadBronzePart.
+// SkyFit Data Lake in Azure. One module per concern:
+//   storage-account  the host account (Functions runtime, deployment package) and the lake (ADLS Gen2)
+//   network          VNet: Flex Consumption integration subnet, PostgreSQL delegated subnet, private DNS
+//   postgres         PostgreSQL flexible server 17, private access, TLS required, Entra ID sign-in
+//   durable-task     Durable Task Scheduler and task hub (the Durable backend in Azure; dashboard)
+//   key-vault        secrets (RBAC); monitoring: Log Analytics + Application Insights
+//   roles            every role of the app identity (and of an optional operator)
+//   function-app     Flex Consumption app and its settings, deployed after the roles
+//   bronze-subscription  Event Grid: BlobCreated of bronze parts -> blob trigger LoadBronzePart
 //
-// Deploy in two steps: first with deployEventSubscription=false, then deploy the app code
-// (mvn package + func azure functionapp publish, or az functionapp deployment), then again with
-// deployEventSubscription=true. The Event Grid webhook needs the host's blobs_extension system key,
-// which exists only once the host has started with the blob trigger deployed.
+// The app runs as a user-assigned identity, created first, so every role is in place before the app
+// exists and reads its first Key Vault reference. docs/deploy.md gives the whole sequence: deploy with
+// deployEventSubscription=false, publish the code, migrate, create the app's database role, put the
+// secrets, then deploy again with deployEventSubscription=true (the Event Grid webhook needs the host's
+// blobs_extension system key, which exists only once the host has started with the blob trigger).
+//
+// Connection budget: every instance holds at most SKYFIT_PG_POOL_SIZE connections, so
+// maximumInstanceCount x pgPoolSize + pgReservedConnections must stay within the max_connections of the
+// PostgreSQL SKU (maxConnectionsBySku below; output connectionBudget shows the numbers).
 
 targetScope = 'resourceGroup'
 
-@description('Short lowercase name prefix for every resource, e.g. skyfitprod.')
+@description('Short name prefix for every resource: lowercase letters and digits (storage account names allow nothing else), e.g. skyfitprod.')
 @minLength(3)
 @maxLength(16)
 param prefix string
@@ -19,263 +30,257 @@ param location string = resourceGroup().location
 @description('Name of the lake container; bronze parts live under bronze/ in it.')
 param lakeContainer string = 'lake'
 
-@description('Durable task hub name: letters and digits only.')
+@description('Durable task hub name (SKYFIT_TASK_HUB and the scheduler\'s task hub): letters and digits only.')
 param taskHub string = 'skyfit'
 
-@description('JDBC URL of the analytical PostgreSQL, e.g. jdbc:postgresql://host:5432/skyfit?sslmode=require')
-param pgUrl string
+@allowed([ 'Consumption', 'Dedicated' ])
+param durableTaskSku string = 'Consumption'
 
-param pgUser string
+@description('Address ranges allowed to call the Durable Task Scheduler (it also requires Entra ID sign-in and the data role).')
+param durableTaskIpAllowlist array = [ '0.0.0.0/0' ]
+
+@description('Address space of the VNet; the first three /24 become the app, postgres and ops subnets.')
+param vnetAddressPrefix string = '10.60.0.0/16'
+
+@description('How the app signs in to PostgreSQL: entra (its managed identity, no password) or password (a Key Vault secret).')
+@allowed([ 'entra', 'password' ])
+param pgAuth string = 'entra'
+
+@allowed([ 'Standard_B1ms', 'Standard_B2s', 'Standard_B2ms', 'Standard_D2ds_v5', 'Standard_D4ds_v5' ])
+param pgSkuName string = 'Standard_B2s'
+
+param pgStorageSizeGB int = 32
+param pgDatabase string = 'skyfit'
+
+@description('Object id of the PostgreSQL Entra ID administrator (a user or group who runs migrations and creates the app role).')
+param pgEntraAdminObjectId string
+
+@description('Display name (user principal name or group name) of that administrator.')
+param pgEntraAdminName string
+
+@allowed([ 'User', 'Group', 'ServicePrincipal' ])
+param pgEntraAdminType string = 'Group'
+
+@description('Password sign-in only: administrator login of the server.')
+param pgAdminLogin string = 'skyfitadmin'
 
 @secure()
-@description('PostgreSQL password; stored in Key Vault, the app reads it through a Key Vault reference.')
-param pgPassword string
+@description('Password sign-in only: administrator password of the server. Leave empty with entra.')
+param pgAdminPassword string = ''
+
+@description('Password sign-in only: the PostgreSQL role the app signs in as (its password is the Key Vault secret pg-password).')
+param pgAppUser string = 'skyfit_app'
+
+@description('Connections one app instance may hold (SKYFIT_PG_POOL_SIZE).')
+@minValue(1)
+@maxValue(50)
+param pgPoolSize int = 4
+
+@description('Connections kept free for migrations, operators and the server itself (Azure reserves 15 of max_connections).')
+param pgReservedConnections int = 25
+
+@description('Object id of an operator (user or group) given Key Vault Secrets Officer and Durable Task Data Reader; empty for none.')
+param operatorObjectId string = ''
+
+@allowed([ 'User', 'Group' ])
+param operatorType string = 'User'
 
 @description('NCRONTAB schedule of the Pipedrive timer (six fields).')
 param pipedriveSchedule string = '0 0 5 * * *'
-
-@description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
-param chatwootSchedule string = '0 0 3 * * *'
 
 param pipedriveScopes string = 'commercial,expansion'
 param pipedriveCommercialBaseUrl string
 param pipedriveExpansionBaseUrl string
 
-@secure()
-param pipedriveCommercialApiToken string
-
-@secure()
-param pipedriveExpansionApiToken string
-
 @minValue(1)
 @maxValue(64)
 param pipedriveMaxParallelWindows int = 4
 
-param backfillMaxDays int = 366
-param loadWaitMinutes int = 10
+@description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
+param chatwootSchedule string = '0 0 3 * * *'
+
+@description('JDBC URL of the Chatwoot PostgreSQL, without a password (the app must reach it from its VNet); empty leaves the Chatwoot source off.')
+param chatwootSourceJdbcUrl string = ''
+
+@description('Read-only PostgreSQL login of the Chatwoot source; its password is the Key Vault secret chatwoot-source-password.')
+param chatwootSourceUser string = 'lake_reader'
+
+@description('Extra or replaced app settings (key: value), e.g. { SKYFIT_LOAD_WAIT_MINUTES: \'5\' }.')
+param settingOverrides object = {}
 
 @description('Create the Event Grid subscription to the blob trigger (second deployment, after the code).')
 param deployEventSubscription bool = false
 
+@description('Most instances the app scales out to. Flex Consumption accepts 1-1000; keep instances x pgPoolSize within the server\'s connections.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 10
 
-@allowed([ 2048, 4096 ])
+@allowed([ 512, 2048, 4096 ])
 param instanceMemoryMB int = 2048
 
-var storageName = toLower('${prefix}lake')
 var appName = '${prefix}-func'
 var deploymentContainer = 'app-package'
-var roles = {
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+
+// max_connections of each offered SKU (Azure Database for PostgreSQL flexible server limits).
+var maxConnectionsBySku = {
+  Standard_B1ms: 50
+  Standard_B2s: 429
+  Standard_B2ms: 859
+  Standard_D2ds_v5: 859
+  Standard_D4ds_v5: 1718
 }
 
-// ---------------------------------------------------------------- lake (ADLS Gen2)
+// ---------------------------------------------------------------- identity
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: storageName
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${prefix}-app-id'
   location: location
-  sku: { name: 'Standard_LRS' }
-  kind: 'StorageV2'
-  properties: {
+}
+
+// ---------------------------------------------------------------- storage: host and lake kept apart
+
+module hostStorage 'modules/storage-account.bicep' = {
+  name: 'host-storage'
+  params: {
+    name: toLower('${prefix}host')
+    location: location
+    isHnsEnabled: false
+    containers: [ deploymentContainer ]
+  }
+}
+
+module lakeStorage 'modules/storage-account.bicep' = {
+  name: 'lake-storage'
+  params: {
+    name: toLower('${prefix}lake')
+    location: location
     isHnsEnabled: true
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    allowSharedKeyAccess: false
-    supportsHttpsTrafficOnly: true
+    containers: [ lakeContainer ]
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
+// ---------------------------------------------------------------- network, database, scheduler, vault, monitoring
 
-resource lake 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: lakeContainer
-}
-
-resource packages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: deploymentContainer
-}
-
-// ---------------------------------------------------------------- monitoring
-
-resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${prefix}-logs'
-  location: location
-  properties: {
-    sku: { name: 'PerGB2018' }
-    retentionInDays: 30
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    prefix: prefix
+    location: location
+    addressPrefix: vnetAddressPrefix
   }
 }
 
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${prefix}-insights'
-  location: location
-  kind: 'web'
-  properties: {
-    Application_Type: 'web'
-    WorkspaceResourceId: logs.id
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    name: '${prefix}-pg'
+    location: location
+    skuName: pgSkuName
+    storageSizeGB: pgStorageSizeGB
+    databaseName: pgDatabase
+    auth: pgAuth
+    adminLogin: pgAdminLogin
+    adminPassword: pgAdminPassword
+    entraAdminObjectId: pgEntraAdminObjectId
+    entraAdminName: pgEntraAdminName
+    entraAdminType: pgEntraAdminType
+    delegatedSubnetId: network.outputs.postgresSubnetId
+    privateDnsZoneId: network.outputs.dnsZoneId
   }
 }
 
-// ---------------------------------------------------------------- secrets
-
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${prefix}-kv'
-  location: location
-  properties: {
-    tenantId: subscription().tenantId
-    sku: { family: 'A', name: 'standard' }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 30
+module durableTask 'modules/durable-task.bicep' = {
+  name: 'durable-task'
+  params: {
+    name: '${prefix}-dts'
+    location: location
+    taskHubName: taskHub
+    skuName: durableTaskSku
+    ipAllowlist: durableTaskIpAllowlist
   }
 }
 
-resource pgPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'pg-password'
-  properties: { value: pgPassword }
-}
-
-resource commercialTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'pipedrive-commercial-api-token'
-  properties: { value: pipedriveCommercialApiToken }
-}
-
-resource expansionTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'pipedrive-expansion-api-token'
-  properties: { value: pipedriveExpansionApiToken }
-}
-
-// ---------------------------------------------------------------- Function App (Flex Consumption)
-
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  name: '${prefix}-plan'
-  location: location
-  kind: 'functionapp'
-  sku: {
-    name: 'FC1'
-    tier: 'FlexConsumption'
-  }
-  properties: {
-    reserved: true
+module vault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: '${prefix}-kv'
+    location: location
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
-  name: appName
-  location: location
-  kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
-          authentication: { type: 'SystemAssignedIdentity' }
-        }
-      }
-      scaleAndConcurrency: {
-        maximumInstanceCount: maximumInstanceCount
-        instanceMemoryMB: instanceMemoryMB
-      }
-      runtime: {
-        name: 'java'
-        version: '17'
-      }
-    }
-    siteConfig: {
-      minTlsVersion: '1.2'
-      // Flex Consumption takes the runtime from functionAppConfig: FUNCTIONS_WORKER_RUNTIME is not an app setting here.
-      appSettings: [
-        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'SKYFIT_TASK_HUB', value: taskHub }
-        { name: 'SKYFIT_STORAGE__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
-        { name: 'SKYFIT_STORAGE__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
-        { name: 'SKYFIT_BRONZE_CONTAINER', value: lakeContainer }
-        { name: 'SKYFIT_BRONZE_URL', value: '${storage.properties.primaryEndpoints.blob}${lakeContainer}' }
-        { name: 'SKYFIT_PG_URL', value: pgUrl }
-        { name: 'SKYFIT_PG_USER', value: pgUser }
-        { name: 'SKYFIT_PG_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${pgPasswordSecret.properties.secretUri})' }
-        { name: 'PIPEDRIVE_SCHEDULE', value: pipedriveSchedule }
-        { name: 'CHATWOOT_SCHEDULE', value: chatwootSchedule }
-        { name: 'PIPEDRIVE_SCOPES', value: pipedriveScopes }
-        { name: 'PIPEDRIVE_COMMERCIAL_BASE_URL', value: pipedriveCommercialBaseUrl }
-        { name: 'PIPEDRIVE_COMMERCIAL_API_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${commercialTokenSecret.properties.secretUri})' }
-        { name: 'PIPEDRIVE_EXPANSION_BASE_URL', value: pipedriveExpansionBaseUrl }
-        { name: 'PIPEDRIVE_EXPANSION_API_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${expansionTokenSecret.properties.secretUri})' }
-        { name: 'PIPEDRIVE_MAX_PARALLEL_WINDOWS', value: string(pipedriveMaxParallelWindows) }
-        { name: 'SKYFIT_BACKFILL_MAX_DAYS', value: string(backfillMaxDays) }
-        { name: 'SKYFIT_LOAD_WAIT_MINUTES', value: string(loadWaitMinutes) }
-      ]
-    }
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    prefix: prefix
+    location: location
   }
 }
 
-// The app's identity reads and writes the lake and the deployment package, and runs the Durable task
-// hub (queues and tables) in the same account; it reads its secrets from Key Vault.
-resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, functionApp.id, roles.storageBlobDataContributor)
-  properties: {
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+// ---------------------------------------------------------------- roles, then the app
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    appPrincipalId: appIdentity.properties.principalId
+    operatorObjectId: operatorObjectId
+    operatorType: operatorType
+    hostStorageName: hostStorage.outputs.name
+    lakeStorageName: lakeStorage.outputs.name
+    vaultName: vault.outputs.name
+    schedulerName: durableTask.outputs.name
+    insightsName: monitoring.outputs.insightsName
   }
 }
 
-resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, functionApp.id, roles.storageQueueDataContributor)
-  properties: {
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: appName
+    location: location
+    identityId: appIdentity.id
+    identityClientId: appIdentity.properties.clientId
+    identityName: appIdentity.name
+    hostBlobEndpoint: hostStorage.outputs.blobEndpoint
+    hostQueueEndpoint: hostStorage.outputs.queueEndpoint
+    hostTableEndpoint: hostStorage.outputs.tableEndpoint
+    deploymentContainer: deploymentContainer
+    lakeBlobEndpoint: lakeStorage.outputs.blobEndpoint
+    lakeQueueEndpoint: lakeStorage.outputs.queueEndpoint
+    lakeContainer: lakeContainer
+    appSubnetId: network.outputs.appSubnetId
+    insightsConnectionString: monitoring.outputs.connectionString
+    schedulerEndpoint: durableTask.outputs.endpoint
+    taskHubName: durableTask.outputs.taskHubName
+    vaultName: vault.outputs.name
+    pgFqdn: postgres.outputs.fqdn
+    pgDatabase: pgDatabase
+    pgAuth: pgAuth
+    pgPasswordUser: pgAppUser
+    pgPoolSize: pgPoolSize
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    pipedriveSchedule: pipedriveSchedule
+    pipedriveScopes: pipedriveScopes
+    pipedriveCommercialBaseUrl: pipedriveCommercialBaseUrl
+    pipedriveExpansionBaseUrl: pipedriveExpansionBaseUrl
+    pipedriveMaxParallelWindows: pipedriveMaxParallelWindows
+    chatwootSchedule: chatwootSchedule
+    chatwootSourceJdbcUrl: chatwootSourceJdbcUrl
+    chatwootSourceUser: chatwootSourceUser
+    settingOverrides: settingOverrides
   }
-}
-
-resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
-  properties: {
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-  }
-}
-
-resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: guid(vault.id, functionApp.id, roles.keyVaultSecretsUser)
-  properties: {
-    principalId: functionApp.identity.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-  }
+  // the Key Vault references, host storage and scheduler are read at the first start
+  dependsOn: [ roles ]
 }
 
 // ---------------------------------------------------------------- Event Grid: BlobCreated of bronze parts -> LoadBronzePart
 
-resource storageEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
+resource lakeEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
   name: '${prefix}-lake-events'
   location: location
   properties: {
-    source: storage.id
+    source: lakeStorage.outputs.id
     topicType: 'Microsoft.Storage.StorageAccounts'
   }
 }
@@ -283,13 +288,30 @@ resource storageEvents 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
 module bronzeSubscription 'modules/bronze-subscription.bicep' = if (deployEventSubscription) {
   name: 'bronze-subscription'
   params: {
-    systemTopicName: storageEvents.name
-    functionAppName: functionApp.name
+    systemTopicName: lakeEvents.name
+    functionAppName: functionApp.outputs.name
     lakeContainer: lakeContainer
   }
 }
 
-output functionAppName string = functionApp.name
-output functionAppHost string = functionApp.properties.defaultHostName
-output storageAccountName string = storage.name
-output principalId string = functionApp.identity.principalId
+output functionAppName string = functionApp.outputs.name
+output functionAppHost string = functionApp.outputs.defaultHostName
+output hostStorageAccountName string = hostStorage.outputs.name
+output lakeStorageAccountName string = lakeStorage.outputs.name
+output appIdentityName string = appIdentity.name
+output appIdentityClientId string = appIdentity.properties.clientId
+output appPrincipalId string = appIdentity.properties.principalId
+output postgresFqdn string = postgres.outputs.fqdn
+output postgresDatabase string = pgDatabase
+output keyVaultName string = vault.outputs.name
+output schedulerName string = durableTask.outputs.name
+output taskHubName string = durableTask.outputs.taskHubName
+output durableTaskDashboardUrl string = durableTask.outputs.dashboardUrl
+output insightsName string = monitoring.outputs.insightsName
+output opsSubnetId string = network.outputs.opsSubnetId
+output connectionBudget object = {
+  maxConnections: maxConnectionsBySku[pgSkuName]
+  reserved: pgReservedConnections
+  appMaximum: maximumInstanceCount * pgPoolSize
+  fits: maximumInstanceCount * pgPoolSize + pgReservedConnections <= maxConnectionsBySku[pgSkuName]
+}

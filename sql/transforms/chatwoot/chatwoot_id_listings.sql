@@ -1,3 +1,8 @@
+-- Hand-written: not generated from a declaration.
+-- A set difference against the whole core table, gated on a listing being complete in staging: no
+-- per-record declaration expresses it. Registered in engine/src/main/java/com/skyfit/lake/core/ChatwootTables;
+-- `./skyfit sql --write` leaves this file as it is.
+--
 -- core.chatwoot_id_listings from stg_chatwoot.conversation_ids_raw, and the hard deletes it proves in
 -- core.chatwoot_conversations. Chatwoot deletes conversations outright, so only the list of ids the source
 -- still holds tells a deletion. Each run lists every id in one snapshot of the source, as lines

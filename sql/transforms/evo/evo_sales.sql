@@ -1,4 +1,11 @@
--- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last.
+-- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last:
+-- the highest (run_id, blob_path, line_no).
+-- A sale has no update time: the version ingested last wins. Its value is the sum of its items,
+-- which stay as sent in items.
+-- A deleted record keeps its row with removed = true.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
 --
 -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
 --   BEGIN;
@@ -6,35 +13,39 @@
 --   \i sql/transforms/evo/evo_sales.sql
 --   COMMIT;
 -- Returns one row per run of the winning staging rows:
---   run_id, candidates, inserted, updated, unchanged, deleted (removed sales written), warned (rows flagged).
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
 --
--- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts (a value
---            that does not cast becomes NULL), with the item and receivable sums and, for a row with a
---            problem, its message. Only typed values are kept: the raw texts are needed only for messages.
--- problems   rows with a present value that did not cast; flagged updates them in staging to 'warning'
---            with the field and value in error_message ('invalid' when idSale itself is unusable, since no
---            core row can hold it). The core row is still written, with that field NULL.
--- target     whether core.evo_sales was empty when the statement began (a full refresh has just truncated
---            it): then every winning row is an insert, so the update branch and the candidate count have
---            no work and are skipped (candidates = inserted, unchanged = 0).
--- repeated   keys that occur more than once in this batch with their newest stg_id: a sale has no update
---            time, so the row ingested last wins. Usually few, so each "is it the newest" test is a probe
---            into a small hash table.
--- inserted   new keys, plain INSERT; updated: stored keys, only when a column changed and the incoming row is
---            not older than the stored one, so an unchanged row costs no write (see the note at inserted on
---            why this table does not use INSERT .. ON CONFLICT).
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.id_sale, t.id_member, t.id_prospect,
-           t.id_branch, t.id_employee_sale, t.sale_date, t.removed, t.removal_date, t.items, t.items_count,
-           t.receivables_count, t.items_sum, t.receivables_sum,
-           -- every present text must have become a typed value; NaN sums mark an item that was no number
+    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
+               t.removal_date, t.items,
+           coalesce(t.removed, false) AS removed,
+           t.items_count AS items_count,
+           nullif(t.total_value, 'NaN') AS total_value,
+           t.receivables_count AS receivables_count,
+           nullif(t.receivables_total, 'NaN') AS receivables_total,
            CASE WHEN num_nonnulls(t.id_sale_text, t.id_member_text, t.id_prospect_text, t.id_branch_text,
-                                  t.id_employee_sale_text, t.sale_date_text, t.removed_text, t.removal_date_text)
-                     <> num_nonnulls(t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale,
-                                     t.sale_date, t.removed, t.removal_date)
+               t.id_employee_sale_text, t.sale_date_text, t.removed_text, t.removal_date_text)
+           <> num_nonnulls(t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
+               t.removed, t.removal_date)
                   OR t.id_sale IS NULL
-                  OR t.items_sum = 'NaN' OR t.receivables_sum = 'NaN'
-                  OR t.items_type NOT IN ('array', 'null') OR t.receivables_type NOT IN ('array', 'null')
+                  OR t.items_type NOT IN ('array', 'null')
+                  OR t.total_value = 'NaN'
+                  OR t.receivables_type NOT IN ('array', 'null')
+                  OR t.receivables_total = 'NaN'
            THEN concat_ws('; ',
                CASE WHEN t.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(t.id_sale_text, 'null') END,
                CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
@@ -45,69 +56,67 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.removed IS NULL AND t.removed_text IS NOT NULL THEN 'removed not a boolean: ' || t.removed_text END,
                CASE WHEN t.removal_date IS NULL AND t.removal_date_text IS NOT NULL THEN 'removalDate not a date-time: ' || t.removal_date_text END,
                CASE WHEN t.items_type NOT IN ('array', 'null') THEN 'saleItens not an array' END,
-               CASE WHEN t.items_sum = 'NaN' THEN 'saleItens[].saleValue not a number: '
-                   || (SELECT string_agg(i ->> 'saleValue', ', ') FROM jsonb_array_elements(t.items) i
-                       WHERE ops.json_numeric_or_nan(i -> 'saleValue') = 'NaN') END,
+               CASE WHEN t.total_value = 'NaN' THEN 'saleItens[].saleValue not a number: '
+               || (SELECT string_agg(i ->> 'saleValue', ', ') FROM jsonb_array_elements(t.items) i
+                   WHERE ops.json_numeric_or_nan(i -> 'saleValue') = 'NaN') END,
                CASE WHEN t.receivables_type NOT IN ('array', 'null') THEN 'receivables not an array' END,
-               CASE WHEN t.receivables_sum = 'NaN' THEN 'receivables[].ammount not a number' END)
+               CASE WHEN t.receivables_total = 'NaN' THEN 'receivables[].ammount not a number: '
+               || (SELECT string_agg(i ->> 'ammount', ', ') FROM jsonb_array_elements(t.receivables) i
+                   WHERE ops.json_numeric_or_nan(i -> 'ammount') = 'NaN') END)
            END AS problem
     FROM (
         SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
-               e.id_sale_text, e.id_member_text, e.id_prospect_text, e.id_branch_text, e.id_employee_sale_text,
-               e.sale_date_text, e.removed_text, e.removal_date_text,
-               ops.try_bigint(e.id_sale_text) AS id_sale,
-               ops.try_bigint(e.id_member_text) AS id_member,
-               ops.try_bigint(e.id_prospect_text) AS id_prospect,
-               ops.try_bigint(e.id_branch_text) AS id_branch,
-               ops.try_bigint(e.id_employee_sale_text) AS id_employee_sale,
-               ops.try_timestamp(e.sale_date_text) AS sale_date,
-               ops.try_boolean(e.removed_text) AS removed,
-               ops.try_timestamp(e.removal_date_text) AS removal_date,
-               e.items, e.items_count, e.receivables_count,
+               e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
+               e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
+               e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
+               e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
+               e.id_employee_sale_text, ops.try_bigint(e.id_employee_sale_text) AS id_employee_sale,
+               e.sale_date_text, ops.try_timestamp(e.sale_date_text) AS sale_date,
+               e.removed_text, ops.try_boolean(e.removed_text) AS removed,
+               e.removal_date_text, ops.try_timestamp(e.removal_date_text) AS removal_date,
+               e.items,
                jsonb_typeof(e.items) AS items_type,
-               jsonb_typeof(e.receivables) AS receivables_type,
-               -- sum() over the elements, NULL-skipping, NaN when any value is not a number (see
-               -- ops.json_numeric_or_nan). Up to three elements (nearly every sale) are added from the
-               -- columns below: a sub-select per row costs more than the rest of the row's casts together.
+               e.items_count,
                CASE WHEN e.items_count <= 3 THEN
-                        CASE WHEN num_nonnulls(e.item_0, e.item_1, e.item_2) > 0
-                             THEN coalesce(e.item_0, 0) + coalesce(e.item_1, 0) + coalesce(e.item_2, 0) END
+                        CASE WHEN num_nonnulls(e.total_value_0, e.total_value_1, e.total_value_2) > 0
+                             THEN coalesce(e.total_value_0, 0) + coalesce(e.total_value_1, 0) + coalesce(e.total_value_2, 0) END
                     WHEN e.items_count > 3 THEN
                         (SELECT sum(ops.json_numeric_or_nan(i -> 'saleValue')) FROM jsonb_array_elements(e.items) i)
-               END AS items_sum,
+               END AS total_value,
+               e.receivables,
+               jsonb_typeof(e.receivables) AS receivables_type,
+               e.receivables_count,
                CASE WHEN e.receivables_count <= 3 THEN
-                        CASE WHEN num_nonnulls(e.receivable_0, e.receivable_1, e.receivable_2) > 0
-                             THEN coalesce(e.receivable_0, 0) + coalesce(e.receivable_1, 0)
-                                  + coalesce(e.receivable_2, 0) END
+                        CASE WHEN num_nonnulls(e.receivables_total_0, e.receivables_total_1, e.receivables_total_2) > 0
+                             THEN coalesce(e.receivables_total_0, 0) + coalesce(e.receivables_total_1, 0) + coalesce(e.receivables_total_2, 0) END
                     WHEN e.receivables_count > 3 THEN
-                        (SELECT sum(ops.json_numeric_or_nan(r -> 'ammount')) FROM jsonb_array_elements(e.receivables) r)
-               END AS receivables_sum
+                        (SELECT sum(ops.json_numeric_or_nan(i -> 'ammount')) FROM jsonb_array_elements(e.receivables) i)
+               END AS receivables_total
         FROM (
             SELECT j.*,
                    CASE jsonb_typeof(j.items) WHEN 'array' THEN jsonb_array_length(j.items) END AS items_count,
-                   CASE jsonb_typeof(j.receivables) WHEN 'array' THEN jsonb_array_length(j.receivables) END
-                       AS receivables_count,
-                   ops.json_numeric_or_nan(j.items -> 0 -> 'saleValue') AS item_0,
-                   ops.json_numeric_or_nan(j.items -> 1 -> 'saleValue') AS item_1,
-                   ops.json_numeric_or_nan(j.items -> 2 -> 'saleValue') AS item_2,
-                   ops.json_numeric_or_nan(j.receivables -> 0 -> 'ammount') AS receivable_0,
-                   ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivable_1,
-                   ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivable_2
+                   ops.json_numeric_or_nan(j.items -> 0 -> 'saleValue') AS total_value_0,
+                   ops.json_numeric_or_nan(j.items -> 1 -> 'saleValue') AS total_value_1,
+                   ops.json_numeric_or_nan(j.items -> 2 -> 'saleValue') AS total_value_2,
+                   CASE jsonb_typeof(j.receivables) WHEN 'array' THEN jsonb_array_length(j.receivables) END AS receivables_count,
+                   ops.json_numeric_or_nan(j.receivables -> 0 -> 'ammount') AS receivables_total_0,
+                   ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivables_total_1,
+                   ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivables_total_2
             FROM (
-                SELECT d.stg_ctid, d.stg_id, d.scope, d.blob_path, d.line_no, d.run_id,
-                       nullif(d.raw ->> 'idSale', '') AS id_sale_text,
-                       nullif(d.raw ->> 'idMember', '') AS id_member_text,
-                       nullif(d.raw ->> 'idProspect', '') AS id_prospect_text,
-                       nullif(d.raw ->> 'idBranch', '') AS id_branch_text,
-                       nullif(d.raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
-                       nullif(d.raw ->> 'saleDate', '') AS sale_date_text,
-                       nullif(d.raw ->> 'removed', '') AS removed_text,
-                       nullif(d.raw ->> 'removalDate', '') AS removal_date_text,
-                       d.raw -> 'saleItens' AS items,
-                       d.raw -> 'receivables' AS receivables
+                SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                       nullif(raw ->> 'idSale', '') AS id_sale_text,
+                       nullif(raw ->> 'idMember', '') AS id_member_text,
+                       nullif(raw ->> 'idProspect', '') AS id_prospect_text,
+                       nullif(raw ->> 'idBranch', '') AS id_branch_text,
+                       nullif(raw ->> 'idEmployeeSale', '') AS id_employee_sale_text,
+                       nullif(raw ->> 'saleDate', '') AS sale_date_text,
+                       nullif(raw ->> 'removed', '') AS removed_text,
+                       nullif(raw ->> 'removalDate', '') AS removal_date_text,
+                       raw -> 'saleItens' AS items,
+                       raw -> 'receivables' AS receivables
                 FROM (
-                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each
-                    -- operator above would otherwise decompress it again.
+                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                    -- below would otherwise decompress it again.
                     SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                     FROM stg_evo.sales_raw s
                     WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
@@ -115,9 +124,6 @@ WITH fields AS MATERIALIZED (
                       AND s.validation_status <> 'invalid'
                     OFFSET 0
                 ) d
-                -- Each OFFSET 0 keeps its level's values columns, computed once: without them PostgreSQL would
-                -- repeat every ->> inside each inlined cast, copy the arrays out of raw once per use, and
-                -- evaluate each element twice in its sum.
                 OFFSET 0
             ) j
             OFFSET 0
@@ -131,8 +137,8 @@ problems AS (
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
-    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan that
-    -- fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
     UPDATE stg_evo.sales_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
@@ -143,76 +149,102 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sales) AS empty),
--- Keys that occur more than once in this batch (overlapping windows, re-scans), with their newest row.
--- Usually few, so "is this row the newest of its key" below is a probe into a small hash table.
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
 repeated AS (
-    SELECT f.scope, f.id_sale, max(f.stg_id) AS newest_stg_id
+    SELECT DISTINCT ON (f.scope, f.id_sale) f.scope, f.id_sale, f.stg_id AS newest_stg_id
     FROM fields f
-    WHERE f.id_sale IS NOT NULL
-    GROUP BY f.scope, f.id_sale
-    HAVING count(*) > 1
+    WHERE (f.scope, f.id_sale) IN (SELECT scope, id_sale FROM fields
+        WHERE id_sale IS NOT NULL
+        GROUP BY scope, id_sale HAVING count(*) > 1)
+    ORDER BY f.scope, f.id_sale, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
--- New keys are inserted; stored keys are updated only when a column changed and the incoming row is not
--- older. Two statements instead of INSERT .. ON CONFLICT because this table takes millions of rows and
--- speculative insertion costs about 15% more per row than a plain insert; TransformRunner runs one
--- transform per table at a time (it locks the table's ops.transform_state row), so no key can appear
--- between the check and the insert.
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
-    INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale, sale_date,
-                                removed, removal_date, total_value, items_count, receivables_count,
-                                receivables_total, items, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+    INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale,
+        sale_date, removed, removal_date, items, items_count, total_value, receivables_count,
+        receivables_total, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id_sale, l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date,
-           coalesce(l.removed, false), l.removal_date, nullif(l.items_sum, 'NaN'), l.items_count, l.receivables_count,
-           nullif(l.receivables_sum, 'NaN'), l.items, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.removed, l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count,
+        l.receivables_total, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id > l.stg_id)
+                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale)
-    RETURNING _run_id AS run_id, removed
+    RETURNING _run_id AS run_id, removed AS deleted
 ),
 updated AS (
     UPDATE core.evo_sales c
     SET id_member = l.id_member, id_prospect = l.id_prospect, id_branch = l.id_branch,
-        id_employee_sale = l.id_employee_sale, sale_date = l.sale_date, removed = coalesce(l.removed, false),
-        removal_date = l.removal_date, total_value = nullif(l.items_sum, 'NaN'),
-        items_count = l.items_count,
-        receivables_count = l.receivables_count, receivables_total = nullif(l.receivables_sum, 'NaN'), items = l.items,
-        _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        id_employee_sale = l.id_employee_sale, sale_date = l.sale_date, removed = l.removed,
+        removal_date = l.removal_date, items = l.items, items_count = l.items_count,
+        total_value = l.total_value, receivables_count = l.receivables_count,
+        receivables_total = l.receivables_total, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_sale = l.id_sale
+      AND l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id > l.stg_id)
-      AND l.stg_id >= c._stg_id
-      AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed, c.removal_date,
-           c.total_value, c.items_count, c.receivables_count, c.receivables_total, c.items)
-          IS DISTINCT FROM
-          (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, coalesce(l.removed, false),
-           l.removal_date, nullif(l.items_sum, 'NaN'), l.items_count, l.receivables_count, nullif(l.receivables_sum, 'NaN'), l.items)
+                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
+      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
+        c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
+        IS DISTINCT FROM
+        (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
+        l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
       AND NOT (SELECT empty FROM target)
-    RETURNING c._run_id AS run_id, c.removed
+    RETURNING c._run_id AS run_id, c.removed AS deleted
+),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.evo_sales c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_sale = l.id_sale
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id_sale = c.id_sale
+                        AND w.id_sale IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id_sale = w.id_sale AND r.newest_stg_id <> w.stg_id)
+                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
+                            c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
+                            IS DISTINCT FROM
+                            (w.id_member, w.id_prospect, w.id_branch, w.id_employee_sale, w.sale_date, w.removed,
+                            w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
 ),
 candidates AS (
     SELECT l.run_id, count(*) AS n
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id > l.stg_id)
+                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND NOT (SELECT empty FROM target)
     GROUP BY l.run_id
 ),
 written AS (
-    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted, count(*) FILTER (WHERE NOT is_insert) AS updated,
-           count(*) FILTER (WHERE removed) AS deleted
-    FROM (SELECT run_id, removed, true AS is_insert FROM inserted
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
           UNION ALL
-          SELECT run_id, removed, false FROM updated) w
+          SELECT run_id, deleted, false FROM updated) w
     GROUP BY run_id
 ),
 warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
 SELECT run_id,
-       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END AS candidates,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
        coalesce(w.inserted, 0) AS inserted,
        coalesce(w.updated, 0) AS updated,
        CASE WHEN (SELECT empty FROM target) THEN 0

@@ -1,5 +1,10 @@
--- core.pd_users from stg_pipedrive.users_raw (API v1): one row per (scope, id), the newest version.
--- Users are deactivated, never deleted: active_flag becomes is_active, and the deleted count is always 0.
+-- core.pd_users from stg_pipedrive.users_raw: one row per (scope, id), the newest version:
+-- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- Users are deactivated, never deleted: active_flag becomes is_active. v1 names the times
+-- created / modified.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
 --
 -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
 --   BEGIN;
@@ -7,69 +12,91 @@
 --   \i sql/transforms/pipedrive/pd_users.sql
 --   COMMIT;
 -- Returns one row per run of the winning staging rows:
---   run_id, candidates, inserted, updated, unchanged, deleted (rows written with is_deleted), warned (rows flagged).
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
 --
--- fields     every staging row in range once (invalid rows excluded): each field as text, then typed by
---            the safe ops.try_* casts; a value that does not cast becomes NULL.
--- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with the
---            field and value in error_message ('invalid' when the id itself is unusable: no core row can
---            hold it). The core row is still written, with that field NULL.
--- latest     one version per (scope, id): the newest update_time, then the newest staging row.
--- upserted   insert, or update only when a column changed and the incoming version is not older than the
---            stored one (update_time, then stg_id), so an unchanged row costs no write and a late-arriving
---            old version never overwrites a newer one. xmax = 0 in RETURNING tells an insert from an update.
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.*,
-           ops.try_bigint(t.id_text) AS id,
-           ops.try_bigint(t.role_id_text) AS role_id,
-           ops.try_boolean(t.is_admin_text) AS is_admin,
-           ops.try_boolean(t.is_active_text) AS is_active,
-           ops.try_timestamptz(t.last_login_text) AS last_login,
-           ops.try_timestamptz(t.add_time_text) AS add_time,
-           ops.try_timestamptz(t.update_time_text) AS update_time
+    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id, t.name, t.email, t.phone, t.default_currency, t.locale, t.timezone_name, t.role_id,
+               t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time,
+           CASE WHEN num_nonnulls(t.id_text, t.role_id_text, t.is_admin_text, t.is_active_text, t.last_login_text,
+               t.add_time_text, t.update_time_text)
+           <> num_nonnulls(t.id, t.role_id, t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time)
+                  OR t.id IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
+               CASE WHEN t.role_id IS NULL AND t.role_id_text IS NOT NULL THEN 'role_id not an integer: ' || t.role_id_text END,
+               CASE WHEN t.is_admin IS NULL AND t.is_admin_text IS NOT NULL THEN 'is_admin not a boolean: ' || t.is_admin_text END,
+               CASE WHEN t.is_active IS NULL AND t.is_active_text IS NOT NULL THEN 'active_flag not a boolean: ' || t.is_active_text END,
+               CASE WHEN t.last_login IS NULL AND t.last_login_text IS NOT NULL THEN 'last_login not a date-time: ' || t.last_login_text END,
+               CASE WHEN t.add_time IS NULL AND t.add_time_text IS NOT NULL THEN 'created not a date-time: ' || t.add_time_text END,
+               CASE WHEN t.update_time IS NULL AND t.update_time_text IS NOT NULL THEN 'modified not a date-time: ' || t.update_time_text END)
+           END AS problem
     FROM (
-        SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
-               nullif(s.raw ->> 'id', '') AS id_text,
-               nullif(s.raw ->> 'name', '') AS name,
-               nullif(s.raw ->> 'email', '') AS email,
-               nullif(s.raw ->> 'phone', '') AS phone,
-               nullif(s.raw ->> 'default_currency', '') AS default_currency,
-               nullif(s.raw ->> 'locale', '') AS locale,
-               nullif(s.raw ->> 'timezone_name', '') AS timezone_name,
-               nullif(s.raw ->> 'role_id', '') AS role_id_text,
-               nullif(s.raw ->> 'is_admin', '') AS is_admin_text,
-               nullif(s.raw ->> 'active_flag', '') AS is_active_text,
-               nullif(s.raw ->> 'last_login', '') AS last_login_text,
-               nullif(s.raw ->> 'created', '') AS add_time_text,
-               nullif(s.raw ->> 'modified', '') AS update_time_text
-        FROM stg_pipedrive.users_raw s
-        WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
-          AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
-          AND s.validation_status <> 'invalid'
-        OFFSET 0  -- keeps each extracted text a column, evaluated once, instead of repeated inside every inlined cast
+        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_text, ops.try_bigint(e.id_text) AS id,
+               e.name,
+               e.email,
+               e.phone,
+               e.default_currency,
+               e.locale,
+               e.timezone_name,
+               e.role_id_text, ops.try_bigint(e.role_id_text) AS role_id,
+               e.is_admin_text, ops.try_boolean(e.is_admin_text) AS is_admin,
+               e.is_active_text, ops.try_boolean(e.is_active_text) AS is_active,
+               e.last_login_text, ops.try_timestamptz(e.last_login_text) AS last_login,
+               e.add_time_text, ops.try_timestamptz(e.add_time_text) AS add_time,
+               e.update_time_text, ops.try_timestamptz(e.update_time_text) AS update_time
+        FROM (
+            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   nullif(raw ->> 'id', '') AS id_text,
+                   nullif(raw ->> 'name', '') AS name,
+                   nullif(raw ->> 'email', '') AS email,
+                   nullif(raw ->> 'phone', '') AS phone,
+                   nullif(raw ->> 'default_currency', '') AS default_currency,
+                   nullif(raw ->> 'locale', '') AS locale,
+                   nullif(raw ->> 'timezone_name', '') AS timezone_name,
+                   nullif(raw ->> 'role_id', '') AS role_id_text,
+                   nullif(raw ->> 'is_admin', '') AS is_admin_text,
+                   nullif(raw ->> 'active_flag', '') AS is_active_text,
+                   nullif(raw ->> 'last_login', '') AS last_login_text,
+                   nullif(raw ->> 'created', '') AS add_time_text,
+                   nullif(raw ->> 'modified', '') AS update_time_text
+            FROM (
+                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                -- below would otherwise decompress it again.
+                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                FROM stg_pipedrive.users_raw s
+                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                  AND s.validation_status <> 'invalid'
+                OFFSET 0
+            ) d
+            OFFSET 0
+        ) e
+        OFFSET 0
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id IS NULL AS unusable,
-           concat_ws('; ',
-               CASE WHEN f.id IS NULL THEN 'id missing or not an integer: ' || coalesce(f.id_text, 'null') END,
-               CASE WHEN f.role_id IS NULL AND f.role_id_text IS NOT NULL THEN 'role_id not an integer: ' || f.role_id_text END,
-               CASE WHEN f.is_admin IS NULL AND f.is_admin_text IS NOT NULL THEN 'is_admin not a boolean: ' || f.is_admin_text END,
-               CASE WHEN f.is_active IS NULL AND f.is_active_text IS NOT NULL THEN 'active_flag not a boolean: ' || f.is_active_text END,
-               CASE WHEN f.last_login IS NULL AND f.last_login_text IS NOT NULL THEN 'last_login not a date-time: ' || f.last_login_text END,
-               CASE WHEN f.add_time IS NULL AND f.add_time_text IS NOT NULL THEN 'created not a date-time: ' || f.add_time_text END,
-               CASE WHEN f.update_time IS NULL AND f.update_time_text IS NOT NULL THEN 'modified not a date-time: ' || f.update_time_text END
-           ) AS message
+    SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
     FROM fields f
-    -- every present text must have become a typed value
-    WHERE f.id IS NULL
-       OR num_nonnulls(f.id_text, f.role_id_text, f.is_admin_text, f.is_active_text, f.last_login_text,
-                       f.add_time_text, f.update_time_text)
-          <> num_nonnulls(f.id, f.role_id, f.is_admin, f.is_active, f.last_login, f.add_time, f.update_time)
+    WHERE f.problem IS NOT NULL
 ),
 flagged AS (
-    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan that
-    -- fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
     UPDATE stg_pipedrive.users_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
@@ -78,73 +105,107 @@ flagged AS (
       AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
-latest AS (
-    SELECT DISTINCT ON (f.scope, f.id) f.*
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.pd_users) AS empty),
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
+repeated AS (
+    SELECT DISTINCT ON (f.scope, f.id) f.scope, f.id, f.stg_id AS newest_stg_id
     FROM fields f
-    WHERE f.id IS NOT NULL
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.stg_id DESC
+    WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
+        WHERE id IS NOT NULL
+        GROUP BY scope, id HAVING count(*) > 1)
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
-upserted AS (
-    INSERT INTO core.pd_users AS c (
-        scope, id, name, email, phone, default_currency, locale, timezone_name, role_id, is_admin, is_active,
-        last_login, add_time, update_time,
-        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
-    SELECT l.scope,
-           l.id,
-           l.name,
-           l.email,
-           l.phone,
-           l.default_currency,
-           l.locale,
-           l.timezone_name,
-           l.role_id,
-           l.is_admin,
-           l.is_active,
-           l.last_login,
-           l.add_time,
-           l.update_time,
-           l.stg_id, l.blob_path, l.line_no, l.run_id, now()
-    FROM latest l
-    ON CONFLICT (scope, id) DO UPDATE
-    SET name = excluded.name,
-        email = excluded.email,
-        phone = excluded.phone,
-        default_currency = excluded.default_currency,
-        locale = excluded.locale,
-        timezone_name = excluded.timezone_name,
-        role_id = excluded.role_id,
-        is_admin = excluded.is_admin,
-        is_active = excluded.is_active,
-        last_login = excluded.last_login,
-        add_time = excluded.add_time,
-        update_time = excluded.update_time,
-        _stg_id = excluded._stg_id,
-        _source_blob = excluded._source_blob,
-        _source_line = excluded._source_line,
-        _run_id = excluded._run_id,
-        _updated_at = excluded._updated_at
-    WHERE (coalesce(excluded.update_time, '-infinity'), excluded._stg_id)
-          >= (coalesce(c.update_time, '-infinity'), c._stg_id)
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+inserted AS (
+    INSERT INTO core.pd_users (scope, id, name, email, phone, default_currency, locale, timezone_name,
+        role_id, is_admin, is_active, last_login, add_time, update_time, _stg_id, _source_blob,
+        _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id, l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name,
+        l.role_id, l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.stg_id,
+        l.blob_path, l.line_no, l.run_id, now()
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.pd_users c WHERE c.scope = l.scope AND c.id = l.id)
+    RETURNING _run_id AS run_id, false AS deleted
+),
+updated AS (
+    UPDATE core.pd_users c
+    SET name = l.name, email = l.email, phone = l.phone, default_currency = l.default_currency,
+        locale = l.locale, timezone_name = l.timezone_name, role_id = l.role_id, is_admin = l.is_admin,
+        is_active = l.is_active, last_login = l.last_login, add_time = l.add_time,
+        update_time = l.update_time, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id = l.id
+      AND l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
-           c.is_active, c.last_login, c.add_time, c.update_time)
-          IS DISTINCT FROM
-          (excluded.name, excluded.email, excluded.phone, excluded.default_currency, excluded.locale,
-           excluded.timezone_name, excluded.role_id, excluded.is_admin, excluded.is_active, excluded.last_login,
-           excluded.add_time, excluded.update_time)
-    RETURNING c._run_id AS run_id, (c.xmax = 0) AS inserted, false AS deleted
+        c.is_active, c.last_login, c.add_time, c.update_time)
+        IS DISTINCT FROM
+        (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
+        l.is_active, l.last_login, l.add_time, l.update_time)
+      AND NOT (SELECT empty FROM target)
+    RETURNING c._run_id AS run_id, false AS deleted
 ),
-candidates AS (SELECT run_id, count(*) AS n FROM latest GROUP BY run_id),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.pd_users c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id = l.id
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
+                            c.is_active, c.last_login, c.add_time, c.update_time)
+                            IS DISTINCT FROM
+                            (w.name, w.email, w.phone, w.default_currency, w.locale, w.timezone_name, w.role_id, w.is_admin,
+                            w.is_active, w.last_login, w.add_time, w.update_time))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+candidates AS (
+    SELECT l.run_id, count(*) AS n
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND NOT (SELECT empty FROM target)
+    GROUP BY l.run_id
+),
 written AS (
-    SELECT run_id, count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated,
-           count(*) FILTER (WHERE deleted) AS deleted
-    FROM upserted GROUP BY run_id
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+          UNION ALL
+          SELECT run_id, deleted, false FROM updated) w
+    GROUP BY run_id
 ),
 warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
 SELECT run_id,
-       coalesce(c.n, 0) AS candidates,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
        coalesce(w.inserted, 0) AS inserted,
        coalesce(w.updated, 0) AS updated,
-       coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) AS unchanged,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
        coalesce(w.deleted, 0) AS deleted,
        coalesce(x.n, 0) AS warned
 FROM candidates c

@@ -14,4 +14,8 @@ public final class TestMetadata {
                 .build();
         return new OrchestrationMetadata(state, new JacksonDataConverter(), false);
     }
+
+    public static OrchestrationStatusQueryResult page(java.util.List<OrchestrationMetadata> states) {
+        return new OrchestrationStatusQueryResult(states, null);
+    }
 }

@@ -2,6 +2,7 @@ package com.skyfit.lake.cli;
 
 import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.control.FileLedger;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.staging.LoadResult;
 import java.util.ArrayList;
@@ -43,8 +44,7 @@ final class LoadCommand implements Callable<Integer> {
                         .orElse(null);
                 if (latest != null) {
                     parts.addAll(force
-                            ? engine.database().query("SELECT f.blob_path FROM ops.bronze_files f JOIN ops.runs r USING (run_id) "
-                                    + "WHERE r.batch_id = ? ORDER BY 1", ps -> ps.setString(1, latest), rs -> rs.getString(1))
+                            ? new FileLedger(engine.database()).partsOfBatch(latest)
                             : engine.unloadedParts(latest));
                 }
             }

@@ -3,6 +3,8 @@ package com.skyfit.lake.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.core.CoreTable;
+import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
@@ -11,6 +13,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -141,6 +144,27 @@ class CommandLineIT {
     }
 
     @Test
+    void migrateBringsAServerUpToDateAndOtherCommandsRefuseAnOldSchema() {
+        Map<String, String> s = new HashMap<>(TestPostgres.newEmptyDatabaseSettings());
+        s.put(Settings.HOME, home.toString());
+        Settings settings = Settings.of(s);
+
+        Result refused = run(settings, "status");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("./skyfit migrate", "empty (never migrated)");
+        Result pending = run(settings, "migrate", "--check");
+        assertThat(pending.exit()).isEqualTo(1);
+        assertThat(pending.out()).contains("pending");
+
+        Result migrated = run(settings, "migrate");
+        assertThat(migrated.exit()).as(migrated.err()).isZero();
+        assertThat(migrated.out()).containsPattern("schema: empty -> version [0-9.]+ \\([1-9][0-9]* migration\\(s\\) applied\\)");
+        assertThat(run(settings, "migrate", "--check").exit()).isZero();
+        assertThat(run(settings, "status").exit()).isZero();
+        assertThat(run(settings, "migrate").out()).contains("(0 migration(s) applied)");
+    }
+
+    @Test
     void benchPrintsItsRatiosLine() {
         Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "bench", "--records", "3000");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -149,8 +173,38 @@ class CommandLineIT {
     }
 
     @Test
+    void sqlPrintsAndWritesTheTransformsGeneratedFromTheDeclarations() throws Exception {
+        Result deals = run(Settings.of(Map.of()), "sql", "core.pd_deals");
+        assertThat(deals.exit()).as(deals.err()).isZero();
+        assertThat(deals.out()).isEqualTo(CoreTables.PD_DEALS.transformSql()).contains("INSERT INTO core.pd_deals");
+
+        Result ddl = run(Settings.of(Map.of()), "sql", "evo_sales", "--ddl");
+        assertThat(ddl.out()).startsWith("CREATE TABLE core.evo_sales (").contains("PRIMARY KEY (scope, id_sale)");
+
+        Result unknown = run(Settings.of(Map.of()), "sql", "pd_leads");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no core table 'pd_leads'", "pd_deals", "evo_sales");
+
+        Files.createDirectories(home.resolve("sql/transforms"));
+        Result write = run(Settings.of(Map.of()), "sql", "--write", "--root", home.toString());
+        assertThat(write.exit()).as(write.err()).isZero();
+        for (CoreTable t : CoreTables.all()) {
+            if (t.generated()) {
+                assertThat(Files.readString(home.resolve(t.transformResource()))).isEqualTo(t.transformSql());
+            } else {
+                assertThat(home.resolve(t.transformResource())).as("a hand-written file is never overwritten")
+                        .doesNotExist();
+                assertThat(write.out()).contains("(hand-written)");
+            }
+        }
+        Result handWrittenDdl = run(Settings.of(Map.of()), "sql", "chatwoot_id_listings", "--ddl");
+        assertThat(handWrittenDdl.exit()).isEqualTo(2);
+        assertThat(handWrittenDdl.err()).contains("hand-written", "migration");
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "sandbox", "bench"}) {
+        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "migrate", "sandbox", "bench"}) {
             Result r = run(Settings.of(Map.of()), cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).contains("Usage: skyfit " + cmd);

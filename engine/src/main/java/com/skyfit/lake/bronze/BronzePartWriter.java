@@ -28,6 +28,10 @@ import java.util.zip.GZIPOutputStream;
  * attempt stay; records appearing twice are harmless because loading a part is idempotent and the core
  * transforms dedupe by primary key. A part committed by a crashed attempt whose ledger row never got
  * written is measured and recorded then, so the ledger again lists every part (invariant 7).
+ *
+ * <p><b>Visible before recorded.</b> A part is visible the moment it is committed, so its blob event can
+ * load it and create its ledger row before this writer records it. Recording then fills the writer's
+ * columns (records, bytes, sha256, window) into that row and leaves the load's status alone.
  */
 public final class BronzePartWriter implements AutoCloseable {
     public static final int PARTS_PER_WINDOW = 1000;
@@ -84,8 +88,10 @@ public final class BronzePartWriter implements AutoCloseable {
     private void resume() throws IOException {
         Set<String> onLedger = new HashSet<>();
         for (BronzePart p : ledgerCall(() -> ledger.partsOf(first.runId()))) {
-            onLedger.add(p.path());
             noteUsed(p.path());
+            if (p.sha256() != null) {
+                onLedger.add(p.path()); // a row the loader created first lacks the writer's facts: measured below
+            }
         }
         for (String path : store.list(first.runFolder())) {
             if (noteUsed(path) && !onLedger.contains(path)) {

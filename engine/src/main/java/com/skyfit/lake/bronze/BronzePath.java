@@ -1,6 +1,7 @@
 package com.skyfit.lake.bronze;
 
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +44,7 @@ public record BronzePath(String source, String scope, String entity, LocalDate i
         return path();
     }
 
+    /** True when the path has a part's shape; {@link #parse} may still refuse it (an impossible date). */
     public static boolean isBronzePart(String path) {
         return PATTERN.matcher(path).matches();
     }
@@ -52,7 +54,19 @@ public record BronzePath(String source, String scope, String entity, LocalDate i
         if (!m.matches()) {
             throw new IllegalArgumentException("not a bronze part path: " + path);
         }
-        return new BronzePath(m.group(1), m.group(2), m.group(3), LocalDate.parse(m.group(4)), m.group(5),
-                Integer.parseInt(m.group(6)));
+        LocalDate date;
+        try {
+            date = LocalDate.parse(m.group(4));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("bronze part path " + path + " has an impossible ingestion_date "
+                    + m.group(4) + " (" + e.getMessage() + ")", e);
+        }
+        int part;
+        try {
+            part = Integer.parseInt(m.group(6));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bronze part path " + path + " has a part number out of range", e);
+        }
+        return new BronzePath(m.group(1), m.group(2), m.group(3), date, m.group(5), part);
     }
 }

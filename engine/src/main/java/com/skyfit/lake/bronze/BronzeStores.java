@@ -8,6 +8,7 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClientBuilder;
+import com.skyfit.lake.config.Redact;
 import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
@@ -78,7 +79,7 @@ public final class BronzeStores {
             return withSharedKey(endpoint, azurite.group(4),
                     new StorageSharedKeyCredential(DEV_ACCOUNT, DEV_ACCOUNT_KEY.reveal()), "Azurite well-known key");
         }
-        throw new SettingsException(Settings.BRONZE_URL, ACCEPTED + "; got '" + value + "'");
+        throw new SettingsException(Settings.BRONZE_URL, ACCEPTED + "; got '" + Redact.url(value) + "'");
     }
 
     private static Path localPath(String url) {
@@ -88,12 +89,12 @@ public final class BronzeStores {
             String host = slash < 0 ? rest.substring(2) : rest.substring(2, slash);
             if (slash < 0 || !(host.isEmpty() || host.equals("localhost"))) {
                 throw new SettingsException(Settings.BRONZE_URL, "file: URLs name a local folder (file:/abs/dir, "
-                        + "file:///abs/dir or file:relative/dir); got '" + url + "'");
+                        + "file:///abs/dir or file:relative/dir); got '" + Redact.url(url) + "'");
             }
             rest = rest.substring(slash);
         }
         if (rest.isBlank()) {
-            throw new SettingsException(Settings.BRONZE_URL, ACCEPTED + "; got '" + url + "' (no folder)");
+            throw new SettingsException(Settings.BRONZE_URL, ACCEPTED + "; got '" + Redact.url(url) + "' (no folder)");
         }
         return Path.of(rest).toAbsolutePath().normalize();
     }

@@ -2,10 +2,6 @@ package com.skyfit.lake.control;
 
 import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.config.Settings;
-import com.skyfit.lake.config.SettingsException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,17 +12,21 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The analytical PostgreSQL: either the server named by SKYFIT_PG_URL, or an embedded PostgreSQL 17
- * whose data directory persists under {SKYFIT_HOME}/pg so that a second run sees the first run's data.
- * The schema is always brought up to date with Flyway from sql/migrations.
+ * The analytical PostgreSQL and this process's pool of connections to it: either the server named by
+ * SKYFIT_PG_URL, or (CLI only) an embedded PostgreSQL 17 under {SKYFIT_HOME}/pg. Every engine step gets its
+ * connections here. Migrations run only where asked: {@code ./skyfit migrate}, or the CLI's own embedded
+ * database; otherwise {@link #open} checks that the schema is current and stops with a message naming the
+ * command when it is not.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    public static final String MIGRATE_COMMAND = "./skyfit migrate";
 
     private final DataSource dataSource;
     private final String description;
@@ -38,72 +38,104 @@ public final class Database implements AutoCloseable {
         this.owned = owned;
     }
 
-    /** Connects as the settings say and migrates the schema. */
+    /**
+     * Connects as the settings say. The embedded database is migrated (it is the CLI's own); a server is
+     * only checked: its schema must be current, else this fails naming {@value #MIGRATE_COMMAND}.
+     */
     public static Database open(Settings settings) {
-        Optional<String> url = settings.optional(Settings.PG_URL);
-        Database db;
-        if (url.isPresent()) {
-            db = external(url.get(), settings.string(Settings.PG_USER, null),
-                    settings.optionalSecret(Settings.PG_PASSWORD).orElse(null));
-        } else {
-            db = embedded(settings.home().resolve("pg"));
+        Database db = connect(settings);
+        try {
+            if (db.owned != null) {
+                db.migrate();
+            } else {
+                db.requireCurrentSchema();
+            }
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
-        db.migrate();
-        return db;
     }
 
-    public static Database external(String url, String user, Secret password) {
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new SettingsException(Settings.PG_URL,
-                    "must be a JDBC URL such as jdbc:postgresql://host:5432/db (got a value of another form)");
+    /** Connects as the settings say, without touching the schema (what {@code ./skyfit migrate} starts from). */
+    public static Database connect(Settings settings) {
+        Optional<String> url = settings.optional(Settings.PG_URL);
+        if (url.isPresent()) {
+            return new Database(ConnectionPool.open(settings, url.get()), describe(url.get()), null);
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
+        return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings),
+                settings.bool("SKYFIT_PG_FSYNC", true));
+    }
+
+    /** A pooled connection to a server with a password (tests and tools). */
+    public static Database external(String url, String user, Secret password) {
+        java.util.Map<String, String> s = new java.util.HashMap<>();
+        s.put(Settings.PG_URL, url);
         if (user != null) {
-            ds.setUser(user);
+            s.put(Settings.PG_USER, user);
         }
         if (password != null) {
-            ds.setPassword(password.reveal());
+            s.put(Settings.PG_PASSWORD, password.reveal());
         }
-        ds.setApplicationName("skyfit-data-lake");
-        ds.setReWriteBatchedInserts(true);
-        return new Database(ds, "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***"), null);
+        return new Database(ConnectionPool.open(Settings.of(s), url), describe(url), null);
     }
 
-    /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
+    /** A throwaway embedded PostgreSQL (benchmarks): fast, and allowed to lose its data on a crash. */
     public static Database embedded(Path folder) {
-        try {
-            Path data = folder.resolve("data");
-            Path work = folder.resolve("work");
-            Files.createDirectories(data);
-            Files.createDirectories(work);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(work.toFile())
-                    .setServerConfig("max_connections", "60")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("max_wal_size", "2GB")
-                    .setServerConfig("shared_buffers", "256MB")
-                    .start();
-            DataSource ds = pg.getPostgresDatabase();
-            return new Database(ds, "embedded PostgreSQL 17 at " + data + " (port " + pg.getPort() + ")", pg);
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not start the embedded PostgreSQL under " + folder
-                    + " (set SKYFIT_PG_URL to use an existing server): " + e.getMessage(), e);
-        }
+        return embedded(folder, false);
     }
 
-    public void migrate() {
-        Flyway.configure()
+    /** An embedded PostgreSQL 17 under the folder; a durable one keeps fsync on (see EmbeddedDatabase). */
+    public static Database embedded(Path folder, boolean durable) {
+        return EmbeddedDatabase.start(folder, ConnectionPool.DEFAULT_POOL_SIZE, durable);
+    }
+
+    private static String describe(String url) {
+        return "PostgreSQL at " + com.skyfit.lake.config.Redact.url(url);
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:sql/migrations")
                 .schemas("ops")
                 .createSchemas(true)
-                .load()
-                .migrate();
+                .load();
+    }
+
+    /** Applies every pending migration; returns how many ran. */
+    public int migrate() {
+        return flyway().migrate().migrationsExecuted;
+    }
+
+    /** The schema version the database is at (null when never migrated). */
+    public String schemaVersion() {
+        MigrationInfo current = flyway().info().current();
+        return current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+    }
+
+    /**
+     * Fails when this build has migrations the database has not applied. A database ahead of the build
+     * (a newer deployment migrated it) passes: migrations only add.
+     */
+    public void requireCurrentSchema() {
+        MigrationInfoService info = flyway().info();
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0) {
+            MigrationInfo current = info.current();
+            String at = current == null || current.getVersion() == null ? "empty (never migrated)"
+                    : "at version " + current.getVersion().getVersion();
+            throw new SchemaBehindException("The database schema is " + at + " but this build needs "
+                    + pending[pending.length - 1].getVersion() + " (" + pending.length + " migration(s) pending). Run `"
+                    + MIGRATE_COMMAND + "` with the same SKYFIT_PG_* settings, then start again.");
+        }
+    }
+
+    /** The schema is older than the code: a deploy step was skipped. */
+    public static final class SchemaBehindException extends IllegalStateException {
+        public SchemaBehindException(String message) {
+            super(message);
+        }
     }
 
     public Connection connection() throws SQLException {
@@ -197,6 +229,13 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dataSource instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                LOG.warn("Could not close the connection pool cleanly: {}", e.getMessage());
+            }
+        }
         if (owned != null) {
             try {
                 owned.close();

@@ -1,6 +1,7 @@
 package com.skyfit.lake.control;
 
 import java.sql.ResultSet;
+import org.postgresql.core.Utils;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Read-only views of the control plane for operators: recent runs, the latest run of every entity,
  * bronze parts that failed to load, and how fresh each core table is. The Function App's
- * /api/runs and /api/health and the command line's status read the same answers from here.
+ * /api/runs and /api/health and the command line's status read the same answers from here, so
+ * error messages are cleaned once, here, of database internals ({@link ErrorText}).
  */
 public final class OpsQueries {
 
@@ -52,9 +54,11 @@ public final class OpsQueries {
             + " rows_unchanged, rows_deleted, duration_seconds, error_message";
 
     private final Database db;
+    private final FileLedger files;
 
     public OpsQueries(Database db) {
         this.db = db;
+        this.files = new FileLedger(db);
     }
 
     /** The most recent runs, newest first, of one source or (source null) of all. */
@@ -76,15 +80,11 @@ public final class OpsQueries {
     }
 
     public List<FailedFile> failedFiles(int limit) {
-        String sql = "SELECT blob_path, source, scope, entity, run_id, attempts, error_message FROM ops.bronze_files"
-                + " WHERE status = 'failed' ORDER BY written_at DESC NULLS LAST, blob_path LIMIT ?";
-        return query(sql, ps -> ps.setInt(1, limit), rs -> new FailedFile(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7)));
+        return files.failed(limit);
     }
 
     public long failedFileCount() {
-        List<Long> n = query("SELECT count(*) FROM ops.bronze_files WHERE status = 'failed'", ps -> {}, rs -> rs.getLong(1));
-        return n.get(0);
+        return files.failedCount();
     }
 
     /**
@@ -100,8 +100,7 @@ public final class OpsQueries {
         List<String> tables = query("SELECT table_name FROM information_schema.columns WHERE table_schema = 'core'"
                 + " AND column_name = '_updated_at' ORDER BY table_name", ps -> {}, rs -> rs.getString(1));
         for (String table : tables) {
-            // the name comes from the catalog, and is quoted as an identifier
-            String sql = "SELECT max(_updated_at) FROM core.\"" + table.replace("\"", "\"\"") + "\"";
+            String sql = "SELECT max(_updated_at) FROM core." + quote(table);
             byTable.computeIfAbsent(table, k -> new Instant[2])[1] =
                     query(sql, ps -> {}, rs -> instant(rs.getTimestamp(1))).get(0);
         }
@@ -114,15 +113,15 @@ public final class OpsQueries {
     public record ValidationIssue(String stagingTable, String status, long rows, String example) {}
 
     public List<ValidationIssue> validationIssues() {
-        List<String> tables = query("SELECT table_schema || '.' || table_name FROM information_schema.tables"
-                + " WHERE table_schema LIKE 'stg\\_%' AND table_name LIKE '%\\_raw' ORDER BY 1", ps -> {},
-                rs -> rs.getString(1));
+        List<String[]> tables = query("SELECT table_schema, table_name FROM information_schema.tables"
+                + " WHERE table_schema LIKE 'stg\\_%' AND table_name LIKE '%\\_raw' ORDER BY 1, 2", ps -> {},
+                rs -> new String[] {rs.getString(1), rs.getString(2)});
         List<ValidationIssue> out = new ArrayList<>();
-        for (String table : tables) {
-            // the name comes from the catalog: schema and table are plain identifiers
-            out.addAll(query("SELECT validation_status, count(*), min(error_message) FROM " + table
-                    + " WHERE validation_status <> 'valid' GROUP BY 1 ORDER BY 1", ps -> {},
-                    rs -> new ValidationIssue(table, rs.getString(1), rs.getLong(2), rs.getString(3))));
+        for (String[] t : tables) {
+            String name = t[0] + "." + t[1];
+            out.addAll(query("SELECT validation_status, count(*), min(error_message) FROM " + quote(t[0]) + "."
+                    + quote(t[1]) + " WHERE validation_status <> 'valid' GROUP BY 1 ORDER BY 1", ps -> {},
+                    rs -> new ValidationIssue(name, rs.getString(1), rs.getLong(2), rs.getString(3))));
         }
         return out;
     }
@@ -162,7 +161,16 @@ public final class OpsQueries {
         return new RunRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), instant(rs.getTimestamp(9)),
                 instant(rs.getTimestamp(10)), rs.getLong(11), rs.getInt(12), rs.getLong(13), rs.getLong(14),
-                rs.getLong(15), rs.getLong(16), rs.getLong(17), durationSeconds, rs.getString(19));
+                rs.getLong(15), rs.getLong(16), rs.getLong(17), durationSeconds, ErrorText.forDisplay(rs.getString(19)));
+    }
+
+    /** Catalog names are data too: a schema or table named by a setting is quoted before it reaches SQL. */
+    static String quote(String identifier) {
+        try {
+            return Utils.escapeIdentifier(null, identifier).toString();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("not a usable SQL identifier: " + identifier, e);
+        }
     }
 
     private static Instant instant(Timestamp t) {

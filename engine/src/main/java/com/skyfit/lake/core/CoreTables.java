@@ -3,23 +3,24 @@ package com.skyfit.lake.core;
 import java.util.List;
 import java.util.Optional;
 
-/** The catalog of core tables. Adding one is a line here, a migration and a file under sql/transforms. */
+/**
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables). Adding one is a
+ * declaration, a line here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under
+ * sql/transforms. A step no declaration can express is registered as hand-written (CoreTable.handWritten).
+ */
 public final class CoreTables {
 
-    public static final CoreTable PD_DEALS = pipedrive("deals");
-    public static final CoreTable PD_PERSONS = pipedrive("persons");
-    public static final CoreTable PD_ORGANIZATIONS = pipedrive("organizations");
-    public static final CoreTable PD_ACTIVITIES = pipedrive("activities");
-    public static final CoreTable PD_PIPELINES = pipedrive("pipelines");
-    public static final CoreTable PD_STAGES = pipedrive("stages");
-    public static final CoreTable PD_USERS = pipedrive("users");
-    public static final CoreTable EVO_SALES = new CoreTable("evo_sales", "evo", "sales", "stg_evo.sales_raw",
-            "sql/transforms/evo/evo_sales.sql");
-    public static final CoreTable CHATWOOT_CONVERSATIONS = new CoreTable("chatwoot_conversations", "chatwoot",
-            "conversations", "stg_chatwoot.conversations_raw", "sql/transforms/chatwoot/chatwoot_conversations.sql");
-    /** Each run's complete id listing; its transform marks the conversations it no longer holds as deleted. */
-    public static final CoreTable CHATWOOT_ID_LISTINGS = new CoreTable("chatwoot_id_listings", "chatwoot",
-            "conversation_ids", "stg_chatwoot.conversation_ids_raw", "sql/transforms/chatwoot/chatwoot_id_listings.sql");
+    public static final CoreTable PD_DEALS = PipedriveTables.DEALS;
+    public static final CoreTable PD_PERSONS = PipedriveTables.PERSONS;
+    public static final CoreTable PD_ORGANIZATIONS = PipedriveTables.ORGANIZATIONS;
+    public static final CoreTable PD_ACTIVITIES = PipedriveTables.ACTIVITIES;
+    public static final CoreTable PD_PIPELINES = PipedriveTables.PIPELINES;
+    public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
+    public static final CoreTable PD_USERS = PipedriveTables.USERS;
+    public static final CoreTable EVO_SALES = EvoTables.SALES;
+    public static final CoreTable CHATWOOT_CONVERSATIONS = ChatwootTables.CONVERSATIONS;
+    /** Each run's complete id listing; its hand-written step marks the conversations it no longer holds as deleted. */
+    public static final CoreTable CHATWOOT_ID_LISTINGS = ChatwootTables.ID_LISTINGS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
             PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
@@ -27,11 +28,6 @@ public final class CoreTables {
             CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS);
 
     private CoreTables() {}
-
-    private static CoreTable pipedrive(String entity) {
-        return new CoreTable("pd_" + entity, "pipedrive", entity, "stg_pipedrive." + entity + "_raw",
-                "sql/transforms/pipedrive/pd_" + entity + ".sql");
-    }
 
     public static List<CoreTable> all() {
         return ALL;
@@ -43,6 +39,12 @@ public final class CoreTables {
 
     public static Optional<CoreTable> find(String source, String entity) {
         return ALL.stream().filter(t -> t.source().equals(source) && t.entity().equals(entity)).findFirst();
+    }
+
+    /** A table by its name, with or without the "core." schema, e.g. "pd_deals". */
+    public static Optional<CoreTable> named(String name) {
+        String bare = name.startsWith("core.") ? name.substring(5) : name;
+        return ALL.stream().filter(t -> t.name().equals(bare)).findFirst();
     }
 
     /** The table for a source entity; an unknown pair is a programming or configuration error. */

@@ -2,6 +2,9 @@ package com.skyfit.lake.pipeline;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.source.Extractor;
+import com.skyfit.lake.source.LocalRequestGate;
+import com.skyfit.lake.source.PgRequestGate;
+import com.skyfit.lake.source.RequestGate;
 import com.skyfit.lake.source.ExtractOutcome;
 import com.skyfit.lake.source.RecordSink;
 import com.skyfit.lake.source.ScopeConfig;
@@ -32,7 +35,13 @@ public final class Connectors {
         return Sources.requiredSetting(source);
     }
 
+    /** Sources whose token budgets are kept in this process only: for callers with no database. */
     public static Map<String, SourceConnector> configured(Settings settings) {
+        return configured(settings, new LocalRequestGate());
+    }
+
+    /** Sources whose token budgets are kept by the gate ({@link PgRequestGate}: shared by every process). */
+    public static Map<String, SourceConnector> configured(Settings settings, RequestGate gate) {
         Map<String, SourceConnector> out = new LinkedHashMap<>();
         for (String name : Sources.names()) {
             if (settings.optional(onSetting(name)).isEmpty()) {
@@ -44,7 +53,7 @@ public final class Connectors {
             } else {
                 Sources.Entry entry = Sources.get(name);
                 SourceConfig config = entry.config(settings);
-                out.put(name, new Declarative(name, config, entry.extractor(config)));
+                out.put(name, new Declarative(name, config, entry.extractor(config, gate), gate));
             }
         }
         return out;
@@ -55,11 +64,21 @@ public final class Connectors {
         private final String name;
         private final SourceConfig config;
         private final Extractor extractor;
+        private final RequestGate gate;
 
-        Declarative(String name, SourceConfig config, Extractor extractor) {
+        Declarative(String name, SourceConfig config, Extractor extractor, RequestGate gate) {
             this.name = name;
             this.config = config;
             this.extractor = extractor;
+            this.gate = gate;
+        }
+
+        /** Releases the gate's connection (shared by every source; closing twice is harmless). */
+        @Override
+        public void close() {
+            if (gate instanceof PgRequestGate pg) {
+                pg.close();
+            }
         }
 
         @Override
@@ -92,7 +111,7 @@ public final class Connectors {
                 RecordSink sink) throws java.io.IOException {
             ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,
                     updatedUntil, sink);
-            return new Extracted(o.records(), o.maxCursor());
+            return new Extracted(o.records(), o.maxCursor(), o.unparsable());
         }
     }
 }

@@ -15,7 +15,10 @@ import java.util.List;
  */
 public interface IngestEngine {
 
-    /** Opens the runs of a batch in ops.runs and returns the windows still to extract (resumes unfinished ones). */
+    /**
+     * Opens the runs of a batch in ops.runs and returns the windows still to extract (resumes unfinished ones).
+     * Each run takes its entity's lease; an entity a live run owns gets a failed run that names the owner.
+     */
     RunPlan plan(PlanRequest request);
 
     /** Extracts one window into bronze parts; records the window and the parts in ops. */
@@ -35,6 +38,9 @@ public interface IngestEngine {
 
     /** Marks the batch's runs successful, records counts and advances watermarks. */
     void completeBatch(String batchId);
+
+    /** The runs of a batch as the ledger holds them: status, and the reason of a failed one. */
+    List<com.skyfit.lake.control.RunLedger.Run> runsOfBatch(String batchId);
 
     /** Marks the batch's unfinished runs failed with the reason; watermarks stay where they were. */
     void failBatch(String batchId, String message, String detail);

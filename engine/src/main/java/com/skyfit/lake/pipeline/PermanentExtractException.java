@@ -1,21 +1,19 @@
 package com.skyfit.lake.pipeline;
 
+import com.skyfit.lake.source.SourceException;
+
 /**
- * An extract that no retry can fix: the source rejected the credentials or the request (4xx other than
- * 429), or the account's daily budget is used up. Durable retry handlers recognise it by this class's
- * name in the failure details and fail the window at once instead of retrying for minutes.
+ * An extract that no retry can fix: the error-table row that decided the failure says so (rejected
+ * credentials, a refused request, an exhausted daily budget). Durable retry handlers recognise it by
+ * this class's name in the failure details and fail the window at once instead of retrying for minutes.
  */
 public final class PermanentExtractException extends DefaultIngestEngine.ExtractException {
     public PermanentExtractException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** True for failures a later attempt of the same window cannot fix. */
+    /** True when the failure carries an error-table row whose action is permanent. */
     public static boolean isPermanent(Throwable e) {
-        if (e instanceof com.skyfit.lake.source.BudgetExhaustedException) {
-            return true;
-        }
-        return e instanceof com.skyfit.lake.source.SourceException s && s.status() >= 400 && s.status() < 500
-                && s.status() != 429;
+        return SourceException.in(e).map(SourceException::permanent).orElse(false);
     }
 }

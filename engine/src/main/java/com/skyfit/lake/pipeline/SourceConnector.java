@@ -29,8 +29,16 @@ public interface SourceConnector extends AutoCloseable {
     Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil, RecordSink sink)
             throws IOException, InterruptedException;
 
-    /** Records read and the highest update time seen (the watermark candidate; null when none). */
-    record Extracted(long records, Instant maxCursor) {}
+    /**
+     * Records read (unparsable ones included: they reach bronze as raw lines that staging flags
+     * invalid), the watermark candidate (null when none; the lowest of the passes' highest update
+     * times, never past now plus the allowed clock skew) and how many records could not be parsed.
+     */
+    record Extracted(long records, Instant maxCursor, long unparsable) {
+        public Extracted(long records, Instant maxCursor) {
+            this(records, maxCursor, 0);
+        }
+    }
 
     @Override
     default void close() {}

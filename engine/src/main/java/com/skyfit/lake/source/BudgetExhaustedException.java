@@ -6,7 +6,7 @@ package com.skyfit.lake.source;
  * next run, while other scopes (other budgets) go on.
  */
 public final class BudgetExhaustedException extends SourceException {
-    public BudgetExhaustedException(String source, String scope, String message) {
-        super(source, scope, 429, message, null);
+    public BudgetExhaustedException(String source, String scope, ErrorTable.Row row, String message) {
+        super(source, scope, 429, row, message, null);
     }
 }

@@ -15,27 +15,52 @@ import java.util.function.Predicate;
  */
 public final class ErrorTable {
 
+    /**
+     * What to do with an answer, and whether a failure of that kind is permanent: a later attempt of
+     * the same request cannot fix it, so the caller fails at once instead of trying again later. The
+     * matched row travels with the failure ({@link SourceException#row()}), so no caller decides again.
+     */
     public enum Action {
         /** The answer carries data. */
-        OK,
+        OK(false),
         /** Transient: retry with exponential backoff, a bounded number of times. */
-        RETRY,
-        /** Too many requests: wait as long as the server says (capped), then retry. */
-        RATE_LIMITED,
+        RETRY(false),
+        /** Too many requests: every request of the token waits as long as the server says (capped), then retries. */
+        RATE_LIMITED(false),
         /** The account's budget is used up: stop this scope cleanly, keep its watermark. */
-        BUDGET_EXHAUSTED,
+        BUDGET_EXHAUSTED(true),
+        /** The API answers "nothing here" with a status (a list that does not exist for this account): no records. */
+        IGNORE(false),
         /** Permanent: fail at once. */
-        FAIL
+        FAIL(true);
+
+        private final boolean permanent;
+
+        Action(boolean permanent) {
+            this.permanent = permanent;
+        }
+
+        public boolean permanent() {
+            return permanent;
+        }
     }
 
     /** One answer as the table sees it. */
-    public record Answer(int status, HttpHeaders headers) {
+    public record Answer(int status, HttpHeaders headers, String path) {
+        public Answer(int status, HttpHeaders headers) {
+            this(status, headers, "");
+        }
+
         public Optional<String> header(String name) {
             return headers.firstValue(name);
         }
     }
 
-    public record Row(String name, Predicate<Answer> when, Action action, String message) {}
+    public record Row(String name, Predicate<Answer> when, Action action, String message) {
+        public boolean permanent() {
+            return action.permanent();
+        }
+    }
 
     private final List<Row> rows;
     private final List<String> waitHeaders;
@@ -98,6 +123,12 @@ public final class ErrorTable {
 
         public Builder onStatus(int from, int to, Action action, String message) {
             return on("HTTP " + from + "-" + to, a -> a.status() >= from && a.status() <= to, action, message);
+        }
+
+        /** A status that means "no records" on the given path (e.g. 404 on a list the account does not have). */
+        public Builder ignoreStatus(int status, String path) {
+            return on("HTTP " + status + " on " + path + " (nothing here)",
+                    a -> a.status() == status && a.path().equals(path), Action.IGNORE, null);
         }
 
         public Builder waitHeaders(String... names) {

@@ -3,8 +3,13 @@ package com.skyfit.lake.source;
 import java.time.Instant;
 
 /**
- * What one read of a stream produced: records handed to the sink, requests made, and the largest
- * cursor value seen (null when no record carried one); the pipeline turns it into the watermark
- * once the records are committed downstream.
+ * What one read of a stream produced: records handed to the sink (unparsable ones included, as raw
+ * lines), requests made, the watermark candidate (null when no record carried a cursor) and how many
+ * records the strict parser refused; the pipeline turns the candidate into the watermark once the
+ * records are committed downstream.
  */
-public record ExtractOutcome(long records, int requests, Instant maxCursor) {}
+public record ExtractOutcome(long records, int requests, Instant maxCursor, long unparsable) {
+    public ExtractOutcome(long records, int requests, Instant maxCursor) {
+        this(records, requests, maxCursor, 0);
+    }
+}

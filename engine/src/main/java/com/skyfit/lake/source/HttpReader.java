@@ -1,10 +1,11 @@
 package com.skyfit.lake.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.skyfit.lake.config.Redact;
+import com.skyfit.lake.config.SourceSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
-import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * GETs one page of a source, applying the source's {@link ErrorTable}: transient failures retry with
  * exponential backoff, rate-limit answers wait as the server asks (capped), budget exhaustion and
  * permanent failures end in a {@link SourceException} whose message names the scope and setting.
- * Each scope has its own request budget, so scopes read in parallel without starving each other.
- * The credential travels only in a header: never in a URL, a log line or a message.
+ * Each token has its own request budget, kept by a {@link RequestGate} (shared in PostgreSQL by every
+ * process when the engine has a database), so scopes read in parallel without starving each other and
+ * a 429 pauses every request of its token. Bodies are read up to a cap. The credential travels only in
+ * a header: never in a URL, a log line or a message.
  */
 public final class HttpReader {
     private static final Logger log = LoggerFactory.getLogger(HttpReader.class);
@@ -34,10 +36,16 @@ public final class HttpReader {
 
     private final HttpSettings settings;
     private final HttpClient client;
-    private final Map<String, RateLimiter<HttpResponse<byte[]>>> limiters = new ConcurrentHashMap<>();
+    private final RequestGate gate;
 
+    /** A reader whose request budget is kept in this process only (no database at hand). */
     public HttpReader(HttpSettings settings) {
+        this(settings, new LocalRequestGate());
+    }
+
+    public HttpReader(HttpSettings settings, RequestGate gate) {
         this.settings = settings;
+        this.gate = gate;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -48,7 +56,10 @@ public final class HttpReader {
         return settings;
     }
 
-    /** The body of a successful answer to GET {baseUrl}{path}?{query}. */
+    /**
+     * The body of a successful answer to GET {baseUrl}{path}?{query}, or null when the error table
+     * says the answer means "nothing here" (IGNORE).
+     */
     public byte[] get(ScopeConfig scope, ErrorTable table, String path, Map<String, String> query) {
         String target = path + queryString(query);
         HttpRequest request = HttpRequest.newBuilder(URI.create(scope.baseUrl() + target))
@@ -59,10 +70,10 @@ public final class HttpReader {
                 .build();
         RetryPolicy<HttpResponse<byte[]>> retry = RetryPolicy.<HttpResponse<byte[]>>builder()
                 .handleIf((response, failure) -> failure != null
-                        ? table.classify(failure).action() == ErrorTable.Action.RETRY
-                        : retriable(table.classify(answer(response)).action()))
+                        ? !CappedBody.isTooLarge(failure) && table.classify(failure).action() == ErrorTable.Action.RETRY
+                        : retriable(table.classify(answer(response, path)).action()))
                 .withBackoff(settings.backoffBase(), settings.backoffMax())
-                .withDelayFn(ctx -> rateLimitWait(table, ctx.getLastResult()))
+                .withDelayFn(ctx -> rateLimitWait(table, ctx.getLastResult(), path))
                 .withMaxRetries(settings.retries())
                 .onRetryScheduled(e -> log.warn("{} scope '{}' GET {}: {}; retry {}/{} in {} ms", scope.source(),
                         scope.name(), target, describe(scope, e.getLastResult(), e.getLastException()),
@@ -70,35 +81,61 @@ public final class HttpReader {
                 .build();
         HttpResponse<byte[]> response;
         try {
-            response = Failsafe.with(retry).compose(limiter(scope))
-                    .get(() -> client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+            response = Failsafe.with(retry).get(() -> send(scope, table, path, request));
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
+                // Stopped from outside (shutdown, timeout): a later attempt may well succeed.
+                throw new SourceException(scope.source(), scope.name(), 0, ErrorTable.Action.RETRY, scope.source()
+                        + " scope '" + scope.name() + "' GET " + target + " was interrupted", cause);
             }
-            throw new SourceException(scope.source(), scope.name(), 0,
-                    message(table.classify(cause).message(), scope, 0, target, describe(cause)), null);
+            if (CappedBody.isTooLarge(cause)) {
+                throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.FAIL,
+                        scope.source() + " scope '" + scope.name() + "' answered GET " + target + " with a body larger "
+                                + "than " + settings.maxBodyBytes() + " bytes, the most read into memory. Lower the page "
+                                + "size or raise the setting " + SourceSettings.HTTP_MAX_BODY_MB + ".", null);
+            }
+            ErrorTable.Row row = table.classify(cause);
+            throw new SourceException(scope.source(), scope.name(), 0, row,
+                    message(row.message(), scope, 0, target, describe(cause)), null);
         }
-        ErrorTable.Row row = table.classify(answer(response));
+        ErrorTable.Row row = table.classify(answer(response, path));
         if (row.action() == ErrorTable.Action.OK) {
             return response.body();
+        }
+        if (row.action() == ErrorTable.Action.IGNORE) {
+            log.info("{} scope '{}' GET {}: HTTP {} means no records here ({})", scope.source(), scope.name(),
+                    target, response.statusCode(), row.name());
+            return null;
         }
         String message = message(row.message(), scope, response.statusCode(), target,
                 scope.credential().value().redact(serverMessage(response.body())));
         if (row.action() == ErrorTable.Action.BUDGET_EXHAUSTED) {
             log.warn(message);
-            throw new BudgetExhaustedException(scope.source(), scope.name(), message);
+            throw new BudgetExhaustedException(scope.source(), scope.name(), row, message);
         }
-        throw new SourceException(scope.source(), scope.name(), response.statusCode(), message, null);
+        throw new SourceException(scope.source(), scope.name(), response.statusCode(), row, message, null);
+    }
+
+    /** One attempt: waits for the token's slot, sends, and on a 429 pauses every request of the token. */
+    private HttpResponse<byte[]> send(ScopeConfig scope, ErrorTable table, String path, HttpRequest request)
+            throws IOException, InterruptedException {
+        gate.acquire(scope.tokenKey(), scope.label(), settings.requestInterval());
+        HttpResponse<byte[]> response = client.send(request, CappedBody.handler(settings.maxBodyBytes()));
+        Duration wait = rateLimitWait(table, response, path);
+        if (table.classify(answer(response, path)).action() == ErrorTable.Action.RATE_LIMITED) {
+            gate.pause(scope.tokenKey(), scope.label(), wait.isNegative() ? settings.backoffBase() : wait);
+        }
+        return response;
     }
 
     /** The server's wait for rate-limit answers (capped); a negative delay tells Failsafe to use its backoff. */
-    private Duration rateLimitWait(ErrorTable table, HttpResponse<byte[]> last) {
+    private Duration rateLimitWait(ErrorTable table, HttpResponse<byte[]> last, String path) {
         if (last == null) {
             return USE_BACKOFF;
         }
-        ErrorTable.Answer a = answer(last);
+        ErrorTable.Answer a = answer(last, path);
         if (table.classify(a).action() != ErrorTable.Action.RATE_LIMITED) {
             return USE_BACKOFF;
         }
@@ -106,17 +143,12 @@ public final class HttpReader {
                 .orElse(USE_BACKOFF);
     }
 
-    private RateLimiter<HttpResponse<byte[]>> limiter(ScopeConfig scope) {
-        return limiters.computeIfAbsent(scope.limiterKey(), k -> RateLimiter.<HttpResponse<byte[]>>burstyBuilder(
-                settings.requestsPerWindow(), settings.window()).withMaxWaitTime(Duration.ofMinutes(10)).build());
-    }
-
     private static boolean retriable(ErrorTable.Action action) {
         return action == ErrorTable.Action.RETRY || action == ErrorTable.Action.RATE_LIMITED;
     }
 
-    private static ErrorTable.Answer answer(HttpResponse<byte[]> r) {
-        return new ErrorTable.Answer(r.statusCode(), r.headers());
+    private static ErrorTable.Answer answer(HttpResponse<byte[]> r, String path) {
+        return new ErrorTable.Answer(r.statusCode(), r.headers(), path);
     }
 
     private static String describe(ScopeConfig scope, HttpResponse<byte[]> r, Throwable failure) {
@@ -135,7 +167,7 @@ public final class HttpReader {
         String m = template.replace("{source}", scope.source()).replace("{scope}", scope.name())
                 .replace("{setting}", scope.credential().setting()).replace("{status}", String.valueOf(status))
                 .replace("{path}", path).replace("{baseUrl}", scope.baseUrl().toString()).replace("{error}", error);
-        return scope.credential().value().redact(m);
+        return Redact.url(scope.credential().value().redact(m));
     }
 
     /** The server's own words: Pipedrive's "error", a generic "message", or the start of the body. */

@@ -21,6 +21,16 @@ public interface Paginator {
     /** Query parameters of the page after {@code page} (fetched with {@code current}), or null when it was the last. */
     Map<String, String> next(Map<String, String> current, Page page, int pageSize);
 
+    /**
+     * The page after {@code current} when that page's body could not be read (its records not counted,
+     * its paging fields lost), assuming it was full; null when the next page cannot be known without
+     * the body (an opaque cursor). Offset paging can go on; if the damaged page was the last, the next
+     * one is simply empty.
+     */
+    default Map<String, String> nextWithoutBody(Map<String, String> current, int pageSize) {
+        return null;
+    }
+
     /** Cursor in the body: {"data":[...],"additional_data":{"next_cursor":"..."|null}} (Pipedrive v2). */
     static Paginator cursorInBody() {
         return new CursorPaginator("data", "cursor", "limit", "/additional_data/next_cursor");

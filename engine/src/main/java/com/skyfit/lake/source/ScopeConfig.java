@@ -14,8 +14,22 @@ public record ScopeConfig(String source, String name, URI baseUrl, Credential cr
         }
     }
 
-    /** Key of the scope's rate limiter: one budget per source account. */
-    String limiterKey() {
+    /**
+     * Identifies the scope's token in the shared request budget without revealing it: the source and
+     * the start of the token's SHA-256. Two scopes configured with the same token share one budget.
+     */
+    public String tokenKey() {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(credential.value().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return source + ":" + java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The scope as people name it, e.g. pipedrive/commercial. */
+    public String label() {
         return source + "/" + name;
     }
 

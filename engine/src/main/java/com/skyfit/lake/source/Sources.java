@@ -24,9 +24,14 @@ public final class Sources {
             return loader.apply(settings);
         }
 
-        /** An extractor over the configured streams, with its own HTTP client and per-scope budgets. */
+        /** An extractor over the configured streams, with its own HTTP client and this process's token budgets. */
         public Extractor extractor(SourceConfig config) {
-            return new Extractor(config.definition(), new HttpReader(config.http()));
+            return extractor(config, new LocalRequestGate());
+        }
+
+        /** An extractor whose token budgets are kept by the given gate (shared when it is {@link PgRequestGate}). */
+        public Extractor extractor(SourceConfig config, RequestGate gate) {
+            return new Extractor(config.definition(), new HttpReader(config.http(), gate));
         }
     }
 

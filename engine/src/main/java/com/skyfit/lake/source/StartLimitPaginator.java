@@ -25,4 +25,11 @@ public record StartLimitPaginator(String recordsField, String startParam, String
         q.put(startParam, String.valueOf(next));
         return q;
     }
+
+    @Override
+    public Map<String, String> nextWithoutBody(Map<String, String> current, int pageSize) {
+        Map<String, String> q = new LinkedHashMap<>(current);
+        q.put(startParam, String.valueOf(Long.parseLong(current.getOrDefault(startParam, "0")) + pageSize));
+        return q;
+    }
 }

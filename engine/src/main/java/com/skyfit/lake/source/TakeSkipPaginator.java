@@ -29,4 +29,11 @@ public record TakeSkipPaginator(String takeParam, String skipParam) implements P
         q.put(skipParam, String.valueOf(skip + page.records()));
         return q;
     }
+
+    @Override
+    public Map<String, String> nextWithoutBody(Map<String, String> current, int pageSize) {
+        Map<String, String> q = new LinkedHashMap<>(current);
+        q.put(skipParam, String.valueOf(Long.parseLong(current.getOrDefault(skipParam, "0")) + pageSize));
+        return q;
+    }
 }

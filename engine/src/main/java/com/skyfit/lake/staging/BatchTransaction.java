@@ -2,6 +2,8 @@ package com.skyfit.lake.staging;
 
 import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.ErrorText;
+import com.skyfit.lake.control.FileLedger;
 import com.skyfit.lake.control.PgRetry;
 import com.skyfit.lake.staging.LoadResult.FileOutcome;
 import com.skyfit.lake.staging.PartCopier.BronzeReadException;
@@ -19,21 +21,39 @@ import org.slf4j.LoggerFactory;
  * One attempt at loading a batch of parts of one staging table, in one transaction on its own
  * connection: lock, skip what is loaded, delete leftovers, COPY, mark the ledger, commit. Safe to
  * repeat whole after any failure, which is what the retry in {@link StagingLoader} relies on.
+ *
+ * <p>A single part that cannot be loaded is marked in the same transaction, under the same lock, after
+ * rolling back to a savepoint taken right after the lock: so a twin delivery that loaded the part
+ * meanwhile is never overwritten, and what the ledger says about a part is decided in one place.
  */
 final class BatchTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(BatchTransaction.class);
 
     private final Database db;
     private final PartCopier copier;
+    private final FileLedger ledger;
 
-    BatchTransaction(Database db, PartCopier copier) {
+    BatchTransaction(Database db, PartCopier copier, FileLedger ledger) {
         this.db = db;
         this.copier = copier;
+        this.ledger = ledger;
+    }
+
+    /** A read failure worth another attempt; thrown after the transaction rolled back. */
+    static final class TransientReadException extends RuntimeException {
+        final BronzePath part;
+
+        TransientReadException(BronzePath part, BronzeReadException cause) {
+            super(cause.getMessage(), cause);
+            this.part = part;
+        }
     }
 
     /**
      * One transaction over the parts. Returns null when a batch must be split: one of its parts needs
      * the line-checking path or cannot be read, and that should not hold back the others.
+     *
+     * @throws TransientReadException when a single part could not be read for a reason that may pass
      */
     List<PartResult> run(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
             throws SQLException {
@@ -41,8 +61,8 @@ final class BatchTransaction {
             c.setAutoCommit(false);
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
-                FileLedger.lock(c, paths);
-                Map<String, String> status = FileLedger.statuses(c, paths);
+                ledger.lock(c, paths);
+                Map<String, String> status = ledger.statuses(c, paths);
                 List<PartResult> out = new ArrayList<>();
                 List<BronzePath> todo = new ArrayList<>();
                 for (BronzePath p : parts) {
@@ -54,45 +74,73 @@ final class BatchTransaction {
                 }
                 if (!todo.isEmpty() && !table.exists(c)) {
                     for (BronzePath p : todo) {
-                        FileLedger.markFailed(c, p, table.missingReason());
+                        ledger.markFailed(c, p, table.missingReason());
                         out.add(PartResult.failed(p, table.missingReason()));
                     }
                     todo.clear();
                 }
                 if (!todo.isEmpty()) {
-                    FileLedger.deleteRows(c, table, todo.stream().map(BronzePath::path).toList());
-                    List<Counts> counts = copy(c, table, todo, canSplit);
-                    if (counts == null) {
-                        c.rollback();
-                        return null;
+                    Savepoint locked = c.setSavepoint();
+                    try {
+                        out.addAll(load(c, table, todo, canSplit));
+                    } catch (BronzeReadException e) {
+                        if (canSplit) {
+                            c.rollback();
+                            return null;
+                        }
+                        if (e.isTransient()) {
+                            c.rollback();
+                            throw new TransientReadException(todo.get(0), e);
+                        }
+                        c.rollback(locked);
+                        out.add(failUnderLock(c, todo.get(0), e.getMessage()));
+                    } catch (SQLException e) {
+                        if (canSplit || PgRetry.classify(e) == PgRetry.Kind.TRANSIENT) {
+                            throw e;
+                        }
+                        // the connection still works (the error was the statement's): record why, under the lock
+                        c.rollback(locked);
+                        out.add(failUnderLock(c, todo.get(0), "PostgreSQL refused the load: " + ErrorText.of(e)));
                     }
-                    for (int i = 0; i < todo.size(); i++) {
-                        Counts n = counts.get(i);
-                        FileLedger.markLoaded(c, todo.get(i), n.rows(), n.invalid());
-                        out.add(new PartResult(new FileOutcome(todo.get(i).path(), "loaded", n.rows(), n.invalid(), null),
-                                n.bytes()));
-                    }
+                }
+                if (out.size() < parts.size()) {
+                    c.rollback();
+                    return null;
                 }
                 c.commit();
                 return ordered(parts, out);
-            } catch (BronzeReadException e) {
-                c.rollback();
-                if (canSplit) {
-                    return null;
-                }
-                // the part's rows are gone with the rollback; its failure is recorded on its own
-                FileLedger.markFailed(c, parts.get(0), e.getMessage());
-                c.commit();
-                LOG.warn("Bronze part {} failed: {}", parts.get(0), e.getMessage());
-                return List.of(PartResult.failed(parts.get(0), e.getMessage()));
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
-                if (canSplit && PgRetry.classify(e) != PgRetry.Kind.TRANSIENT) {
+                if (canSplit && !(e instanceof TransientReadException) && PgRetry.classify(e) != PgRetry.Kind.TRANSIENT) {
                     return null;
                 }
                 throw e;
             }
         }
+    }
+
+    /** Deletes leftovers, copies, marks loaded. Fewer results than parts means the batch must split. */
+    private List<PartResult> load(Connection c, StagingTable table, List<BronzePath> todo, boolean canSplit)
+            throws SQLException, BronzeReadException {
+        table.deleteRows(c, todo.stream().map(BronzePath::path).toList());
+        List<Counts> counts = copy(c, table, todo, canSplit);
+        if (counts == null) {
+            return List.of();
+        }
+        List<PartResult> out = new ArrayList<>();
+        for (int i = 0; i < todo.size(); i++) {
+            Counts n = counts.get(i);
+            ledger.markLoaded(c, todo.get(i), n.rows(), n.invalid());
+            out.add(new PartResult(new FileOutcome(todo.get(i).path(), "loaded", n.rows(), n.invalid(), null),
+                    n.bytes()));
+        }
+        return out;
+    }
+
+    private PartResult failUnderLock(Connection c, BronzePath part, String reason) throws SQLException {
+        ledger.markFailed(c, part, reason);
+        LOG.warn("Bronze part {} failed: {}", part, reason);
+        return PartResult.failed(part, reason);
     }
 
     /** Fast path under a savepoint; falls back to the checked path for a single part. Null means split. */
@@ -105,10 +153,10 @@ final class BatchTransaction {
         } catch (FastLineEncoder.LineCheckNeeded e) {
             why = e.getMessage();
         } catch (SQLException e) {
-            if (PgRetry.classify(e) != PgRetry.Kind.BAD_INPUT) {
+            if (!isLineProblem(e)) {
                 throw e;
             }
-            why = e.getMessage();
+            why = ErrorText.of(e);
         }
         c.rollback(sp);
         if (canSplit) {
@@ -116,6 +164,14 @@ final class BatchTransaction {
         }
         LOG.info("Part {} has lines that need checking ({}); loading it line by line", todo.get(0), firstLine(why));
         return List.of(copier.copyChecked(c, table, todo.get(0)));
+    }
+
+    /**
+     * Bad input, or a line nested deeper than the server's stack allows (54001): either way one line's
+     * fault, which the line-checking path keeps as an invalid row.
+     */
+    private static boolean isLineProblem(SQLException e) {
+        return PgRetry.classify(e) == PgRetry.Kind.BAD_INPUT || "54001".equals(e.getSQLState());
     }
 
     private static List<PartResult> ordered(List<BronzePath> parts, List<PartResult> out) {

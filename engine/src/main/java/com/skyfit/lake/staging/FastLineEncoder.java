@@ -10,11 +10,15 @@ import java.sql.SQLException;
  * JSON never holds a raw control byte; a line that does (or a lone carriage return, which CSV would
  * read as a row end) cannot be valid JSON, so it stops the fast path and the part goes line by line.
  * Blank lines are not records: they are skipped but still counted, so line_no is the physical line.
+ * A line longer than the cap also stops the fast path, so only the line-checking path decides what a
+ * too-long line becomes, and no line reaches the server unbounded.
  */
 final class FastLineEncoder {
     static final byte DELIMITER = 0x02;
 
     private final CopyBuffer out;
+    private final long maxLineBytes;
+    private long lineBytes;
     private byte[] head;
     private byte[] tail;
     private int lineNo;
@@ -23,8 +27,9 @@ final class FastLineEncoder {
     private long rows;
     private long bytes;
 
-    FastLineEncoder(CopyBuffer out) {
+    FastLineEncoder(CopyBuffer out, int maxLineBytes) {
         this.out = out;
+        this.maxLineBytes = maxLineBytes;
     }
 
     void beginPart(String scope, String blobPath, String runId) {
@@ -35,6 +40,7 @@ final class FastLineEncoder {
         pendingCr = false;
         rows = 0;
         bytes = 0;
+        lineBytes = 0;
     }
 
     void feed(byte[] b, int off, int n) throws SQLException, LineCheckNeeded {
@@ -45,14 +51,14 @@ final class FastLineEncoder {
             byte c = b[i];
             if (c == '\n') {
                 if (seg >= 0) {
-                    out.put(b, seg, i - seg);
+                    put(b, seg, i - seg);
                     seg = -1;
                 }
                 pendingCr = false;
                 endLine();
             } else if (c == '\r') {
                 if (seg >= 0) {
-                    out.put(b, seg, i - seg);
+                    put(b, seg, i - seg);
                     seg = -1;
                 }
                 if (pendingCr) {
@@ -81,8 +87,16 @@ final class FastLineEncoder {
             }
         }
         if (seg >= 0) {
-            out.put(b, seg, end - seg);
+            put(b, seg, end - seg);
         }
+    }
+
+    private void put(byte[] b, int off, int n) throws SQLException, LineCheckNeeded {
+        lineBytes += n;
+        if (lineBytes > maxLineBytes) {
+            throw new LineCheckNeeded(lineNo, "line longer than " + maxLineBytes + " bytes");
+        }
+        out.put(b, off, n);
     }
 
     /** Ends the part (a last line without a newline still counts) and returns its rows. */
@@ -98,6 +112,7 @@ final class FastLineEncoder {
     }
 
     private void endLine() throws SQLException {
+        lineBytes = 0;
         if (inRecord) {
             out.put((byte) '\n');
             rows++;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,11 +15,23 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Decides whether one bronze line is something PostgreSQL will take as jsonb, and if not, why.
- * Besides JSON syntax it applies jsonb's own refusals (a \u0000 escape, a lone UTF-16 surrogate),
- * so a line it accepts does not abort the COPY a second time.
+ * Besides JSON syntax it applies jsonb's own refusals (a \u0000 escape, a lone UTF-16 surrogate, a
+ * number outside numeric's range), so a line it accepts does not abort the COPY a second time.
+ * The parser's own size limits are lifted to what jsonb takes: the line's length is capped before it
+ * gets here, and a line jsonb stores must not be called invalid here.
  */
 final class LineChecker {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** PostgreSQL 17 takes nesting this deep with its default max_stack_depth (2 MB); measured. */
+    static final int MAX_DEPTH = 10_000;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1)
+                    .build())
+            .build();
 
     /** The reason a line is not valid jsonb, or null when it is. */
     String problem(byte[] line, int len) {
@@ -35,6 +48,11 @@ final class LineChecker {
                 if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
                     String s = p.getText();
                     String bad = jsonbProblem(s);
+                    if (bad != null) {
+                        return at(p.currentLocation(), bad);
+                    }
+                } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    String bad = JsonbNumbers.problem(p.getText());
                     if (bad != null) {
                         return at(p.currentLocation(), bad);
                     }

@@ -1,6 +1,7 @@
 package com.skyfit.lake.staging;
 
 import com.skyfit.lake.bronze.BronzePath;
+import com.skyfit.lake.control.FileLedger;
 import com.skyfit.lake.staging.LoadResult.FileOutcome;
 
 /** One part's outcome plus the uncompressed bytes read, for progress. */

@@ -15,22 +15,29 @@ import java.util.Arrays;
  * in verbatim, and a line that is not valid jsonb is kept (invariant 3) as a JSON string of its
  * original text with validation_status 'invalid' and the parser's reason. Rows are
  * {@code scope, blob_path, line_no, run_id, raw, validation_status, error_message}.
- * Memory is one line at a time.
+ * Memory is one line at a time, and a line at most the cap: a longer line is not buffered past it; it
+ * becomes an invalid row holding its first {@link #KEPT_PREFIX} bytes, its length and the reason.
  */
 final class SlowLineEncoder {
     private static final byte D = FastLineEncoder.DELIMITER;
     private static final byte[] VALID = "valid".getBytes(StandardCharsets.UTF_8);
     private static final byte[] INVALID = "invalid".getBytes(StandardCharsets.UTF_8);
 
+    static final int KEPT_PREFIX = 64 * 1024;
+
     private final CopyBuffer out;
+    private final int maxLineBytes;
     private final LineChecker checker = new LineChecker();
     private byte[] line = new byte[64 * 1024];
+    /** Bytes of the current line beyond the cap: counted, not kept. */
+    private long overflow;
     private long rows;
     private long invalid;
     private long bytes;
 
-    SlowLineEncoder(CopyBuffer out) {
+    SlowLineEncoder(CopyBuffer out, int maxLineBytes) {
         this.out = out;
+        this.maxLineBytes = maxLineBytes;
     }
 
     long rows() {
@@ -60,11 +67,15 @@ final class SlowLineEncoder {
                 if (c == '\n') {
                     writeLine(head, lineNo++, tail, len);
                     len = 0;
-                } else {
+                } else if (len == 0 && (c == ' ' || c == '\t')) {
+                    continue; // leading blanks count toward no limit, as on the fast path
+                } else if (len < maxLineBytes) {
                     if (len == line.length) {
-                        line = Arrays.copyOf(line, line.length * 2);
+                        line = Arrays.copyOf(line, (int) Math.min((long) line.length * 2, maxLineBytes));
                     }
                     line[len++] = c;
+                } else {
+                    overflow++;
                 }
             }
         }
@@ -74,6 +85,14 @@ final class SlowLineEncoder {
     }
 
     private void writeLine(byte[] head, int lineNo, byte[] tail, int len) throws SQLException {
+        if (overflow > 0) {
+            long length = len + overflow;
+            overflow = 0;
+            writeInvalid(head, lineNo, tail, Arrays.copyOf(line, Math.min(len, KEPT_PREFIX)), "line is " + length
+                    + " bytes, longer than the " + maxLineBytes + "-byte limit (" + LoaderOptions.MAX_LINE_BYTES
+                    + "); its first " + Math.min(len, KEPT_PREFIX) + " bytes are kept");
+            return;
+        }
         int start = 0;
         while (start < len && (line[start] == ' ' || line[start] == '\t' || line[start] == '\r')) {
             start++;
@@ -87,30 +106,40 @@ final class SlowLineEncoder {
         }
         byte[] text = Arrays.copyOfRange(line, start, end);
         String problem = checker.problem(text, text.length);
+        if (problem != null) {
+            writeInvalid(head, lineNo, tail, text, problem);
+            return;
+        }
         out.put(head);
         out.putInt(lineNo);
         out.put(tail);
-        if (problem == null) {
-            // a carriage return is JSON whitespace, but CSV would take it for a row end
-            for (int i = 0; i < text.length; i++) {
-                if (text[i] == '\r') {
-                    text[i] = ' ';
-                }
+        // a carriage return is JSON whitespace, but CSV would take it for a row end
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] == '\r') {
+                text[i] = ' ';
             }
-            out.put(text);
-            out.put(D);
-            out.put(VALID);
-            out.put(D);
-        } else {
-            out.put(asJsonString(text));
-            out.put(D);
-            out.put(INVALID);
-            out.put(D);
-            out.put(LineChecker.clean(problem).replace((char) D, '?').replace((char) 1, '?')
-                    .getBytes(StandardCharsets.UTF_8));
-            invalid++;
         }
+        out.put(text);
+        out.put(D);
+        out.put(VALID);
+        out.put(D);
         out.put((byte) '\n');
+        rows++;
+    }
+
+    /** Keeps the line's text as a JSON string with the reason (invariant 3). */
+    private void writeInvalid(byte[] head, int lineNo, byte[] tail, byte[] text, String problem) throws SQLException {
+        out.put(head);
+        out.putInt(lineNo);
+        out.put(tail);
+        out.put(asJsonString(text));
+        out.put(D);
+        out.put(INVALID);
+        out.put(D);
+        out.put(LineChecker.clean(problem).replace((char) D, '?').replace((char) 1, '?')
+                .getBytes(StandardCharsets.UTF_8));
+        out.put((byte) '\n');
+        invalid++;
         rows++;
     }
 

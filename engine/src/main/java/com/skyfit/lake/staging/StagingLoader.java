@@ -3,6 +3,8 @@ package com.skyfit.lake.staging;
 import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.bronze.BronzeStore;
 import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.ErrorText;
+import com.skyfit.lake.control.FileLedger;
 import com.skyfit.lake.control.PgRetry;
 import com.skyfit.lake.staging.LoadResult.FileOutcome;
 import java.sql.Connection;
@@ -31,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Clean parts take the fast path, lines passed verbatim to COPY. A part with a line PostgreSQL
  * refuses rolls back to a savepoint and goes line by line, keeping bad lines as 'invalid' rows. A
  * batch that meets such a part, or a part that cannot be read, is redone part by part so only the
- * bad part takes the slow or failed path. An unreadable part is marked failed and the rest go on.
- * Transient PostgreSQL failures retry the batch on the configured schedule ({@link PgRetry}).
+ * bad part takes the slow or failed path. A part whose bytes are bad (corrupt, truncated, too large)
+ * is marked failed and the rest go on. Transient failures, of PostgreSQL or of the storage read,
+ * retry the batch on the configured schedule ({@link LoadRetry}); a part whose read still fails after
+ * that stays 'written' with the reason, so the next batch loads it.
  * Batches run {@link LoaderOptions#parallelism()} at a time, each on its own connection.
  *
  * <p>Stateless between calls and safe to share between threads.
@@ -42,14 +46,16 @@ public final class StagingLoader {
 
     private final Database db;
     private final LoaderOptions options;
-    private final PgRetry retry;
+    private final LoadRetry retry;
+    private final FileLedger ledger;
     private final BatchTransaction transaction;
 
     public StagingLoader(Database db, BronzeStore store, LoaderOptions options) {
         this.db = db;
         this.options = options;
-        this.retry = new PgRetry(options.retrySchedule());
-        this.transaction = new BatchTransaction(db, new PartCopier(store, options.copyBufferBytes()));
+        this.retry = new LoadRetry(options.retrySchedule());
+        this.ledger = new FileLedger(db);
+        this.transaction = new BatchTransaction(db, new PartCopier(store, options), ledger);
     }
 
     public LoadResult load(List<String> paths, boolean force) {
@@ -145,16 +151,26 @@ public final class StagingLoader {
         List<PartResult> done;
         try {
             done = retry.call(what, () -> transaction.run(table, parts, force, !single));
+        } catch (BatchTransaction.TransientReadException e) {
+            return List.of(retryLater(e.part, e.getMessage()));
         } catch (SQLException e) {
             if (PgRetry.classify(e) == PgRetry.Kind.TRANSIENT) {
                 throw new StagingLoadException("PostgreSQL stayed unavailable while " + what + " after "
-                        + options.retrySchedule().size() + " retries: " + e.getMessage(), e);
+                        + options.retrySchedule().size() + " retries: " + ErrorText.of(e), e);
             }
             if (!single) {
                 done = null;
             } else {
-                return List.of(failPart(parts.get(0), "PostgreSQL refused the load (SQLSTATE "
-                        + e.getSQLState() + "): " + e.getMessage()));
+                return List.of(failPart(parts.get(0), "PostgreSQL refused the load: " + ErrorText.of(e)));
+            }
+        } catch (StagingLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!single) {
+                done = null;
+            } else {
+                // one part's unexpected failure stays that part's; the rest of the load goes on
+                return List.of(failPart(parts.get(0), "could not load the part: " + e));
             }
         }
         if (done != null) {
@@ -168,21 +184,47 @@ public final class StagingLoader {
         return each;
     }
 
-
-    /** Records a part's failure in its own transaction; if even that fails, the outcome still says why. */
+    /**
+     * Records a failure that happened outside a usable load transaction (the connection itself failed),
+     * in a transaction of its own under the part's lock; if even that fails, the outcome still says why.
+     */
     private PartResult failPart(BronzePath part, String reason) {
         LOG.warn("Bronze part {} failed: {}", part, BatchTransaction.firstLine(reason));
+        mark(part, "recording the failure of ", c -> ledger.markFailed(c, part, reason));
+        return PartResult.failed(part, reason);
+    }
+
+    /** A transient failure that outlived the retries: the part waits for the next batch, still 'written'. */
+    private PartResult retryLater(BronzePath part, String reason) {
+        String why = reason + " (transient: the next load tries again)";
+        LOG.warn("Bronze part {} not loaded: {}", part, why);
+        mark(part, "recording the postponed load of ", c -> ledger.markRetryLater(c, part, why));
+        return PartResult.failed(part, why);
+    }
+
+    private interface Mark {
+        void apply(Connection c) throws SQLException;
+    }
+
+    private void mark(BronzePath part, String what, Mark mark) {
         try {
-            retry.call("recording the failure of " + part, () -> {
+            retry.call(what + part, () -> {
                 try (Connection c = db.connection()) {
-                    FileLedger.markFailed(c, part, reason);
+                    c.setAutoCommit(false);
+                    try {
+                        ledger.lock(c, List.of(part.path()));
+                        mark.apply(c);
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback();
+                        throw e;
+                    }
                 }
                 return null;
             });
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not record the failure of {} in ops.bronze_files: {}", part, e.getMessage());
+            LOG.warn("Could not record the outcome of {} in ops.bronze_files: {}", part, e.getMessage());
         }
-        return PartResult.failed(part, reason);
     }
 
     private static LoadResult summarize(List<FileOutcome> outcomes) {

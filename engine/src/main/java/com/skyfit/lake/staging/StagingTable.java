@@ -5,12 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.core.Utils;
 
 /** The staging table a bronze part loads into: {@code stg_{source}.{entity}_raw}. */
 record StagingTable(String schema, String table) {
 
     static StagingTable of(BronzePath part) {
-        // BronzePath only admits [A-Za-z0-9_.-]; quoting keeps '.' and '-' harmless in identifiers
+        // source and entity come from the path (and so from settings): always quoted as identifiers
         return new StagingTable("stg_" + part.source(), part.entity() + "_raw");
     }
 
@@ -48,7 +50,19 @@ record StagingTable(String schema, String table) {
         return schema + "." + table;
     }
 
+    /** Removes what an earlier load (forced reload, crash before the ledger said loaded) left behind. */
+    void deleteRows(Connection c, List<String> paths) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified() + " WHERE blob_path = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", paths.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
     private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        try {
+            return Utils.escapeIdentifier(null, identifier).toString();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("not a usable SQL identifier: " + identifier, e);
+        }
     }
 }

@@ -46,4 +46,14 @@ class BronzePathTest {
         assertThatThrownBy(() -> new BronzePath("pipedrive", "a", "deals", d, "r1", -1))
                 .hasMessageContaining("part number");
     }
+
+    @Test
+    void anImpossibleDateOrPartNumberIsAClearErrorNamingThePath() {
+        String feb30 = "bronze/pipedrive/scope=a/entity=deals/ingestion_date=2026-02-30/run_id=r1/part-00000.jsonl.gz";
+        assertThatThrownBy(() -> BronzePath.parse(feb30)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(feb30).hasMessageContaining("impossible ingestion_date 2026-02-30");
+        String huge = "bronze/pipedrive/scope=a/entity=deals/ingestion_date=2026-02-03/run_id=r1/part-99999999999.jsonl.gz";
+        assertThatThrownBy(() -> BronzePath.parse(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(huge);
+    }
 }

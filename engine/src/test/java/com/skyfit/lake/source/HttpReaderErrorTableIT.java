@@ -94,7 +94,8 @@ class HttpReaderErrorTableIT {
                 .withBody("{\"success\":false,\"error\":\"Daily limit reached\"}")));
         assertThatThrownBy(this::read).isInstanceOf(BudgetExhaustedException.class)
                 .hasMessageContaining("commercial").hasMessageContaining("daily request budget")
-                .satisfies(e -> assertThat(((SourceException) e).scope()).isEqualTo("commercial"));
+                .satisfies(e -> assertThat(((SourceException) e).scope()).isEqualTo("commercial"))
+                .satisfies(carries("daily budget", ErrorTable.Action.BUDGET_EXHAUSTED, true));
         server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -111,7 +112,8 @@ class HttpReaderErrorTableIT {
     void badGatewayExhaustsBoundedRetries() {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(502).withBody("Bad Gateway")));
         assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
-                .hasMessageContaining("HTTP 502").hasMessageContaining("commercial").hasMessageContaining("Bad Gateway");
+                .hasMessageContaining("HTTP 502").hasMessageContaining("commercial").hasMessageContaining("Bad Gateway")
+                .satisfies(carries("HTTP 500-599", ErrorTable.Action.RETRY, false));
         server.verify(4, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -121,7 +123,8 @@ class HttpReaderErrorTableIT {
                 .withBody("{\"success\":false,\"error\":\"unauthorized access\",\"errorCode\":401}")));
         assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
                 .hasMessageContaining("scope 'commercial'").hasMessageContaining("PIPEDRIVE_COMMERCIAL_API_TOKEN")
-                .hasMessageContaining("unauthorized access").hasMessageNotContaining(TOKEN);
+                .hasMessageContaining("unauthorized access").hasMessageNotContaining(TOKEN)
+                .satisfies(carries("HTTP 401", ErrorTable.Action.FAIL, true));
         server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -131,7 +134,8 @@ class HttpReaderErrorTableIT {
                 .withBody("{\"success\":false,\"error\":\"You do not have permission\"}")));
         assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
                 .hasMessageContaining("scope 'commercial'").hasMessageContaining("PIPEDRIVE_COMMERCIAL_API_TOKEN")
-                .hasMessageContaining("HTTP 403");
+                .hasMessageContaining("HTTP 403")
+                .satisfies(carries("HTTP 403", ErrorTable.Action.FAIL, true));
         server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -141,7 +145,8 @@ class HttpReaderErrorTableIT {
                 .withBody("{\"success\":false,\"error\":\"Validation failed: limit for token " + TOKEN + "\"}")));
         assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
                 .hasMessageContaining("HTTP 400").hasMessageContaining("Validation failed: limit")
-                .hasMessageNotContaining(TOKEN);
+                .hasMessageNotContaining(TOKEN)
+                .satisfies(carries("HTTP 400", ErrorTable.Action.FAIL, true));
     }
 
     @Test
@@ -149,7 +154,8 @@ class HttpReaderErrorTableIT {
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(404)
                 .withBody("{\"success\":false,\"error\":\"Unknown method .\"}")));
         assertThatThrownBy(this::read).isInstanceOf(SourceException.class)
-                .hasMessageContaining("HTTP 404").hasMessageContaining("Unknown method");
+                .hasMessageContaining("HTTP 404").hasMessageContaining("Unknown method")
+                .satisfies(carries("HTTP 404", ErrorTable.Action.FAIL, true));
         server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -163,8 +169,90 @@ class HttpReaderErrorTableIT {
         assertThatThrownBy(() -> reader.get(nowhere, PipedriveSource.DEFINITION.errors(), PATH, Map.of()))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("could not reach pipedrive scope 'commercial' at http://127.0.0.1:" + port)
-                .satisfies(e -> assertThat(((SourceException) e).status()).isZero());
+                .satisfies(e -> assertThat(((SourceException) e).status()).isZero())
+                .satisfies(carries("connection failure", ErrorTable.Action.RETRY, false));
         assertThat(logs.text()).contains("retry 3/3");
+    }
+
+    @Test
+    void rateLimitedOnEveryRetryFailsAsATransientRateLimit() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")
+                .withHeader("x-daily-requests-left", "900")));
+        assertThatThrownBy(this::read).hasMessageContaining("stayed rate limited")
+                .satisfies(carries("HTTP 429", ErrorTable.Action.RATE_LIMITED, false));
+        server.verify(4, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void anyOtherStatusFailsAtOnceWithTheLastRow() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(418).withBody("teapot")));
+        assertThatThrownBy(this::read).hasMessageContaining("HTTP 418").hasMessageContaining("teapot")
+                .satisfies(carries("other", ErrorTable.Action.FAIL, true));
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void aDeclaredIgnoreRowTurnsItsStatusIntoNoRecords() throws Exception {
+        ErrorTable table = ErrorTable.builder().ignoreStatus(404, "/api/v2/archived").standardRows().build();
+        server.stubFor(get(urlPathEqualTo("/api/v2/archived")).willReturn(aResponse().withStatus(404)
+                .withBody("{\"error\":\"no archive for this account\"}")));
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(404).withBody("{}")));
+        assertThat(reader.get(scope, table, "/api/v2/archived", Map.of())).isNull();
+        // The row is declared for its path only: the same status elsewhere still fails.
+        assertThatThrownBy(() -> reader.get(scope, table, PATH, Map.of()))
+                .satisfies(carries("HTTP 404", ErrorTable.Action.FAIL, true));
+        StreamSpec archived = StreamSpec.builder("archived", "/api/v2/archived").paginator(Paginator.cursorInBody())
+                .cursorField("update_time").build();
+        Extractor extractor = new Extractor(new SourceDefinition("pipedrive", java.util.List.of(archived), table), reader);
+        ExtractOutcome out = extractor.read(archived, scope, null, null, r -> {
+            throw new AssertionError("no record expected");
+        });
+        assertThat(out.records()).isZero();
+        assertThat(out.maxCursor()).isNull();
+        server.verify(2, getRequestedFor(urlPathEqualTo("/api/v2/archived")));
+    }
+
+    @Test
+    void theEnginesPermanenceIsTheRowsPermanence() {
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(401)));
+        Throwable denied = org.assertj.core.api.Assertions.catchThrowable(this::read);
+        assertThat(com.skyfit.lake.pipeline.PermanentExtractException.isPermanent(
+                new RuntimeException("wrapped", denied))).isTrue();
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(503)));
+        Throwable flaky = org.assertj.core.api.Assertions.catchThrowable(this::read);
+        assertThat(com.skyfit.lake.pipeline.PermanentExtractException.isPermanent(flaky)).isFalse();
+        assertThat(com.skyfit.lake.pipeline.PermanentExtractException.isPermanent(new java.io.IOException("disk"))).isFalse();
+    }
+
+    @Test
+    void aBodyLargerThanTheCapFailsClearlyWithoutRetrying() {
+        HttpReader capped = new HttpReader(HttpSettings.defaults().withRetries(3)
+                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).withMaxBodyBytes(64 * 1024));
+        String big = "{\"data\":[" + "{\"id\":1,\"t\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},".repeat(4000) + "{}]}";
+        server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody(big)));
+        assertThatThrownBy(() -> capped.get(scope, PipedriveSource.DEFINITION.errors(), PATH, Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("larger than 65536 bytes")
+                .hasMessageContaining("SKYFIT_HTTP_MAX_BODY_MB");
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+        // Without a Content-Length (chunked), the download stops at the cap too.
+        server.stubFor(get(urlPathEqualTo("/chunked")).willReturn(aResponse().withStatus(200).withBody(big)
+                .withChunkedDribbleDelay(20, 100)));
+        assertThatThrownBy(() -> capped.get(scope, PipedriveSource.DEFINITION.errors(), "/chunked", Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("SKYFIT_HTTP_MAX_BODY_MB");
+        // A body under the cap is read whole.
+        String small = "{\"data\":[]}";
+        server.stubFor(get(urlPathEqualTo("/small")).willReturn(aResponse().withStatus(200).withBody(small)));
+        assertThat(new String(capped.get(scope, PipedriveSource.DEFINITION.errors(), "/small", Map.of()))).isEqualTo(small);
+    }
+
+    private static java.util.function.Consumer<Throwable> carries(String row, ErrorTable.Action action, boolean permanent) {
+        return e -> {
+            assertThat(e).isInstanceOf(SourceException.class);
+            SourceException s = (SourceException) e;
+            assertThat(s.row()).isEqualTo(row);
+            assertThat(s.action()).isEqualTo(action);
+            assertThat(s.permanent()).isEqualTo(permanent);
+        };
     }
 
     @Test

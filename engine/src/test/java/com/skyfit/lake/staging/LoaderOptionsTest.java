@@ -34,4 +34,19 @@ class LoaderOptionsTest {
         assertThatThrownBy(() -> LoaderOptions.fromSettings(Settings.of(Map.of(LoaderOptions.BATCH_FILES, "0"))))
                 .isInstanceOf(SettingsException.class).hasMessageContaining(LoaderOptions.BATCH_FILES);
     }
+
+    @Test
+    void lineAndPartLimitsHaveDefaultsAndNameTheirSettingWhenWrong() {
+        LoaderOptions o = LoaderOptions.fromSettings(Settings.of(Map.of()));
+        assertThat(o.maxLineBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(o.maxPartBytes()).isEqualTo(1L << 30);
+        LoaderOptions set = LoaderOptions.fromSettings(Settings.of(Map.of(
+                LoaderOptions.MAX_LINE_BYTES, "4096", LoaderOptions.MAX_PART_BYTES, "2097152")));
+        assertThat(set.maxLineBytes()).isEqualTo(4096);
+        assertThat(set.maxPartBytes()).isEqualTo(2097152L);
+        assertThatThrownBy(() -> LoaderOptions.fromSettings(Settings.of(Map.of(LoaderOptions.MAX_LINE_BYTES, "1000000000"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining(LoaderOptions.MAX_LINE_BYTES);
+        assertThatThrownBy(() -> LoaderOptions.fromSettings(Settings.of(Map.of(LoaderOptions.MAX_PART_BYTES, "10"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining(LoaderOptions.MAX_PART_BYTES);
+    }
 }

@@ -89,6 +89,13 @@ public final class TestPostgres {
         return java.util.Map.of("SKYFIT_PG_URL", s.url(name), "SKYFIT_PG_USER", s.user(), "SKYFIT_PG_PASSWORD", s.password());
     }
 
+    /** JDBC URL, user and password of a fresh database that was never migrated. */
+    public static java.util.Map<String, String> newEmptyDatabaseSettings() {
+        Server s = server();
+        String name = createDatabase(s);
+        return java.util.Map.of("SKYFIT_PG_URL", s.url(name), "SKYFIT_PG_USER", s.user(), "SKYFIT_PG_PASSWORD", s.password());
+    }
+
     private static String createDatabase(Server s) {
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = java.sql.DriverManager.getConnection(s.url("postgres"), s.user(), s.password());

@@ -3,6 +3,8 @@ package com.skyfit.lake.functions;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
+import com.skyfit.lake.control.RunLedger;
+import com.skyfit.lake.orchestrations.BatchOutcome;
 import com.skyfit.lake.orchestrations.FailRequest;
 import com.skyfit.lake.orchestrations.LoadSummary;
 import com.skyfit.lake.orchestrations.Names;
@@ -64,11 +66,23 @@ public class IngestActivities {
         return TransformSummary.of(EngineProvider.engine().transform(ActivityInput.text(batchId), false));
     }
 
+    /**
+     * Succeeds every run of the batch whose windows and parts all made it, fails the others with their reason
+     * (the ledger decides, as in the command line), and reports which failed.
+     */
     @FunctionName(Names.COMPLETE_RUN)
-    public String completeRun(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
+    public BatchOutcome completeRun(@DurableActivityTrigger(name = "batchId") String batchId, ExecutionContext context) {
         String batch = ActivityInput.text(batchId);
         EngineProvider.engine().completeBatch(batch);
-        return batch;
+        List<RunLedger.Run> runs = EngineProvider.engine().runsOfBatch(batch);
+        List<RunLedger.Run> failed = runs.stream().filter(r -> !"success".equals(r.status())).toList();
+        if (!failed.isEmpty()) {
+            context.getLogger().warning(failed.size() + " of " + runs.size() + " runs of batch " + batch + " failed; first: "
+                    + failed.get(0).errorMessage());
+        }
+        return new BatchOutcome(batch, runs.size(),
+                failed.stream().map(r -> r.scope() + "/" + r.entity() + " (run " + r.runId() + ")").toList(),
+                failed.stream().map(RunLedger.Run::errorMessage).filter(java.util.Objects::nonNull).findFirst().orElse(null));
     }
 
     @FunctionName(Names.FAIL_RUN)

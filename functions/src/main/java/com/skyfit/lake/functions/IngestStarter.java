@@ -4,7 +4,9 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import com.microsoft.durabletask.OrchestrationStatusQuery;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SourceSettings;
 import com.skyfit.lake.orchestrations.IngestInput;
 import com.skyfit.lake.orchestrations.Names;
 import java.time.Instant;
@@ -16,10 +18,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Starts ingest orchestrations: reads the settings an orchestrator may not, builds its input and picks
- * the instance id. Scheduled runs of a source share one instance id, so a second firing while one
- * runs finds it and starts nothing.
+ * the instance id. Each schedule occurrence is an instance of its own (its id carries the occurrence
+ * minute), so yesterday's run keeps its history in the Portal; a firing while an earlier scheduled run of
+ * the same source is still active starts nothing.
  */
 public final class IngestStarter {
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Set<OrchestrationRuntimeStatus> ACTIVE = Set.of(OrchestrationRuntimeStatus.RUNNING,
             OrchestrationRuntimeStatus.PENDING, OrchestrationRuntimeStatus.SUSPENDED);
@@ -29,20 +33,37 @@ public final class IngestStarter {
 
     private IngestStarter() {}
 
-    public static String scheduledInstanceId(String source) {
-        return "ingest-" + source + "-scheduled";
+    /** Every scheduled instance of a source starts with this. */
+    public static String scheduledPrefix(String source) {
+        return "ingest-" + source + "-scheduled-";
     }
 
-    /** Starts the scheduled incremental run of a source unless one is still active. */
+    /**
+     * One instance per schedule occurrence: the firing time to the minute (CRON schedules fire on whole
+     * minutes; a late or repeated firing of the same occurrence gets the same id).
+     */
+    public static String scheduledInstanceId(String source, Instant occurrence) {
+        return scheduledPrefix(source) + MINUTE.format(occurrence);
+    }
+
+    /** Starts the scheduled incremental run of a source unless an earlier scheduled one is still active. */
     public static Started startScheduled(DurableTaskClient client, Settings settings, String source, Instant now) {
-        String instanceId = scheduledInstanceId(source);
-        OrchestrationMetadata existing = client.getInstanceMetadata(instanceId, false);
-        if (existing != null && existing.isInstanceFound() && ACTIVE.contains(existing.getRuntimeStatus())) {
+        String instanceId = scheduledInstanceId(source, now);
+        List<OrchestrationMetadata> active = client.queryInstances(new OrchestrationStatusQuery()
+                .setInstanceIdPrefix(scheduledPrefix(source))
+                .setRuntimeStatusList(List.copyOf(ACTIVE))
+                .setMaxInstanceCount(1)).getOrchestrationState();
+        if (!active.isEmpty()) {
+            return new Started(active.get(0).getInstanceId(), null, true);
+        }
+        OrchestrationMetadata same = client.getInstanceMetadata(instanceId, false);
+        if (same != null && same.isInstanceFound()) {
+            // this occurrence already ran (a repeated firing): never overwrite its history
             return new Started(instanceId, null, true);
         }
         String batchId = batchId(source, "scheduled", now);
         IngestInput input = input(settings, batchId, source, "incremental", "scheduler", null, null,
-                settings.list(FunctionSettings.scopesKey(source), null), null);
+                SourceSettings.normalizeScopes(settings.list(FunctionSettings.scopesKey(source), null)), null);
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
         return new Started(instanceId, batchId, false);
@@ -53,7 +74,7 @@ public final class IngestStarter {
         String batchId = batchId(request.source(), "backfill", now);
         String instanceId = "backfill-" + batchId;
         IngestInput input = input(settings, batchId, request.source(), "backfill", "api", request.from(), request.to(),
-                request.scopes(), request.entities());
+                SourceSettings.normalizeScopes(request.scopes()), request.entities());
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
         return new Started(instanceId, batchId, false);

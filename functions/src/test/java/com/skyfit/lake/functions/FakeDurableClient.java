@@ -87,8 +87,19 @@ final class FakeDurableClient extends DurableTaskClient {
 
     @Override
     public OrchestrationStatusQueryResult queryInstances(OrchestrationStatusQuery query) {
-        throw new UnsupportedOperationException();
+        queries.add(query);
+        List<OrchestrationMetadata> found = new ArrayList<>();
+        for (Map.Entry<String, OrchestrationRuntimeStatus> e : instances.entrySet()) {
+            boolean prefix = query.getInstanceIdPrefix() == null || e.getKey().startsWith(query.getInstanceIdPrefix());
+            boolean status = query.getRuntimeStatusList().isEmpty() || query.getRuntimeStatusList().contains(e.getValue());
+            if (prefix && status) {
+                found.add(com.microsoft.durabletask.TestMetadata.of(e.getKey(), "IngestOrchestration", e.getValue()));
+            }
+        }
+        return com.microsoft.durabletask.TestMetadata.page(found);
     }
+
+    final List<OrchestrationStatusQuery> queries = new ArrayList<>();
 
     @Override
     public void createTaskHub(boolean recreateIfExists) {

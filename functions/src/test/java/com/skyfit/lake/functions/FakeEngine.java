@@ -1,5 +1,6 @@
 package com.skyfit.lake.functions;
 
+import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.core.TransformResult;
 import com.skyfit.lake.pipeline.ExtractResult;
 import com.skyfit.lake.pipeline.IngestEngine;
@@ -52,6 +53,20 @@ final class FakeEngine implements IngestEngine {
     @Override
     public void completeBatch(String batchId) {
         calls.add("completeBatch " + batchId);
+    }
+
+    /** The ledger after completeBatch: one successful run unless a test says otherwise. */
+    List<RunLedger.Run> runs = List.of(run("run-1", "success", null));
+
+    static RunLedger.Run run(String id, String status, String error) {
+        return new RunLedger.Run(id, "b", "pipedrive", "commercial", "deals", status, "incremental", "scheduler",
+                java.time.Instant.parse("2026-03-01T00:00:00Z"), null, null, null, 3, error, null, null);
+    }
+
+    @Override
+    public List<RunLedger.Run> runsOfBatch(String batchId) {
+        calls.add("runsOfBatch " + batchId);
+        return runs;
     }
 
     @Override

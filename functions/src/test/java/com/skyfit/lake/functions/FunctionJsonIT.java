@@ -84,6 +84,21 @@ class FunctionJsonIT {
     }
 
     @Test
+    void hostJsonKeepsTheDatabaseWorkOfOneInstanceWithinItsPool() throws IOException {
+        JsonNode host = ActivityInput.JSON.readTree(APP.resolve("host.json").toFile());
+        int activities = host.at("/extensions/durableTask/maxConcurrentActivityFunctions").asInt();
+        int blobLoads = host.at("/extensions/blobs/maxDegreeOfParallelism").asInt();
+        assertThat(activities).isPositive();
+        assertThat(blobLoads).isPositive();
+        assertThat(host.at("/concurrency/dynamicConcurrencyEnabled").asBoolean(true)).isFalse();
+        // docs/connection-budget.md: instances x pool size is the app's share of the server's connections
+        assertThat(activities + blobLoads).isLessThanOrEqualTo(com.skyfit.lake.control.ConnectionPool.DEFAULT_POOL_SIZE);
+        String budget = java.nio.file.Files.readString(Path.of("..", "docs", "connection-budget.md"));
+        assertThat(budget).contains("maximumInstanceCount x SKYFIT_PG_POOL_SIZE",
+                "maxConcurrentActivityFunctions` | " + activities, "maxDegreeOfParallelism` | " + blobLoads);
+    }
+
+    @Test
     void everyFunctionRunsFromTheAppJar() {
         FUNCTIONS.forEach((name, json) -> {
             assertThat(json.get("scriptFile").asText()).as(name).isEqualTo("../skyfit-functions-0.1.0-SNAPSHOT.jar");

@@ -93,8 +93,22 @@ class IngestActivitiesTest {
                 FakeHttp.context("FailRun"));
 
         assertThat(t).isEqualTo(new TransformSummary(2, 3, 1, 1, 0, 1));
-        assertThat(engine.calls).containsExactly("transform b1 full=false", "completeBatch b1",
+        assertThat(engine.calls).containsExactly("transform b1 full=false", "completeBatch b1", "runsOfBatch b1",
                 "failBatch b2 ExtractWindow failed: HTTP 401 | trace");
+    }
+
+    @Test
+    void completeRunNamesTheRunsTheLedgerFailedAndTheFirstReason() {
+        engine.runs = List.of(FakeEngine.run("r-ok", "success", null),
+                FakeEngine.run("r-bad", "failed", "1 of 1 windows not extracted: HTTP 401"),
+                FakeEngine.run("r-bad2", "failed", "1 of 1 windows not extracted: HTTP 401 again"));
+
+        com.skyfit.lake.orchestrations.BatchOutcome out = activities.completeRun("\"b1\"", FakeHttp.context("CompleteRun"));
+
+        assertThat(out.runs()).isEqualTo(3);
+        assertThat(out.failedRuns()).containsExactly("commercial/deals (run r-bad)", "commercial/deals (run r-bad2)");
+        assertThat(out.firstError()).isEqualTo("1 of 1 windows not extracted: HTTP 401");
+        assertThat(out.allFailed()).isFalse();
     }
 
     @Test

@@ -14,7 +14,6 @@ import com.skyfit.lake.pipeline.ExtractResult;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.staging.LoadResult;
 import com.skyfit.lake.testing.TestPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -115,68 +114,100 @@ class IngestOrchestrationEngineIT {
     }
 
     @Test
-    void aRejectedTokenFailsTheRunKeepsWatermarksAndBronzeAndLeaksNothing() throws Exception {
+    void aRejectedTokenFailsOnlyThatScopesRunsWhileTheOtherScopeAdvancesItsWatermarks() throws Exception {
         assertThat(ingest(new FunctionHost(), "full", 0).status()).isEqualTo(COMPLETED);
         Map<String, String> watermarksBefore = allWatermarks();
-        long partsBefore = count("SELECT count(*) FROM ops.bronze_files");
+        Map<String, Instant> dealsBefore = dealWatermarks();
         sim.mutate(2, 2, 0, 5);
         sim.faults("expansion").failNext(100, 401);
 
         FunctionHost host = new FunctionHost();
         DurableDriver.Outcome out = ingest(host, "incremental", 0);
 
-        assertThat(out.failed()).isTrue();
-        assertThat(out.failureMessage()).contains("expansion", "401", "PIPEDRIVE_EXPANSION_API_TOKEN");
-        assertThat(host.driver.calls(Names.FAIL_RUN)).hasSize(1);
+        // the batch finishes: commercial is loaded, transformed and completed; expansion's runs fail with the reason
+        assertThat(out.status()).as(out.failureMessage()).isEqualTo(COMPLETED);
+        IngestSummary summary = host.driver.read(out.output(), IngestSummary.class);
+        assertThat(summary.runs()).isEqualTo(SCOPES.size() * 7);
+        assertThat(summary.failedRuns()).hasSize(7).allMatch(r -> r.startsWith("expansion/"));
+        assertThat(summary.firstError()).contains("expansion", "401", "PIPEDRIVE_EXPANSION_API_TOKEN");
+        assertThat(out.customStatus()).contains("done-with-failed-runs", "expansion/deals", "PIPEDRIVE_EXPANSION_API_TOKEN");
+        assertThat(host.driver.calls(Names.FAIL_RUN)).isEmpty();
+        assertThat(host.driver.calls(Names.COMPLETE_RUN)).hasSize(1);
         // Rejected credentials are permanent: each expansion window is tried once, with no retry timers.
-        java.util.List<String> expansionCalls = host.driver.calls(Names.EXTRACT_WINDOW).stream()
+        List<String> expansionCalls = host.driver.calls(Names.EXTRACT_WINDOW).stream()
                 .map(c -> c.input()).filter(in -> in.contains("\"scope\":\"expansion\"")).toList();
-        assertThat(expansionCalls).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(expansionCalls).hasSize(7).doesNotHaveDuplicates();
         assertThat(host.driver.timers).isEmpty();
-        assertThat(host.driver.calls(Names.LOAD_PARTS)).isEmpty();
-        assertThat(host.driver.calls(Names.COMPLETE_RUN)).isEmpty();
-        String batch = batchOf(host);
+
+        String batch = summary.batchId();
         List<String[]> runs = db().query("SELECT scope, status, coalesce(error_message, '') FROM ops.runs WHERE batch_id = ?",
                 ps -> ps.setString(1, batch), rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         assertThat(runs).hasSize(SCOPES.size() * 7).allSatisfy(r -> {
-            assertThat(r[1]).as(r[0] + " run").isEqualTo("failed");
-            assertThat(r[2]).contains("expansion", "PIPEDRIVE_EXPANSION_API_TOKEN");
+            if (r[0].equals("expansion")) {
+                assertThat(r[1]).as("expansion run").isEqualTo("failed");
+                assertThat(r[2]).contains("PIPEDRIVE_EXPANSION_API_TOKEN");
+            } else {
+                assertThat(r[1]).as("commercial run: " + r[2]).isEqualTo("success");
+            }
         });
-        assertThat(allWatermarks()).isEqualTo(watermarksBefore);
-        assertThat(db().query("SELECT w.status || ' ' || coalesce(w.error_message, '') FROM ops.windows w JOIN ops.runs r USING (run_id) "
-                + "WHERE r.batch_id = ? AND r.scope = 'expansion' AND w.status <> 'pending'", ps -> ps.setString(1, batch),
-                rs -> rs.getString(1))).isNotEmpty().allMatch(w -> w.startsWith("failed ") && w.contains("HTTP 401"));
-
-        // what commercial extracted stays: on the ledger, not loaded, on disk; nothing from before is gone
-        List<String> written = host.outputs(Names.EXTRACT_WINDOW, ExtractResult.class).stream()
-                .flatMap(r -> r.parts().stream()).toList();
-        assertThat(written).isNotEmpty().allMatch(p -> p.contains("scope=commercial"));
-        for (String part : written) {
-            assertThat(db().queryFirst("SELECT status FROM ops.bronze_files WHERE blob_path = ?", ps -> ps.setString(1, part),
-                    rs -> rs.getString(1))).as(part).contains("written");
-            assertThat(bronzeRoot.resolve(part)).exists();
+        Map<String, Instant> dealsAfter = dealWatermarks();
+        assertThat(dealsAfter.get("commercial")).as("commercial deals watermark").isAfter(dealsBefore.get("commercial"));
+        Map<String, String> after = allWatermarks();
+        for (Map.Entry<String, String> w : watermarksBefore.entrySet()) {
+            if (w.getKey().startsWith("expansion/")) {
+                assertThat(after.get(w.getKey())).as(w.getKey()).isEqualTo(w.getValue());
+            }
         }
-        assertThat(count("SELECT count(*) FROM ops.bronze_files")).isEqualTo(partsBefore + written.size());
-        try (var files = Files.walk(bronzeRoot)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".jsonl.gz")).count()).isEqualTo(partsBefore + written.size());
-        }
+        assertThat(unloaded()).isZero();
+        assertCommercialDealsMatchTruth();
 
         String ops = String.join("\n", db().query("SELECT r::text FROM ops.runs r UNION ALL SELECT w::text FROM ops.windows w "
                 + "UNION ALL SELECT f::text FROM ops.bronze_files f UNION ALL SELECT m::text FROM ops.watermarks m",
                 ps -> {}, rs -> rs.getString(1)));
         assertThat(ops).contains("401");
-        String history = out.failureMessage() + out.failure().getStackTrace().getValue()
-                + host.driver.calls.stream().map(c -> String.valueOf(c.input())).toList();
+        String history = out.output() + out.customStatus() + host.driver.calls.stream().map(c -> String.valueOf(c.input())).toList();
         for (String scope : SCOPES) {
             assertThat(ops).doesNotContain(sim.token(scope));
             assertThat(history).doesNotContain(sim.token(scope));
         }
 
-        // the token fixed, the next run redoes what the failed one left and catches up
+        // the token fixed, the next run redoes what the failed runs left and catches up
         sim.faults("expansion").clear();
         assertThat(ingest(new FunctionHost(), "incremental", 0).status()).isEqualTo(COMPLETED);
         assertDealsMatchTruth();
-        assertThat(allWatermarks()).isNotEqualTo(watermarksBefore);
+        assertThat(dealWatermarks().get("expansion")).isAfter(dealsBefore.get("expansion"));
+    }
+
+    @Test
+    void aBatchWhoseEveryRunFailedFailsWithTheReasonNotAGenericText() {
+        sim.faults("commercial").failNext(100, 401);
+        sim.faults("expansion").failNext(100, 401);
+
+        FunctionHost host = new FunctionHost();
+        DurableDriver.Outcome out = ingest(host, "full", 0);
+
+        assertThat(out.failed()).isTrue();
+        assertThat(out.failureMessage()).startsWith("Every run of batch ").contains("401", "API_TOKEN")
+                .doesNotContain("Unexpected failure");
+        assertThat(out.customStatus()).contains("\"phase\":\"failed\"", "failedRuns");
+        assertThat(db().query("SELECT DISTINCT status FROM ops.runs", ps -> {}, rs -> rs.getString(1))).containsOnly("failed");
+        assertThat(allWatermarks()).isEmpty();
+    }
+
+    @Test
+    void aRetriedPlanOfTheSameBatchReturnsTheSameRunsAndWindows() {
+        IngestActivities activities = new IngestActivities();
+        String request = DurableDriver.json(new com.skyfit.lake.pipeline.PlanRequest("e2e-plan-twice", "pipedrive", SCOPES,
+                null, "full", "scheduler", null, null));
+
+        com.skyfit.lake.pipeline.RunPlan first = activities.planRun(request, FakeHttp.context(Names.PLAN_RUN));
+        com.skyfit.lake.pipeline.RunPlan again = activities.planRun(request, FakeHttp.context(Names.PLAN_RUN));
+
+        assertThat(first.runIds()).hasSize(SCOPES.size() * 7);
+        assertThat(again).isEqualTo(first);
+        assertThat(count("SELECT count(*) FROM ops.runs WHERE batch_id = 'e2e-plan-twice'")).isEqualTo(SCOPES.size() * 7);
+        assertThat(count("SELECT count(*) FROM ops.windows w JOIN ops.runs r USING (run_id) WHERE r.batch_id = 'e2e-plan-twice'"))
+                .isEqualTo(first.windows().size());
     }
 
     @Test
@@ -228,12 +259,16 @@ class IngestOrchestrationEngineIT {
         return host.driver.run(Names.INGEST, "ingest-" + batch, input);
     }
 
-    private static String batchOf(FunctionHost host) {
-        return host.driver.calls(Names.FAIL_RUN).get(0).input().replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1");
+    private void assertDealsMatchTruth() {
+        assertDealsMatchTruth(SCOPES);
     }
 
-    private void assertDealsMatchTruth() {
-        for (String scope : SCOPES) {
+    private void assertCommercialDealsMatchTruth() {
+        assertDealsMatchTruth(List.of("commercial"));
+    }
+
+    private void assertDealsMatchTruth(List<String> scopes) {
+        for (String scope : scopes) {
             Map<Long, String> core = new TreeMap<>();
             db().query("SELECT id, update_time, is_deleted FROM core.pd_deals WHERE scope = ?", ps -> ps.setString(1, scope),
                     rs -> core.put(rs.getLong(1), rs.getTimestamp(2).toInstant() + " deleted=" + rs.getBoolean(3)));

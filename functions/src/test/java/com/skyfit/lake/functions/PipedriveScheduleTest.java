@@ -14,7 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class PipedriveScheduleTest {
-    private static final String INSTANCE = "ingest-pipedrive-scheduled";
+    /** An earlier occurrence's instance. */
+    private static final String EARLIER = "ingest-pipedrive-scheduled-20260301T0500Z";
 
     @BeforeEach
     void settings() {
@@ -30,14 +31,14 @@ class PipedriveScheduleTest {
     }
 
     @Test
-    void startsTheIngestOrchestrationUnderTheScheduledInstanceId() {
+    void startsTheIngestOrchestrationUnderAnInstanceIdOfItsOccurrence() {
         FakeDurableClient client = new FakeDurableClient();
 
         new PipedriveSchedule().run("{}", client.context(), FakeHttp.context("PipedriveSchedule"));
 
         assertThat(client.scheduled).singleElement().satisfies(s -> {
             assertThat(s.name()).isEqualTo(Names.INGEST);
-            assertThat(s.instanceId()).isEqualTo(INSTANCE);
+            assertThat(s.instanceId()).matches("ingest-pipedrive-scheduled-\\d{8}T\\d{4}Z");
             IngestInput in = (IngestInput) s.input();
             assertThat(in.source()).isEqualTo("pipedrive");
             assertThat(in.loadType()).isEqualTo("incremental");
@@ -52,21 +53,45 @@ class PipedriveScheduleTest {
     @ParameterizedTest
     @EnumSource(names = {"RUNNING", "PENDING", "SUSPENDED"})
     void doesNotStartATwinWhileTheScheduledRunIsActive(OrchestrationRuntimeStatus status) {
-        FakeDurableClient client = new FakeDurableClient().withInstance(INSTANCE, status);
+        FakeDurableClient client = new FakeDurableClient().withInstance(EARLIER, status);
 
         new PipedriveSchedule().run("{}", client.context(), FakeHttp.context("PipedriveSchedule"));
 
         assertThat(client.scheduled).isEmpty();
+        assertThat(client.queries).singleElement().satisfies(q -> assertThat(q.getInstanceIdPrefix())
+                .isEqualTo("ingest-pipedrive-scheduled-"));
     }
 
     @ParameterizedTest
     @EnumSource(names = {"COMPLETED", "FAILED", "TERMINATED"})
     void startsAgainOnceThePreviousRunHasEnded(OrchestrationRuntimeStatus status) {
-        FakeDurableClient client = new FakeDurableClient().withInstance(INSTANCE, status);
+        FakeDurableClient client = new FakeDurableClient().withInstance(EARLIER, status);
 
         new PipedriveSchedule().run("{}", client.context(), FakeHttp.context("PipedriveSchedule"));
 
-        assertThat(client.scheduled).singleElement().extracting(FakeDurableClient.Scheduled::instanceId).isEqualTo(INSTANCE);
+        // a new instance of its own: the earlier one and its history stay as they were
+        assertThat(client.scheduled).singleElement().extracting(FakeDurableClient.Scheduled::instanceId)
+                .isNotEqualTo(EARLIER);
+        assertThat(client.instances).containsEntry(EARLIER, status).hasSize(2);
+    }
+
+    @Test
+    void eachOccurrenceIsAnInstanceOfItsOwnAndARepeatedFiringStartsNothing() {
+        FakeDurableClient client = new FakeDurableClient();
+        Settings settings = EngineProvider.settings();
+        java.time.Instant monday = java.time.Instant.parse("2026-03-02T05:00:03Z");
+        java.time.Instant tuesday = java.time.Instant.parse("2026-03-03T05:00:01Z");
+
+        IngestStarter.Started first = IngestStarter.startScheduled(client, settings, "pipedrive", monday);
+        client.instances.put(first.instanceId(), OrchestrationRuntimeStatus.COMPLETED);
+        IngestStarter.Started again = IngestStarter.startScheduled(client, settings, "pipedrive", monday.plusSeconds(20));
+        IngestStarter.Started second = IngestStarter.startScheduled(client, settings, "pipedrive", tuesday);
+
+        assertThat(first.instanceId()).isEqualTo("ingest-pipedrive-scheduled-20260302T0500Z");
+        assertThat(again.alreadyRunning()).isTrue();
+        assertThat(second.instanceId()).isEqualTo("ingest-pipedrive-scheduled-20260303T0500Z");
+        assertThat(client.scheduled).extracting(FakeDurableClient.Scheduled::instanceId)
+                .containsExactly(first.instanceId(), second.instanceId());
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.microsoft.durabletask.TaskOrchestrationContext;
 
 /**
  * Extracts one slice of a large plan, so that the parent's history holds one event pair per chunk
- * instead of one per window. Fails with the first failed window's reason.
+ * instead of one per window. Failed windows are counted in its output, with the first one's reason.
  */
 public final class ExtractWindowsChunk implements TaskOrchestration {
 
@@ -20,6 +20,6 @@ public final class ExtractWindowsChunk implements TaskOrchestration {
         int maxParallel = in.maxParallelWindows() > 0 ? in.maxParallelWindows() : IngestInput.DEFAULT_MAX_PARALLEL_WINDOWS;
         ctx.setCustomStatus(new Progress(Progress.EXTRACTING, 0, total, 0));
         return WindowFanOut.extract(ctx, in.batchId(), in.windows(), in.firstWindowIndex(), maxParallel,
-                t -> ctx.setCustomStatus(new Progress(Progress.EXTRACTING, t.windowsDone(), total, t.records())));
+                t -> ctx.setCustomStatus(Progress.extracting(t, total)));
     }
 }

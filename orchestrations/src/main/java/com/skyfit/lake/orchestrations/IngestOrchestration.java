@@ -18,10 +18,17 @@ import java.util.List;
  *
  * <pre>
  *   PlanRun -> ExtractWindow x N (each in an ExtractOneWindow sub-orchestration, at most maxParallelWindows in
- *           flight; grouped into ExtractWindowsChunk sub-orchestrations when N > chunkSize) -> wait for the blob trigger (CountUnloadedParts every poll, until zero or the
- *           deadline) -> LoadParts for leftovers -> TransformCore -> CompleteRun
- *   any failure -> FailRun (watermarks untouched) and the orchestration fails with the reason
+ *           flight; grouped into ExtractWindowsChunk sub-orchestrations when N > chunkSize) -> wait for the blob
+ *           trigger (CountUnloadedParts every poll, until zero or the deadline) -> LoadParts for leftovers
+ *           -> TransformCore -> CompleteRun
  * </pre>
+ *
+ * The failure policy is the command line's (one engine, one behaviour): a window that fails for good fails
+ * only its run; the other windows finish, their parts load, core is transformed and CompleteRun succeeds
+ * every run whose windows all succeeded, failing the others with their reason (their watermarks stay). The
+ * output and custom status name the failed runs and the first error; when every run failed the orchestration
+ * fails with that text. A failure of a step of the whole batch (plan, load, transform, complete) after its
+ * retries -> FailRun and the orchestration fails with the reason.
  *
  * Deterministic: no I/O, clock, randomness or settings here; time comes from {@code getCurrentInstant()}
  * and every tunable from the input.
@@ -41,12 +48,17 @@ public final class IngestOrchestration implements TaskOrchestration {
         ctx.complete(execute(ctx));
     }
 
-    /** The orchestration's output on success; throws {@link IngestFailure} after recording a failure. */
+    /**
+     * The orchestration's output when the batch finished, also when some of its runs failed (they are named
+     * in it). Throws {@link IngestFailure} when every run failed, or a step of the whole batch (plan, load,
+     * transform, complete) failed after its retries.
+     */
     public IngestSummary execute(TaskOrchestrationContext ctx) {
         IngestInput in = ctx.getInput(IngestInput.class);
         String batchId = in.batchId() != null ? in.batchId() : ctx.getInstanceId();
         Progress progress = new Progress(Progress.PLANNING, 0, 0, 0);
         ctx.setCustomStatus(progress);
+        IngestSummary summary;
         try {
             RunPlan plan = ctx.callActivity(Names.PLAN_RUN, withBatch(in, batchId).planRequest(),
                     new TaskOptions(PLAN_RETRY), RunPlan.class).await();
@@ -55,7 +67,8 @@ public final class IngestOrchestration implements TaskOrchestration {
             progress = new Progress(Progress.EXTRACTING, 0, windows.size(), 0);
             ctx.setCustomStatus(progress);
             ExtractTotals extracted = extract(ctx, in, batchId, windows);
-            progress = new Progress(Progress.WAITING_FOR_LOAD, extracted.windowsDone(), windows.size(), extracted.records());
+            // a failed window fails only its run: what the others wrote is loaded, transformed and completed
+            progress = Progress.extracting(extracted, windows.size()).phase(Progress.WAITING_FOR_LOAD);
             ctx.setCustomStatus(progress);
 
             long loadedDirectly = awaitLoads(ctx, in, batchId, progress);
@@ -67,11 +80,19 @@ public final class IngestOrchestration implements TaskOrchestration {
 
             progress = progress.phase(Progress.COMPLETING);
             ctx.setCustomStatus(progress);
-            ctx.callActivity(Names.COMPLETE_RUN, batchId, new TaskOptions(COMPLETE_RETRY)).await();
+            BatchOutcome outcome = ctx.callActivity(Names.COMPLETE_RUN, batchId, new TaskOptions(COMPLETE_RETRY),
+                    BatchOutcome.class).await();
+            if (outcome == null) {
+                outcome = new BatchOutcome(batchId, 0, List.of(), null);
+            }
 
-            ctx.setCustomStatus(progress.phase(Progress.DONE));
-            return new IngestSummary(batchId, in.source(), windows.size(), extracted.windowsDone(),
-                    extracted.records(), extracted.parts(), loadedDirectly, transform);
+            String firstError = extracted.firstError() != null ? extracted.firstError() : outcome.firstError();
+            List<String> failedRuns = outcome.failed();
+            progress = progress.failedRuns(failedRuns.isEmpty() ? null : failedRuns, firstError)
+                    .phase(failedRuns.isEmpty() ? Progress.DONE : Progress.DONE_WITH_FAILURES);
+            summary = new IngestSummary(batchId, in.source(), windows.size(), extracted.windowsDone(),
+                    extracted.records(), extracted.parts(), loadedDirectly, transform, outcome.runs(),
+                    extracted.windowsFailed(), failedRuns, firstError);
         } catch (TaskFailedException e) {
             throw recordFailure(ctx, batchId, progress, IngestFailure.of(e));
         } catch (CompositeTaskFailedException e) {
@@ -79,6 +100,14 @@ public final class IngestOrchestration implements TaskOrchestration {
         } catch (IngestFailure e) {
             throw recordFailure(ctx, batchId, progress, e);
         }
+        if (summary.runs() > 0 && summary.failedRuns().size() == summary.runs()) {
+            // the ledger already failed every run with its reason: nothing left for FailRun to record
+            ctx.setCustomStatus(progress.phase(Progress.FAILED));
+            throw new IngestFailure("Every run of batch " + batchId + " failed (" + summary.runs() + "): "
+                    + String.join(", ", summary.failedRuns()) + ". First error: " + summary.firstError(), null);
+        }
+        ctx.setCustomStatus(progress);
+        return summary;
     }
 
     /** Inline when the plan is small; otherwise one chunk sub-orchestration at a time, so the cap holds overall. */
@@ -88,7 +117,7 @@ public final class IngestOrchestration implements TaskOrchestration {
         int chunkSize = in.effectiveChunkSize();
         if (total <= chunkSize) {
             return WindowFanOut.extract(ctx, batchId, windows, 0, maxParallel,
-                    t -> ctx.setCustomStatus(new Progress(Progress.EXTRACTING, t.windowsDone(), total, t.records())));
+                    t -> ctx.setCustomStatus(Progress.extracting(t, total)));
         }
         ExtractTotals totals = ExtractTotals.zero();
         for (int start = 0, chunk = 0; start < total; start += chunkSize, chunk++) {
@@ -97,7 +126,7 @@ public final class IngestOrchestration implements TaskOrchestration {
             ExtractTotals done = ctx.callSubOrchestrator(Names.EXTRACT_WINDOWS_CHUNK, chunkInput,
                     chunkInstanceId(batchId, chunk), ExtractTotals.class).await();
             totals = totals.plus(done);
-            ctx.setCustomStatus(new Progress(Progress.EXTRACTING, totals.windowsDone(), total, totals.records()));
+            ctx.setCustomStatus(Progress.extracting(totals, total));
         }
         return totals;
     }

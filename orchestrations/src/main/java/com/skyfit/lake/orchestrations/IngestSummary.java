@@ -1,6 +1,11 @@
 package com.skyfit.lake.orchestrations;
 
-/** Output of a successful {@link IngestOrchestration}. */
+import java.util.List;
+
+/**
+ * Output of a finished {@link IngestOrchestration}. A batch whose runs did not all succeed still finishes
+ * (the others are loaded, transformed and completed); failedRuns and firstError then say which and why.
+ */
 public record IngestSummary(
         String batchId,
         String source,
@@ -9,4 +14,8 @@ public record IngestSummary(
         long records,
         long bronzeParts,
         long partsLoadedDirectly,
-        TransformSummary transform) {}
+        TransformSummary transform,
+        int runs,
+        int windowsFailed,
+        List<String> failedRuns,
+        String firstError) {}

@@ -1,7 +1,15 @@
 package com.skyfit.lake.orchestrations;
 
-/** The custom status of a running ingest: where it stands, as the portal's run history shows it. */
-public record Progress(String phase, int windowsDone, int windowsTotal, long records) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The custom status of a running ingest: where it stands, as the portal's run history shows it. Once a
+ * window or run has failed, it also names the failed runs and the first error.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Progress(String phase, int windowsDone, int windowsTotal, long records, Integer windowsFailed,
+        List<String> failedRuns, String firstError) {
     public static final String PLANNING = "planning";
     public static final String EXTRACTING = "extracting";
     public static final String WAITING_FOR_LOAD = "waiting-for-load";
@@ -9,9 +17,36 @@ public record Progress(String phase, int windowsDone, int windowsTotal, long rec
     public static final String TRANSFORMING = "transforming";
     public static final String COMPLETING = "completing";
     public static final String DONE = "done";
+    /** Done, but some runs failed: their windows and watermarks wait for the next run. */
+    public static final String DONE_WITH_FAILURES = "done-with-failed-runs";
     public static final String FAILED = "failed";
 
+    public Progress(String phase, int windowsDone, int windowsTotal, long records) {
+        this(phase, windowsDone, windowsTotal, records, null, null, null);
+    }
+
+    /** Progress of the extract phase, with the failures so far when there are any. */
+    public static Progress extracting(ExtractTotals t, int total) {
+        return new Progress(EXTRACTING, t.windowsDone(), total, t.records(), t.windowsFailed() > 0 ? t.windowsFailed() : null,
+                null, clip(t.firstError()));
+    }
+
     public Progress phase(String next) {
-        return new Progress(next, windowsDone, windowsTotal, records);
+        return new Progress(next, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError);
+    }
+
+    /** Durable caps a custom status near 16 KB: the first runs and the head of the error are enough to act on. */
+    static final int MAX_RUNS_SHOWN = 20;
+    static final int MAX_ERROR_CHARS = 2_000;
+
+    public Progress failedRuns(List<String> runs, String error) {
+        List<String> shown = runs == null || runs.size() <= MAX_RUNS_SHOWN ? runs
+                : java.util.stream.Stream.concat(runs.stream().limit(MAX_RUNS_SHOWN),
+                        java.util.stream.Stream.of("... and " + (runs.size() - MAX_RUNS_SHOWN) + " more")).toList();
+        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, shown, clip(error));
+    }
+
+    static String clip(String text) {
+        return text == null || text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "...";
     }
 }

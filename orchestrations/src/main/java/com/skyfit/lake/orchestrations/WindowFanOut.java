@@ -25,18 +25,17 @@ final class WindowFanOut {
 
     /**
      * Extracts every window; {@code firstIndex} is the position of {@code windows.get(0)} in the whole
-     * plan (it names the window instances). When a window fails for good, no new window starts, the ones
-     * in flight finish (their bronze parts stay: extracts are idempotent and the next run redoes only
-     * unfinished windows), and an {@link IngestFailure} naming the first failed window is thrown.
+     * plan (it names the window instances). A window that fails for good (after its retries) is counted
+     * with its reason and the others go on, as in the command line: the ledger then fails only the run
+     * that window belongs to, and the rest of the batch is loaded, transformed and completed.
      */
     static ExtractTotals extract(TaskOrchestrationContext ctx, String batchId, List<WindowTask> windows, int firstIndex,
             int maxParallel, Consumer<ExtractTotals> onProgress) {
         Map<Task<ExtractResult>, WindowTask> inFlight = new LinkedHashMap<>();
         int next = 0;
         ExtractTotals totals = ExtractTotals.zero();
-        IngestFailure firstFailure = null;
         while (true) {
-            while (firstFailure == null && next < windows.size() && inFlight.size() < maxParallel) {
+            while (next < windows.size() && inFlight.size() < maxParallel) {
                 WindowTask w = windows.get(next);
                 inFlight.put(ctx.callSubOrchestrator(Names.EXTRACT_ONE_WINDOW, w,
                         windowInstanceId(batchId, firstIndex + next), ExtractResult.class), w);
@@ -61,11 +60,9 @@ final class WindowFanOut {
                 it.remove();
                 try {
                     ExtractResult r = e.getKey().await();
-                    totals = totals.plus(new ExtractTotals(1, r.records(), r.parts() == null ? 0 : r.parts().size()));
+                    totals = totals.plus(new ExtractTotals(1, r.records(), r.parts() == null ? 0 : r.parts().size(), 0, null));
                 } catch (TaskFailedException ex) {
-                    if (firstFailure == null) {
-                        firstFailure = windowFailure(ex);
-                    }
+                    totals = totals.plus(ExtractTotals.failed(windowFailure(ex).getMessage()));
                 }
             }
             if (surfaced != null && inFlight.size() == before) {
@@ -73,9 +70,6 @@ final class WindowFanOut {
                 throw windowFailure(surfaced);
             }
             onProgress.accept(totals);
-        }
-        if (firstFailure != null) {
-            throw firstFailure;
         }
         return totals;
     }

@@ -81,7 +81,7 @@ class IngestOrchestrationTest {
         assertThat(d.calls(Names.COMPLETE_RUN).get(0).input()).isEqualTo("\"" + BATCH + "\"");
         IngestSummary summary = d.read(out.output(), IngestSummary.class);
         assertThat(summary).isEqualTo(new IngestSummary(BATCH, "pipedrive", 7, 7, 70, 7, 0,
-                new TransformSummary(2, 5, 1, 4, 0, 0)));
+                new TransformSummary(2, 5, 1, 4, 0, 0), 1, 0, List.of(), null));
         assertThat(out.customStatus()).isEqualTo("{\"phase\":\"done\",\"windowsDone\":7,\"windowsTotal\":7,\"records\":70}");
         assertThat(chunks(d)).isEmpty();
         assertThat(d.subOrchestrations).hasSize(7).allMatch(s -> s.startsWith("ExtractOneWindow " + BATCH + ":window-"));
@@ -153,7 +153,7 @@ class IngestOrchestrationTest {
     }
 
     @Test
-    void aPermanentFailureIsNotRetried() {
+    void aPermanentFailureIsNotRetriedAndABatchWhoseEveryRunFailedFailsWithAReadableReason() {
         DurableDriver d = driver(plan(3)).activity(Names.EXTRACT_WINDOW, in -> {
             WindowTask w = DurableDriver.JSON.convertValue(readTree(in), WindowTask.class);
             if (w.windowStart().startsWith("2026-02-02")) {
@@ -161,68 +161,78 @@ class IngestOrchestrationTest {
                         "pipedrive scope 'commercial' rejected the credentials (HTTP 401)", null);
             }
             return extracted(w);
-        });
+        }).activity(Names.COMPLETE_RUN, in -> new BatchOutcome(BATCH, 1, List.of("commercial/deals (run run-deals)"),
+                "1 of 3 windows not extracted: HTTP 401"));
 
         DurableDriver.Outcome out = d.run(Names.INGEST, INSTANCE, input(3, 50, 0));
 
         assertThat(out.failed()).isTrue();
-        assertThat(out.failureMessage()).contains("HTTP 401");
+        assertThat(out.failureMessage()).startsWith("Every run of batch " + BATCH + " failed (1): commercial/deals (run run-deals)")
+                .contains("First error: ExtractWindow pipedrive/commercial/deals [2026-02-02T00:00:00Z", "HTTP 401")
+                .doesNotContain("Unexpected failure");
         long attempts = d.calls(Names.EXTRACT_WINDOW).stream()
                 .filter(c -> c.input().contains("\"windowStart\":\"2026-02-02")).count();
         assertThat(attempts).isEqualTo(1);
-        assertThat(d.calls(Names.FAIL_RUN)).hasSize(1);
-        assertThat(d.calls(Names.COMPLETE_RUN)).isEmpty();
+        // the other windows were extracted, loaded and transformed; the ledger failed the run, FailRun is not needed
+        assertThat(d.calls(Names.EXTRACT_WINDOW)).hasSize(3);
+        assertThat(names(d)).containsSubsequence(Names.TRANSFORM_CORE, Names.COMPLETE_RUN).doesNotContain(Names.FAIL_RUN);
+        assertThat(out.customStatus()).contains("\"phase\":\"failed\"", "\"failedRuns\":[\"commercial/deals (run run-deals)\"]",
+                "\"firstError\":\"ExtractWindow pipedrive/commercial/deals");
     }
 
     @Test
-    void oneWindowFailingForGoodFailsTheRunKeepsTheOthersAndNeverCompletes() {
-        DurableDriver d = driver(plan(4)).activity(Names.EXTRACT_WINDOW, in -> {
+    void oneScopeFailingFailsOnlyItsRunsWhileTheOtherScopeIsLoadedTransformedAndCompleted() {
+        RunPlan plan = twoScopes(3);
+        Map<String, Integer> attempts = new HashMap<>();
+        DurableDriver d = driver(plan).activity(Names.EXTRACT_WINDOW, in -> {
             WindowTask w = DurableDriver.JSON.convertValue(readTree(in), WindowTask.class);
-            if (w.windowStart().startsWith("2026-02-03")) {
-                throw new IllegalStateException("HTTP 401: check PIPEDRIVE_COMMERCIAL_API_TOKEN");
+            attempts.merge(w.scope() + " " + w.windowStart(), 1, Integer::sum);
+            if (w.scope().equals("expansion") && w.windowStart().startsWith("2026-02-02")) {
+                throw new IllegalStateException("HTTP 503 from the source, again");
             }
             return extracted(w);
-        });
+        }).activity(Names.COMPLETE_RUN, in -> new BatchOutcome(BATCH, 2, List.of("expansion/deals (run run-expansion)"),
+                "1 of 3 windows not extracted: HTTP 503"));
 
         DurableDriver.Outcome out = d.run(Names.INGEST, INSTANCE, input(4, 50, 0));
 
-        assertThat(out.failed()).isTrue();
-        assertThat(out.failureMessage())
-                .contains("ExtractWindow pipedrive/commercial/deals [2026-02-03T00:00:00Z, 2026-02-04T00:00:00Z)")
-                .contains("HTTP 401");
-        long failedWindowAttempts = d.calls(Names.EXTRACT_WINDOW).stream()
-                .filter(c -> c.input().contains("\"windowStart\":\"2026-02-03")).count();
-        assertThat(failedWindowAttempts).isEqualTo(ExtractRetry.MAX_ATTEMPTS);
-        assertThat(d.calls(Names.EXTRACT_WINDOW).stream().map(c -> c.input()).distinct()).hasSize(4);
-        assertThat(d.calls(Names.FAIL_RUN)).singleElement().satisfies(c -> {
-            FailRequest f = d.read(c.input(), FailRequest.class);
-            assertThat(f.batchId()).isEqualTo(BATCH);
-            assertThat(f.message()).isEqualTo(out.failureMessage());
-            assertThat(f.detail()).contains("Caused by: " + IngestFailure.class.getName());
-        });
-        assertThat(d.calls(Names.TRANSFORM_CORE)).isEmpty();
-        assertThat(d.calls(Names.COMPLETE_RUN)).isEmpty();
-        assertThat(out.customStatus()).contains("\"phase\":\"failed\"").contains("\"windowsTotal\":4");
+        assertThat(out.status()).as(out.failureMessage()).isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+        IngestSummary summary = d.read(out.output(), IngestSummary.class);
+        assertThat(summary.windowsTotal()).isEqualTo(6);
+        assertThat(summary.windowsDone()).isEqualTo(5);
+        assertThat(summary.windowsFailed()).isEqualTo(1);
+        assertThat(summary.runs()).isEqualTo(2);
+        assertThat(summary.failedRuns()).containsExactly("expansion/deals (run run-expansion)");
+        assertThat(summary.firstError()).startsWith("ExtractWindow pipedrive/expansion/deals [2026-02-02T00:00:00Z")
+                .contains("HTTP 503");
+        // the failing window used up its retries; every other window ran once and nothing stopped early
+        assertThat(attempts).containsEntry("expansion 2026-02-02T00:00:00Z", ExtractRetry.MAX_ATTEMPTS).hasSize(6);
+        assertThat(d.calls(Names.EXTRACT_WINDOW)).hasSize(5 + ExtractRetry.MAX_ATTEMPTS);
+        assertThat(names(d)).containsSubsequence(Names.COUNT_UNLOADED_PARTS, Names.TRANSFORM_CORE, Names.COMPLETE_RUN)
+                .doesNotContain(Names.FAIL_RUN);
+        assertThat(out.customStatus()).contains("\"phase\":\"" + Progress.DONE_WITH_FAILURES + "\"",
+                "\"failedRuns\":[\"expansion/deals (run run-expansion)\"]", "\"windowsFailed\":1", "HTTP 503");
     }
 
     @Test
-    void aFailingWindowInsideAChunkFailsTheParentRun() {
+    void aFailingWindowInsideAChunkDoesNotStopTheOtherChunks() {
         DurableDriver d = driver(plan(12)).activity(Names.EXTRACT_WINDOW, in -> {
             WindowTask w = DurableDriver.JSON.convertValue(readTree(in), WindowTask.class);
             if (w.windowStart().startsWith("2026-02-07")) {
                 throw new IllegalArgumentException("entity deals: unexpected payload");
             }
             return extracted(w);
-        });
+        }).activity(Names.COMPLETE_RUN, in -> new BatchOutcome(BATCH, 1, List.of("commercial/deals (run run-deals)"),
+                "1 of 12 windows not extracted"));
 
         DurableDriver.Outcome out = d.run(Names.INGEST, INSTANCE, input(2, 5, 0));
 
+        assertThat(chunks(d)).hasSize(3);
+        assertThat(d.calls(Names.EXTRACT_WINDOW).stream().map(DurableDriver.Call::input).distinct()).hasSize(12);
         assertThat(out.failed()).isTrue();
-        assertThat(out.failureMessage()).startsWith("ExtractWindowsChunk failed: ExtractWindow pipedrive/commercial/deals [2026-02-07")
+        assertThat(out.failureMessage()).contains("First error: ExtractWindow pipedrive/commercial/deals [2026-02-07")
                 .contains("unexpected payload");
-        assertThat(chunks(d)).hasSize(2); // the third chunk never starts
-        assertThat(d.calls(Names.FAIL_RUN)).hasSize(1);
-        assertThat(d.calls(Names.COMPLETE_RUN)).isEmpty();
+        assertThat(d.calls(Names.COMPLETE_RUN)).hasSize(1);
     }
 
     @Test
@@ -352,7 +362,8 @@ class IngestOrchestrationTest {
         h.taskScheduled(3, Names.TRANSFORM_CORE, null).orchestratorCompleted();
         h.orchestratorStarted(Instant.parse("2026-03-01T06:00:04Z")).taskCompleted(3, DurableDriver.json(new TransformSummary(1, 1, 0, 0, 0, 0)));
         h.taskScheduled(4, Names.COMPLETE_RUN, null).orchestratorCompleted();
-        h.orchestratorStarted(Instant.parse("2026-03-01T06:00:05Z")).taskCompleted(4, null);
+        h.orchestratorStarted(Instant.parse("2026-03-01T06:00:05Z"))
+                .taskCompleted(4, DurableDriver.json(new BatchOutcome(BATCH, 1, List.of(), null)));
         byte[] request = h.request();
 
         OrchestratorResponse once = History.parse(OrchestrationRunner.loadAndRun(request, new IngestOrchestration()));
@@ -388,6 +399,19 @@ class IngestOrchestrationTest {
         return new RunPlan(BATCH, List.of("run-deals"), windows);
     }
 
+    /** n one-day windows of deals in each of two scopes, one run per scope. */
+    static RunPlan twoScopes(int n) {
+        List<WindowTask> windows = new ArrayList<>();
+        LocalDate day = LocalDate.parse("2026-02-01");
+        for (String scope : List.of("commercial", "expansion")) {
+            for (int i = 0; i < n; i++) {
+                windows.add(new WindowTask(BATCH, "run-" + scope, "pipedrive", scope, "deals", "incremental",
+                        day.plusDays(i) + "T00:00:00Z", day.plusDays(i + 1) + "T00:00:00Z", "2026-03-01"));
+            }
+        }
+        return new RunPlan(BATCH, List.of("run-commercial", "run-expansion"), windows);
+    }
+
     static ExtractResult extracted(WindowTask w) {
         return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), 10,
                 List.of("bronze/pipedrive/scope=commercial/entity=deals/ingestion_date=2026-03-01/run_id=run-deals/part-"
@@ -405,7 +429,7 @@ class IngestOrchestrationTest {
                 .activity(Names.COUNT_UNLOADED_PARTS, in -> 0)
                 .activity(Names.LOAD_PARTS, in -> new LoadSummary(2, 0, 0, 20, 0))
                 .activity(Names.TRANSFORM_CORE, in -> new TransformSummary(2, 5, 1, 4, 0, 0))
-                .activity(Names.COMPLETE_RUN, in -> null)
+                .activity(Names.COMPLETE_RUN, in -> new BatchOutcome(BATCH, plan.runIds().size(), List.of(), null))
                 .activity(Names.FAIL_RUN, in -> null);
     }
 

@@ -25,6 +25,9 @@ public final class Faults {
     private long dailyBudget = -1;
     private long used;
     private long delayMillis;
+    private String hostileEntity;
+    private int hostilePages;
+    private HostileRecord hostile;
 
     /** The next {@code count} requests answer 429 with x-ratelimit-reset and Retry-After of {@code resetSeconds}. */
     public synchronized Faults rateLimitNext(int count, int resetSeconds) {
@@ -59,7 +62,28 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code pages} list pages of {@code entity} (e.g. "deals") that hold records come with
+     * the given damage in their first record (or, for TRUNCATED_PAGE, cut short).
+     */
+    public synchronized Faults hostileRecords(String entity, int pages, HostileRecord kind) {
+        this.hostileEntity = entity;
+        this.hostilePages = pages;
+        this.hostile = kind;
+        return this;
+    }
+
+    /** The page as it leaves the server, damaged when a hostile-record switch applies to it. */
+    synchronized byte[] damage(String entity, byte[] page) {
+        if (hostilePages <= 0 || !entity.equals(hostileEntity) || !HostileRecord.hasRecords(page)) {
+            return page;
+        }
+        hostilePages--;
+        return hostile.apply(page);
+    }
+
     public synchronized Faults clear() {
+        hostilePages = 0;
         rateLimited = 0;
         failures = 0;
         dailyBudget = -1;

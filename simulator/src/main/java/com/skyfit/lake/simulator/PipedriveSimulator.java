@@ -42,6 +42,12 @@ public final class PipedriveSimulator implements AutoCloseable {
     private final Map<String, Faults> faults = new ConcurrentHashMap<>();
     private final Faults allScopes = new Faults();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Map<String, List<Request>> requests = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Request> ARRIVED = new ThreadLocal<>();
+    private static final int REQUEST_LOG_LIMIT = 100_000;
+
+    /** One request of a token as the server saw it: when it arrived (System.nanoTime), its path and the status sent. */
+    public record Request(long arrivedNanos, String path, int status) {}
     private final Map<String, BurstWindow> windows = new ConcurrentHashMap<>();
     private final SimulatorClock clock;
     private final int requestedPort;
@@ -130,7 +136,16 @@ public final class PipedriveSimulator implements AutoCloseable {
                 .mapToLong(e -> e.getValue().sum()).sum();
     }
 
+    /** Every request of one scope's token, in arrival order (faulted and refused ones included). */
+    public List<Request> requests(String scope) {
+        List<Request> l = requests.getOrDefault(scope, List.of());
+        synchronized (l) {
+            return l.stream().sorted(java.util.Comparator.comparingLong(Request::arrivedNanos)).toList();
+        }
+    }
+
     public void resetCounts() {
+        requests.clear();
         counts.clear();
     }
 
@@ -174,6 +189,7 @@ public final class PipedriveSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        ARRIVED.set(new Request(System.nanoTime(), ex.getRequestURI().getPath(), 0));
         try (ex) {
             String path = ex.getRequestURI().getPath();
             int slash = path.indexOf('/', 1);
@@ -211,7 +227,8 @@ public final class PipedriveSimulator implements AutoCloseable {
                 return;
             }
             try {
-                respond(ex, scope, 200, route(scopeData, rest, query));
+                String entity = rest.substring(rest.lastIndexOf('/') + 1);
+                respond(ex, scope, 200, own.damage(entity, allScopes.damage(entity, route(scopeData, rest, query))));
             } catch (BadRequest e) {
                 respond(ex, scope, e.status, error(e.getMessage()));
             }
@@ -252,6 +269,14 @@ public final class PipedriveSimulator implements AutoCloseable {
         var h = ex.getResponseHeaders();
         h.set("Content-Type", "application/json; charset=utf-8");
         if (scope != null) {
+            List<Request> log = requests.computeIfAbsent(scope, k -> new java.util.ArrayList<>());
+            synchronized (log) {
+                if (log.size() >= REQUEST_LOG_LIMIT) {
+                    log.remove(0); // a long demo keeps the latest requests only
+                }
+                Request r = ARRIVED.get();
+                log.add(new Request(r.arrivedNanos(), r.path(), status));
+            }
             BurstWindow w = windows.get(scope);
             int used = w.hit();
             h.set("x-ratelimit-limit", String.valueOf(BURST_LIMIT));

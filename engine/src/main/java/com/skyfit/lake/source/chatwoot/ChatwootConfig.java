@@ -1,5 +1,6 @@
 package com.skyfit.lake.source.chatwoot;
 
+import com.skyfit.lake.config.Redact;
 import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
@@ -101,12 +102,8 @@ public record ChatwootConfig(String jdbcUrl, String user, Secret password, Strin
         return redact(jdbcUrl);
     }
 
-    /** Masks the password and any password=... a URL or a driver message may carry. */
+    /** Masks the password wherever it appears, then what {@link Redact} masks in any URL or driver message. */
     String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String out = password.redact(text);
-        return out.replaceAll("(?i)(password=)[^&;\\s]*", "$1***");
+        return text == null ? null : Redact.url(password.redact(text));
     }
 }

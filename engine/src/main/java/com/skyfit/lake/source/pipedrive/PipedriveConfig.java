@@ -2,19 +2,17 @@ package com.skyfit.lake.source.pipedrive;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.config.SourceSettings;
 import com.skyfit.lake.source.Credential;
 import com.skyfit.lake.source.HttpSettings;
 import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.SourceConfig;
 import com.skyfit.lake.source.SourceDefinition;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Pipedrive settings. Each scope is one company account with its own base URL and API token:
@@ -38,23 +36,15 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
     }
 
     public static PipedriveConfig fromSettings(Settings settings) {
-        List<String> names = settings.list(SCOPES, List.of());
+        List<String> names = SourceSettings.scopes(settings, SCOPES);
         if (names.isEmpty()) {
             throw new SettingsException(SCOPES, "is required (the Pipedrive company accounts to read, e.g. commercial,expansion)");
         }
-        Set<String> seen = new LinkedHashSet<>();
         List<ScopeConfig> scopes = new ArrayList<>();
-        for (String raw : names) {
-            String name = raw.toLowerCase(Locale.ROOT);
-            if (!name.matches("[a-z][a-z0-9_]*")) {
-                throw new SettingsException(SCOPES, "scope '" + raw + "' must be letters, digits and _ (starting with a letter)");
-            }
-            if (!seen.add(name)) {
-                throw new SettingsException(SCOPES, "scope '" + raw + "' is listed twice");
-            }
+        for (String name : names) {
             String urlKey = baseUrlSetting(name);
             String tokenKey = tokenSetting(name);
-            URI url = baseUrl(urlKey, settings.required(urlKey, "base URL of the " + name + " company, e.g. https://company.pipedrive.com"));
+            URI url = SourceSettings.baseUrl(settings, urlKey, "https://company.pipedrive.com");
             Credential credential = new Credential("x-api-token", settings.secret(tokenKey, "API token of the " + name + " company"), tokenKey);
             scopes.add(new ScopeConfig(PipedriveSource.NAME, name, url, credential));
         }
@@ -62,7 +52,9 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
         HttpSettings http = HttpSettings.defaults()
                 .withRetries(settings.integer(HTTP_RETRIES, 5, 0, 20))
                 .withMaxRetryWait(Duration.ofSeconds(settings.integer(MAX_RETRY_WAIT_SECONDS, 120, 1, 3600)))
-                .withRate(settings.integer(REQUESTS_PER_2S, 20, 1, 1000), Duration.ofSeconds(2));
+                .withRate(settings.integer(REQUESTS_PER_2S, 20, 1, 1000), Duration.ofSeconds(2))
+                .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
+                .withClockSkew(SourceSettings.clockSkew(settings));
         Duration overlap = Duration.ofMinutes(settings.integer(OVERLAP_MINUTES, 10, 0, 7 * 24 * 60));
         return new PipedriveConfig(List.copyOf(scopes), overlap, pageSize, http);
     }
@@ -70,21 +62,5 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
     @Override
     public SourceDefinition definition() {
         return PipedriveSource.definition(pageSize);
-    }
-
-    private static URI baseUrl(String key, String value) {
-        try {
-            URI uri = new URI(value);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new SettingsException(key, "must be an http(s) URL such as https://company.pipedrive.com, got '" + value + "'");
-            }
-            if (uri.getRawQuery() != null) {
-                throw new SettingsException(key, "must not carry a query (the token goes in "
-                        + key.replace("_BASE_URL", "_API_TOKEN") + "), got a URL with '?'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new SettingsException(key, "must be an http(s) URL such as https://company.pipedrive.com, got '" + value + "'");
-        }
     }
 }

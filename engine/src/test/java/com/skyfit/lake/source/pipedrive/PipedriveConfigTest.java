@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.Sources;
 import java.time.Duration;
 import java.util.HashMap;
@@ -83,13 +84,39 @@ class PipedriveConfigTest {
     }
 
     @Test
+    void plainHttpIsRefusedExceptForLoopbackAndNamedHosts() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "http://skyfit.pipedrive.com");
+        assertThat(failure(m)).hasMessageContaining("PIPEDRIVE_COMMERCIAL_BASE_URL").hasMessageContaining("must use https")
+                .hasMessageContaining("SKYFIT_ALLOW_HTTP_HOSTS");
+        m.put("SKYFIT_ALLOW_HTTP_HOSTS", "proxy.internal, skyfit.pipedrive.com");
+        assertThat(PipedriveConfig.fromSettings(Settings.of(m)).scope("commercial").baseUrl().toString())
+                .isEqualTo("http://skyfit.pipedrive.com");
+        m = valid();
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "http://127.0.0.1:8080/commercial");
+        assertThat(PipedriveConfig.fromSettings(Settings.of(m)).scope("commercial").baseUrl().getHost()).isEqualTo("127.0.0.1");
+        m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "https://user:" + TOKEN + "@skyfit.pipedrive.com");
+        assertThat(failure(m)).hasMessageContaining("user info").hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void scopeNamesAreNormalizedSoMixedCaseFindsTheSameSettings() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_SCOPES", " Commercial ,EXPANSION");
+        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        assertThat(c.scopes()).extracting(ScopeConfig::name).containsExactly("commercial", "expansion");
+        assertThat(com.skyfit.lake.config.SourceSettings.normalizeScopes(java.util.List.of("Commercial")))
+                .containsExactly("commercial");
+    }
+
+    @Test
     void badValuesNameTheSettingAndWhatItExpects() {
         Map<String, String> m = valid();
         m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "skyfit.pipedrive.com");
-        assertThat(failure(m)).hasMessageContaining("PIPEDRIVE_COMMERCIAL_BASE_URL").hasMessageContaining("http(s) URL");
+        assertThat(failure(m)).hasMessageContaining("PIPEDRIVE_COMMERCIAL_BASE_URL").hasMessageContaining("https URL");
         m = valid();
         m.put("PIPEDRIVE_COMMERCIAL_BASE_URL", "https://skyfit.pipedrive.com?api_token=" + TOKEN);
-        assertThat(failure(m)).hasMessageContaining("must not carry a query");
+        assertThat(failure(m)).hasMessageContaining("must not carry a query").hasMessageNotContaining(TOKEN);
         m = valid();
         m.put("PIPEDRIVE_PAGE_SIZE", "501");
         assertThat(failure(m)).hasMessage("Setting PIPEDRIVE_PAGE_SIZE: must be between 1 and 500, got 501");

@@ -1,0 +1,131 @@
+package com.skyfit.lake.core;
+
+import static com.skyfit.lake.core.RecordSql.indent;
+import static com.skyfit.lake.core.TransformSql.wrap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The parts of a transform that write a table's child tables: each array element of every staging row, typed
+ * (problems go to the parent's staging row); then, for the parent versions that win (newest of the batch and
+ * not older than core's), the elements upserted when changed and the ones that version no longer has flagged
+ * deleted.
+ */
+final class ChildSql {
+    private final CoreTable table;
+    private final TransformSql parent;
+    private final List<String> parentKeys;
+
+    ChildSql(CoreTable table, TransformSql parent) {
+        this.table = table;
+        this.parent = parent;
+        this.parentKeys = table.key().stream().map(Column::name).toList();
+    }
+
+    List<String> elementCtes() {
+        List<String> out = new ArrayList<>();
+        for (ChildTable c : table.children()) {
+            List<String> pass = new ArrayList<>(List.of("stg_ctid", "stg_id", "scope"));
+            pass.addAll(parentKeys);
+            pass.addAll(List.of("blob_path", "line_no", "run_id", "element_position"));
+            String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f." + c.arrayColumn()
+                    + ") WHEN 'array' THEN f." + c.arrayColumn() + " END)\n"
+                    + "    WITH ORDINALITY AS el(raw, element_position)\n"
+                    + "WHERE " + parentKeys.stream().map(k -> "f." + k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+            String select = new RecordSql(pass, c.key(), c.columns(), List.of(), List.of(), c.path() + "[].")
+                    .select(from);
+            out.add(c.name() + "_elements AS MATERIALIZED (\n" + indent(select) + "\n)");
+        }
+        return out;
+    }
+
+    /** UNION ALL branches adding the elements' problems to the parent's, ranked after them. */
+    String problemUnion() {
+        StringBuilder out = new StringBuilder();
+        int rank = 1;
+        for (ChildTable c : table.children()) {
+            out.append("    UNION ALL\n    SELECT x.stg_ctid, false, x.problem, ").append(rank++)
+                    .append(" FROM ").append(c.name()).append("_elements x WHERE x.problem IS NOT NULL\n");
+        }
+        return out.toString();
+    }
+
+    List<String> writeCtes() {
+        if (table.children().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        String keys = parentKeys.stream().map(k -> "l." + k).collect(Collectors.joining(", "));
+        out.add("-- The parent versions children follow: newest of the batch, and not older than core's.\n"
+                + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no\n"
+                + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
+                + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
+                + "                    AND " + parent.storedVersion("c") + "\n"
+                + "                        > " + parent.version("l") + ")") + "\n)");
+        for (ChildTable c : table.children()) {
+            out.add(upsert(c));
+            out.add(removed(c));
+        }
+        return out;
+    }
+
+    private static List<String> names(List<Column> cols) {
+        return cols.stream().filter(Column::stored).map(Column::name).toList();
+    }
+
+    private String upsert(ChildTable c) {
+        List<String> childKeys = names(c.key());
+        List<String> values = new ArrayList<>(names(c.columns()));
+        values.add("is_deleted");
+        List<String> conflict = new ArrayList<>(List.of("scope"));
+        conflict.addAll(parentKeys);
+        conflict.addAll(childKeys);
+        List<String> all = new ArrayList<>(conflict);
+        all.addAll(values);
+        String select = conflict.stream().map(n -> "x." + n).collect(Collectors.joining(", ")) + ", "
+                + names(c.columns()).stream().map(n -> "x." + n + ", ").collect(Collectors.joining())
+                + "false, x.stg_id, x.blob_path, x.line_no, x.run_id, now()";
+        String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
+        String set = values.stream().map(n -> n + " = excluded." + n).collect(Collectors.joining(", "))
+                + ", _stg_id = excluded._stg_id, _source_blob = excluded._source_blob, "
+                + "_source_line = excluded._source_line, _run_id = excluded._run_id, _updated_at = excluded._updated_at";
+        return "-- A repeated element key keeps its last element. A child row names the parent version that last\n"
+                + "-- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.\n"
+                + c.name() + "_upserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " AS c ("
+                + wrap(String.join(", ", all) + ", _stg_id, _source_blob, _source_line, _run_id, _updated_at",
+                        19 + c.qualifiedName().length()) + ")\n"
+                + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
+                + "FROM " + c.name() + "_elements x\n"
+                + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
+                + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
+                + "SET " + wrap(set) + "\n"
+                + "WHERE (" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
+                + "      IS DISTINCT FROM (" + wrap(values.stream().map(n -> "excluded." + n)
+                .collect(Collectors.joining(", "))) + ")\n"
+                + "   OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
+                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)\n"
+                + "RETURNING 1") + "\n)";
+    }
+
+    private String removed(ChildTable c) {
+        List<String> childKeys = names(c.key());
+        return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
+                + "-- that version.\n"
+                + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
+                + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
+                + "    _run_id = a.run_id, _updated_at = now()\n"
+                + "FROM accepted a\n"
+                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
+                + "  AND (NOT c.is_deleted\n"
+                + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
+                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
+                + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
+                + "RETURNING 1") + "\n)";
+    }
+}

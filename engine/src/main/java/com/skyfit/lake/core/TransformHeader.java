@@ -1,0 +1,60 @@
+package com.skyfit.lake.core;
+
+import java.util.stream.Collectors;
+
+/** The comment at the top of a generated transform: what it reads and writes, how to run it, its parts. */
+final class TransformHeader {
+    private TransformHeader() {}
+
+    static String of(CoreTable t) {
+        String keys = "scope, " + t.key().stream().map(Column::name).collect(Collectors.joining(", "));
+        String order = t.versionColumn() == null
+                ? "the version ingested last:\n-- the highest (run_id, blob_path, line_no)"
+                : "the newest version:\n-- the latest " + t.versionColumn() + ", then the highest (run_id, blob_path, line_no)";
+        StringBuilder h = new StringBuilder();
+        h.append("-- ").append(t.qualifiedName()).append(" from ").append(t.stagingTable()).append(": one row per (")
+                .append(keys).append("), ").append(order).append(".\n");
+        for (String line : t.description().lines().toList()) {
+            h.append("-- ").append(line).append("\n");
+        }
+        if (t.deletedColumn() != null) {
+            h.append("-- A deleted record keeps its row with ").append(t.deletedColumn()).append(" = true.\n");
+        }
+        for (ChildTable c : t.children()) {
+            h.append("-- ").append(c.qualifiedName()).append(": one row per element of ").append(c.path())
+                    .append(", keyed by the parent's key and ")
+                    .append(c.key().stream().map(Column::name).collect(Collectors.joining(", "))).append(".\n");
+        }
+        h.append("""
+                --
+                -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+                -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
+                --
+                -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
+                --   BEGIN;
+                --   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
+                --   \\i %s
+                --   COMMIT;
+                -- Returns one row per run of the winning staging rows:
+                --   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
+                --
+                -- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+                --            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+                -- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+                --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+                --            can hold it). The core row is still written, with that field NULL.
+                -- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+                --            then every winning row is an insert, and the update and candidate steps are skipped.
+                -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+                --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+                -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+                --            older than the stored one, so an unchanged row costs no write and a late-arriving old
+                --            version never overwrites a newer one.
+                -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+                """.formatted(t.transformResource()));
+        if (!t.children().isEmpty()) {
+            h.append("-- *_elements each array element, typed; accepted: the parent versions the children follow.\n");
+        }
+        return h.toString();
+    }
+}

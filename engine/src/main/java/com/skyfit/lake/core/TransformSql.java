@@ -1,0 +1,274 @@
+package com.skyfit.lake.core;
+
+import static com.skyfit.lake.core.RecordSql.indent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Writes a core table's transform from its declaration: one set-based statement over the staging rows in
+ * (skyfit.from_stg_id, skyfit.to_stg_id] that casts safely, flags problems on the staging row, keeps the newest
+ * version per key, writes only what changed and returns the counts per run. The statement is the same shape for
+ * every table; the header of each generated file explains its parts.
+ */
+public final class TransformSql {
+    static final List<String> LINEAGE = List.of("stg_ctid", "stg_id", "scope", "blob_path", "line_no", "run_id");
+
+    private final CoreTable table;
+    private final List<String> keys;
+
+    private TransformSql(CoreTable table) {
+        this.table = table;
+        this.keys = table.key().stream().map(Column::name).toList();
+    }
+
+    public static String of(CoreTable table) {
+        return new TransformSql(table).statement();
+    }
+
+    private String statement() {
+        List<String> ctes = new ArrayList<>();
+        ctes.add("fields AS MATERIALIZED (\n" + indent(fieldsSelect()) + "\n)");
+        ChildSql children = new ChildSql(table, this);
+        ctes.addAll(children.elementCtes());
+        ctes.add(problems(children));
+        ctes.add(flagged());
+        ctes.add("-- In the statement's snapshot, so the rows inserted below do not count.\n"
+                + "target AS (SELECT NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + ") AS empty)");
+        ctes.add(repeated());
+        ctes.add(inserted());
+        ctes.add(updated());
+        ctes.add(repointed());
+        ctes.addAll(children.writeCtes());
+        ctes.add(candidates());
+        ctes.add(written());
+        ctes.add("warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)");
+        return TransformHeader.of(table) + "WITH " + String.join(",\n", ctes) + "\n" + result();
+    }
+
+    private String fieldsSelect() {
+        String staged = "(\n" + indent("-- raw #> '{}' is raw itself, decompressed once: a large raw is stored "
+                + "compressed, and each read\n-- below would otherwise decompress it again.\n"
+                + "SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw\n"
+                + "FROM " + table.stagingTable() + " s\n"
+                + "WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint\n"
+                + "  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint\n"
+                + "  AND s.validation_status <> 'invalid'\n"
+                + "OFFSET 0") + "\n) d";
+        return new RecordSql(LINEAGE, table.key(), table.columns(), table.arrays(), table.children(), "")
+                .select(staged);
+    }
+
+    private String problems(ChildSql children) {
+        String own = "SELECT f.stg_ctid, " + keyIsNull("f", " OR ") + " AS unusable, f.problem AS message\n"
+                + "FROM fields f\nWHERE f.problem IS NOT NULL";
+        if (table.children().isEmpty()) {
+            return "problems AS (\n" + indent(own) + "\n)";
+        }
+        return "problems AS (\n" + indent("SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,\n"
+                + "       string_agg(p.message, '; ' ORDER BY p.rank) AS message\nFROM (\n"
+                + indent(own.replace(" AS message\n", " AS message, 0 AS rank\n")) + "\n"
+                + children.problemUnion() + ") p\nGROUP BY p.stg_ctid") + "\n)";
+    }
+
+    private String flagged() {
+        return """
+                flagged AS (
+                    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+                    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+                    UPDATE %s s
+                    SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
+                        error_message = p.message
+                    FROM problems p
+                    WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
+                      AND s.ctid = p.stg_ctid
+                    RETURNING s.run_id
+                )""".formatted(table.stagingTable());
+    }
+
+    private String repeated() {
+        String k = keys.stream().map(n -> "f." + n).collect(Collectors.joining(", "));
+        return "-- Keys that occur more than once in this batch, with their newest version. Usually few, so\n"
+                + "-- \"is this row the newest of its key\" below is a probe into a small hash table.\n"
+                + "repeated AS (\n" + indent("SELECT DISTINCT ON (f.scope, " + k + ") f.scope, " + k
+                + ", f.stg_id AS newest_stg_id\nFROM fields f\nWHERE (f.scope, " + k + ") IN (SELECT scope, "
+                + String.join(", ", keys) + " FROM fields\n" + "    WHERE " + keyNotNull("", " AND ") + "\n"
+                + "    GROUP BY scope, " + String.join(", ", keys) + " HAVING count(*) > 1)\n"
+                + "ORDER BY f.scope, " + k + ", " + newestFirst("f")) + "\n)";
+    }
+
+    /** Newest version first: update time (absent last), then lineage (run, bronze part, line). */
+    private String newestFirst(String a) {
+        String lineage = a + ".run_id COLLATE \"C\" DESC, " + a + ".blob_path COLLATE \"C\" DESC, " + a
+                + ".line_no DESC";
+        return table.versionColumn() == null ? lineage
+                : a + "." + table.versionColumn() + " DESC NULLS LAST, " + lineage;
+    }
+
+    /** A row's version, comparable with {@link #storedVersion}. */
+    String version(String a) {
+        String lineage = a + ".run_id COLLATE \"C\", " + a + ".blob_path COLLATE \"C\", " + a + ".line_no";
+        return "(" + (table.versionColumn() == null ? "" : "coalesce(" + a + "." + table.versionColumn()
+                + ", '-infinity'), ") + lineage + ")";
+    }
+
+    String storedVersion(String c) {
+        String lineage = c + "._run_id COLLATE \"C\", " + c + "._source_blob COLLATE \"C\", " + c + "._source_line";
+        return "(" + (table.versionColumn() == null ? "" : "coalesce(" + c + "." + table.versionColumn()
+                + ", '-infinity'), ") + lineage + ")";
+    }
+
+    /** The row is its key's newest in this batch (and has a key). */
+    String isWinner(String l) {
+        return keyNotNull(l + ".", "\n  AND ") + "\n  AND NOT EXISTS (SELECT 1 FROM repeated r\n"
+                + "                  WHERE r.scope = " + l + ".scope AND " + keyJoin("r", l)
+                + " AND r.newest_stg_id <> " + l + ".stg_id)";
+    }
+
+    String keyJoin(String a, String b) {
+        return keys.stream().map(k -> a + "." + k + " = " + b + "." + k).collect(Collectors.joining(" AND "));
+    }
+
+    private String keyNotNull(String prefix, String sep) {
+        return keys.stream().map(k -> prefix + k + " IS NOT NULL").collect(Collectors.joining(sep));
+    }
+
+    private String keyIsNull(String a, String sep) {
+        return keys.stream().map(k -> a + "." + k + " IS NULL").collect(Collectors.joining(sep));
+    }
+
+    /** Every column core stores after scope, in table order (lineage excluded). */
+    List<String> coreColumns() {
+        List<String> out = new ArrayList<>(keys);
+        table.storedColumns().forEach(c -> out.add(c.name()));
+        for (ArrayField a : table.arrays()) {
+            if (a.stored()) {
+                out.add(a.name());
+            }
+            if (a.countAs() != null) {
+                out.add(a.countAs());
+            }
+            a.sums().forEach(s -> out.add(s.name()));
+        }
+        return out;
+    }
+
+    private List<String> valueColumns() {
+        return coreColumns().stream().filter(c -> !keys.contains(c)).toList();
+    }
+
+    private String deleted(String a) {
+        return table.deletedColumn() == null ? "false" : (a.isEmpty() ? "" : a + ".") + table.deletedColumn();
+    }
+
+    private String inserted() {
+        String cols = "scope, " + String.join(", ", coreColumns()) + ", _stg_id, _source_blob, _source_line, "
+                + "_run_id, _updated_at";
+        String values = Stream.concat(Stream.of("scope"), coreColumns().stream()).map(c -> "l." + c)
+                .collect(Collectors.joining(", ")) + ", l.stg_id, l.blob_path, l.line_no, l.run_id, now()";
+        return "-- New keys are inserted; stored keys are updated only when a column changed and the incoming version\n"
+                + "-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about\n"
+                + "-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time\n"
+                + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
+                + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
+                + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + ")\n"
+                + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
+    }
+
+    private String updated() {
+        String set = valueColumns().stream().map(c -> c + " = l." + c).collect(Collectors.joining(", "))
+                + ", _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, "
+                + "_updated_at = now()";
+        return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
+                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
+                + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"
+                + "  AND " + changed("c", "l") + "\n  AND NOT (SELECT empty FROM target)\n"
+                + "RETURNING c._run_id AS run_id, " + deleted("c") + " AS deleted") + "\n)";
+    }
+
+    private String changed(String c, String l) {
+        List<String> cols = valueColumns();
+        return "(" + wrap(cols.stream().map(n -> c + "." + n).collect(Collectors.joining(", ")), 7) + ")\n"
+                + "    IS DISTINCT FROM\n    ("
+                + wrap(cols.stream().map(n -> l + "." + n).collect(Collectors.joining(", ")), 5) + ")";
+    }
+
+    private String repointed() {
+        return "-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a\n"
+                + "-- line (same part and line: the same data) is pointed at the line's new staging row, unless the\n"
+                + "-- update above rewrites it anyway (two writes of one row in one statement are not allowed).\n"
+                + "repointed AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET _stg_id = l.stg_id\n"
+                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n"
+                + "  AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM fields w\n"
+                + "                  WHERE w.scope = c.scope AND " + keyJoin("w", "c") + "\n"
+                + "                    AND " + isWinner("w").replace("\n", "\n" + " ".repeat(18)) + "\n"
+                + "                    AND " + version("w") + "\n"
+                + "                        >= " + storedVersion("c") + "\n"
+                + "                    AND " + changed("c", "w").replace("\n", "\n" + " ".repeat(20)) + ")\n"
+                + "  AND NOT (SELECT empty FROM target)\nRETURNING 1") + "\n)";
+    }
+
+    private String candidates() {
+        return "candidates AS (\n" + indent("SELECT l.run_id, count(*) AS n\nFROM fields l\nWHERE " + isWinner("l")
+                + "\n  AND NOT (SELECT empty FROM target)\nGROUP BY l.run_id") + "\n)";
+    }
+
+    private String written() {
+        return """
+                written AS (
+                    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+                           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+                    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+                          UNION ALL
+                          SELECT run_id, deleted, false FROM updated) w
+                    GROUP BY run_id
+                )""";
+    }
+
+    private String result() {
+        return """
+                SELECT run_id,
+                       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+                           AS candidates,
+                       coalesce(w.inserted, 0) AS inserted,
+                       coalesce(w.updated, 0) AS updated,
+                       CASE WHEN (SELECT empty FROM target) THEN 0
+                            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
+                       coalesce(w.deleted, 0) AS deleted,
+                       coalesce(x.n, 0) AS warned
+                FROM candidates c
+                FULL JOIN written w USING (run_id)
+                FULL JOIN warned x USING (run_id)
+                ORDER BY run_id;
+                """;
+    }
+
+    /** Breaks a comma-separated list into lines of at most about 100 characters. */
+    static String wrap(String items) {
+        return wrap(items, 0);
+    }
+
+    /** The same, when the first line already holds {@code used} characters. */
+    static String wrap(String items, int used) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = -used;
+        for (String item : items.split(", ")) {
+            if (out.length() > 0) {
+                out.append(",");
+                if (out.length() - lineStart + item.length() > 100) {
+                    out.append("\n    ");
+                    lineStart = out.length() - 4;
+                } else {
+                    out.append(" ");
+                }
+            }
+            out.append(item);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,118 @@
+package com.skyfit.lake.pipeline;
+
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.RunLeases;
+import com.skyfit.lake.control.RunLedger;
+import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Ends the runs of a batch. A run succeeds only when every window is extracted, its windows cover its whole
+ * range, every part it wrote is loaded, and its batch still holds the entity's lease; its watermark advances in
+ * the same transaction. Anything else fails it with the reason. The batch's leases are given back either way.
+ */
+final class BatchCompletion {
+    private final Database db;
+    private final RunLedger runs;
+    private final WindowLedger windowLedger;
+    private final WatermarkStore watermarks;
+    private final RunLeases leases;
+
+    BatchCompletion(Database db, RunLedger runs, WindowLedger windowLedger, WatermarkStore watermarks, RunLeases leases) {
+        this.db = db;
+        this.runs = runs;
+        this.windowLedger = windowLedger;
+        this.watermarks = watermarks;
+        this.leases = leases;
+    }
+
+    void complete(String batchId) {
+        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
+            if (run.status().equals("running")) {
+                Problem problem = problem(run);
+                if (problem != null) {
+                    runs.fail(run.runId(), problem.message(), problem.detail());
+                } else {
+                    succeed(run);
+                }
+            }
+        }
+        runs.retrying("release leases of batch " + batchId, () -> {
+            leases.releaseBatch(batchId);
+            return null;
+        });
+    }
+
+    void fail(String batchId, String message, String detail) {
+        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
+            if (run.status().equals("running")) {
+                runs.fail(run.runId(), message, detail);
+            }
+        }
+        runs.retrying("release leases of batch " + batchId, () -> {
+            leases.releaseBatch(batchId);
+            return null;
+        });
+    }
+
+    /** Why a run cannot succeed, and the first failed window's stack trace when there is one. */
+    private record Problem(String message, String detail) {}
+
+    /** Why the run cannot succeed, or null. */
+    private Problem problem(RunLedger.Run run) {
+        List<WindowLedger.Window> windows = windowLedger.windows(run.runId());
+        List<WindowLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
+        if (!open.isEmpty()) {
+            Problem why = runs.retrying("window errors", () -> db.queryFirst("SELECT error_message, error_detail "
+                    + "FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL ORDER BY window_index LIMIT 1",
+                    ps -> ps.setString(1, run.runId()), rs -> new Problem(rs.getString(1), rs.getString(2)))
+                    .orElse(new Problem("not extracted", null)));
+            return new Problem(open.size() + " of " + windows.size() + " windows not extracted: " + why.message(),
+                    why.detail());
+        }
+        List<WindowCoverage.Gap> gaps = WindowCoverage.gaps(windows, run.rangeStart(), run.rangeEnd());
+        if (!gaps.isEmpty()) {
+            return new Problem("the run's windows leave " + gaps.size() + " part(s) of its range unread, first "
+                    + gaps.get(0) + "; the next run of this entity plans them again", null);
+        }
+        List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
+                SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
+                FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
+                ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)));
+        if (!problems.isEmpty()) {
+            return new Problem(problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
+                    null);
+        }
+        return null;
+    }
+
+    private void succeed(RunLedger.Run run) {
+        Instant cursor = windowLedger.windows(run.runId()).stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
+                .max(Instant::compareTo).orElse(null);
+        // A backfill re-reads old history; moving the watermark would skip what lies between.
+        boolean advances = !run.loadType().equals("backfill") && cursor != null;
+        runs.transaction("complete run " + run.runId(), c -> {
+            // The fence: a batch that lost the entity to another run (its heartbeat stopped long enough) must
+            // neither succeed nor move the watermark behind the new owner's back.
+            if (!leases.holds(c, run.source(), run.scope(), run.entity(), run.batchId())) {
+                String owner = leases.current(run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
+                        .orElse("no batch holds it");
+                runs.fail(c, run.runId(), "lost the lease of its entity before completing: " + owner);
+                return null;
+            }
+            // The ledger's watermark_end is the watermark after the run: never lower than the stored one (an
+            // overlap that found nothing newer, or nothing at all, leaves it where it was).
+            Instant stored = watermarks.get(c, run.source(), run.scope(), run.entity()).orElse(null);
+            Instant end = advances ? cursor : run.watermarkStart();
+            Instant watermarkEnd = stored != null && (end == null || stored.isAfter(end)) ? stored : end;
+            runs.complete(c, run.runId(), watermarkEnd);
+            if (advances) {
+                watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
+            }
+            return null;
+        });
+    }
+}
