@@ -125,8 +125,12 @@ public final class Database implements AutoCloseable {
             MigrationInfo current = info.current();
             String at = current == null || current.getVersion() == null ? "empty (never migrated)"
                     : "at version " + current.getVersion().getVersion();
+            // repeatable migrations (views, functions) have no version: name the newest versioned one
+            String needs = java.util.Arrays.stream(pending).map(MigrationInfo::getVersion)
+                    .filter(java.util.Objects::nonNull).max(Comparable::compareTo)
+                    .map(v -> "version " + v.getVersion()).orElse("its repeatable migrations re-applied");
             throw new SchemaBehindException("The database schema is " + at + " but this build needs "
-                    + pending[pending.length - 1].getVersion() + " (" + pending.length + " migration(s) pending). Run `"
+                    + needs + " (" + pending.length + " migration(s) pending). Run `"
                     + MIGRATE_COMMAND + "` with the same SKYFIT_PG_* settings, then start again.");
         }
     }
