@@ -20,7 +20,7 @@ public class ChatwootSchedule {
                 EngineProvider.settings(), SOURCE, Instant.now());
         if (started.alreadyRunning()) {
             context.getLogger().info("Scheduled " + SOURCE + " ingest " + started.instanceId()
-                    + " is still running; not starting another");
+                    + " is still running (or this occurrence already ran); not starting another");
         } else {
             context.getLogger().info("Started scheduled " + SOURCE + " ingest " + started.instanceId()
                     + " (batch " + started.batchId() + ")");

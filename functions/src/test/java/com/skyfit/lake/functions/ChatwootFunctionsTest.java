@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Chatwoot timer and the backfill endpoint know the source from the engine's registry. */
 class ChatwootFunctionsTest {
-    private static final String INSTANCE = "ingest-chatwoot-scheduled";
+    /** An earlier occurrence's instance. */
+    private static final String EARLIER = "ingest-chatwoot-scheduled-20260301T0300Z";
     private final FakeDurableClient client = new FakeDurableClient();
 
     @BeforeEach
@@ -36,7 +37,7 @@ class ChatwootFunctionsTest {
 
         assertThat(client.scheduled).singleElement().satisfies(s -> {
             assertThat(s.name()).isEqualTo(Names.INGEST);
-            assertThat(s.instanceId()).isEqualTo(INSTANCE);
+            assertThat(s.instanceId()).matches("ingest-chatwoot-scheduled-\\d{8}T\\d{4}Z");
             IngestInput in = (IngestInput) s.input();
             assertThat(List.of(in.source(), in.loadType(), in.triggeredBy()))
                     .containsExactly("chatwoot", "incremental", "scheduler");
@@ -48,11 +49,13 @@ class ChatwootFunctionsTest {
 
     @Test
     void theTimerStartsNoTwinWhileTheLastRunIsActive() {
-        FakeDurableClient busy = new FakeDurableClient().withInstance(INSTANCE, OrchestrationRuntimeStatus.RUNNING);
+        FakeDurableClient busy = new FakeDurableClient().withInstance(EARLIER, OrchestrationRuntimeStatus.RUNNING);
 
         new ChatwootSchedule().run("{}", busy.context(), FakeHttp.context("ChatwootSchedule"));
 
         assertThat(busy.scheduled).isEmpty();
+        assertThat(busy.queries).singleElement().satisfies(q -> assertThat(q.getInstanceIdPrefix())
+                .isEqualTo("ingest-chatwoot-scheduled-"));
     }
 
     @Test
