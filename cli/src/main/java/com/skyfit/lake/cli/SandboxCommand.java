@@ -10,19 +10,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Serve the simulated Pipedrive API (two company accounts) until interrupted, and print the "
-                + "settings that point `skyfit run` at it.")
+        description = "Serve the simulated Pipedrive API (two company accounts) and a simulated Chatwoot database "
+                + "(an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
+                + "point `skyfit run` at them.")
 final class SandboxCommand implements Callable<Integer> {
     @Mixin
     SharedOptions.Simulation simulation;
+
+    @Option(names = "--conversations", description = "Conversations in the simulated Chatwoot (default: the scale).")
+    Integer conversations;
 
     @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
     int port;
 
     @Override
-    public Integer call() throws InterruptedException {
-        try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion")
-                .scale(simulation.scaleOr(1000)).seed(simulation.seed).port(port).start()) {
+    public Integer call() throws Exception {
+        java.nio.file.Path folder = CliSettings.load().home().resolve("sandbox");
+        ScratchFolder.recreate(folder);
+        int scale = simulation.scaleOr(1000);
+        long seed = simulation.seed;
+        try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
+                .seed(seed).port(port).start();
+                com.skyfit.lake.control.Database server = com.skyfit.lake.control.Database.embedded(folder.resolve("pg"))) {
+            var chatwoot = ChatwootDemo.create(server, conversations == null ? scale : conversations, seed);
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
             System.out.println();
             SourceKeys pd = PipedriveConfig.KEYS;
@@ -33,7 +43,14 @@ final class SandboxCommand implements Callable<Integer> {
                 System.out.println("export " + pd.apiToken(scope) + "=" + sim.token(scope));
             }
             System.out.println();
+            System.out.println("Simulated Chatwoot database (its analytics view; the login may only read it):");
+            System.out.println();
+            // Like the token above: a sandbox password guards nothing real, and the sandbox is useless without it.
+            ChatwootDemo.settings(chatwoot).entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> System.out.println("export " + e.getKey() + "=" + e.getValue()));
+            System.out.println();
             System.out.println("./skyfit run --source pipedrive");
+            System.out.println("./skyfit run --source chatwoot");
             System.out.println("curl -H \"x-api-token: $PIPEDRIVE_COMMERCIAL_API_TOKEN\" "
                     + sim.baseUrl("commercial") + "/api/v2/deals?limit=2");
             System.out.println();

@@ -48,7 +48,7 @@ class SettingsDocumentedTest {
             keys.addAll(source.settingsRead(settings));
         }
         assertThat(keys).contains("SKYFIT_PG_URL", "PIPEDRIVE_SCOPES", "SKYFIT_BRONZE_URL",
-                "PIPEDRIVE_COMMERCIAL_API_TOKEN", "PIPEDRIVE_REQUESTS_PER_2S");
+                "PIPEDRIVE_COMMERCIAL_API_TOKEN", "PIPEDRIVE_REQUESTS_PER_2S", "CHATWOOT_SOURCE_JDBC_URL");
         String example = Files.readString(ROOT.resolve("local.settings.json.example"));
         String docs = Files.readString(ROOT.resolve("docs/settings.md"));
         for (String key : keys) {

@@ -3,6 +3,9 @@ package com.skyfit.lake.source;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.pipeline.SourceConnector;
+import com.skyfit.lake.source.chatwoot.ChatwootConfig;
+import com.skyfit.lake.source.chatwoot.ChatwootConnector;
+import com.skyfit.lake.source.chatwoot.ChatwootSource;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import com.skyfit.lake.source.pipedrive.PipedriveSource;
 import java.util.LinkedHashMap;
@@ -94,6 +97,8 @@ public final class Sources {
 
     static {
         register(rest(PipedriveSource.NAME, PipedriveSource.DEFINITION, PipedriveConfig::fromSettings));
+        register(connector(ChatwootSource.NAME, ChatwootConfig.JDBC_URL, ChatwootSource.ENTITIES,
+                ChatwootConnector::fromSettings));
     }
 
     private Sources() {}
