@@ -61,8 +61,16 @@ class SettingsDocumentedTest {
     private static Settings exampleSettings() throws IOException {
         JsonNode values = new ObjectMapper().readTree(ROOT.resolve("local.settings.json.example").toFile()).path("Values");
         Map<String, String> m = new HashMap<>();
-        values.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText().isBlank() ? "placeholder"
-                : e.getValue().asText()));
+        values.fields().forEachRemaining(e -> m.put(e.getKey(),
+                e.getValue().asText().isBlank() ? placeholder(e.getKey()) : e.getValue().asText()));
         return Settings.of(m);
+    }
+
+    /** A value of the right form for a key the example leaves empty (a source off by default, a secret). */
+    private static String placeholder(String key) {
+        if (key.endsWith("_JDBC_URL")) {
+            return "jdbc:postgresql://localhost:5432/placeholder";
+        }
+        return key.endsWith("_BASE_URL") ? "https://placeholder.example" : "placeholder";
     }
 }

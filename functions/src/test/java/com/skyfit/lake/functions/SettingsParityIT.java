@@ -121,7 +121,7 @@ class SettingsParityIT {
     private static Set<String> perSourceKeys(JsonNode example) {
         java.util.Map<String, String> values = new java.util.HashMap<>();
         example.fields().forEachRemaining(e -> values.put(e.getKey(),
-                e.getValue().asText().isBlank() ? "placeholder" : e.getValue().asText()));
+                e.getValue().asText().isBlank() ? placeholder(e.getKey()) : e.getValue().asText()));
         com.skyfit.lake.config.Settings settings = com.skyfit.lake.config.Settings.of(values);
         Set<String> keys = new TreeSet<>();
         for (Sources.Entry source : Sources.all()) {
@@ -129,5 +129,13 @@ class SettingsParityIT {
             keys.add(FunctionSettings.maxParallelKey(source.name()));
         }
         return keys;
+    }
+
+    /** A value of the right form for a key the example leaves empty (a source off by default, a secret). */
+    private static String placeholder(String key) {
+        if (key.endsWith("_JDBC_URL")) {
+            return "jdbc:postgresql://localhost:5432/placeholder";
+        }
+        return key.endsWith("_BASE_URL") ? "https://placeholder.example" : "placeholder";
     }
 }
