@@ -102,23 +102,21 @@ public final class RunLedger {
     }
 
     /**
-     * Closes every run still 'running' whose batch holds no live lease of its entity (its owner stopped
-     * refreshing it): no run stays 'running' on the ledger once its owner is gone.
+     * Closes every run still 'running' whose batch no longer holds its entity's lease (the lease was given back or
+     * another batch took it): such a run can never complete. A run whose batch still holds the lease is left alone
+     * however old its heartbeat: whether a stale lease is dead is for the next plan of that entity to decide
+     * ({@link RunLeases#take}), with the timeout of the lease's kind of owner.
      */
-    public int abandonOrphans(java.time.Duration leaseTimeout) {
+    public int abandonOrphans() {
         return write("close abandoned runs", """
                 UPDATE ops.runs r SET status = 'failed', completed_at = now(),
                        duration_seconds = extract(epoch FROM now() - r.started_at),
-                       error_message = 'abandoned: its owner stopped (no lease heartbeat in the last ' || ? || ' s); '
+                       error_message = 'abandoned: its batch no longer holds the lease of its entity; '
                                        || 'the next run of this entity reads its windows again'
                 WHERE r.status = 'running'
                   AND NOT EXISTS (SELECT 1 FROM ops.run_leases l
                                   WHERE l.source = r.source AND l.scope = r.scope AND l.entity = r.entity
-                                    AND l.batch_id = r.batch_id
-                                    AND l.heartbeat_at > now() - make_interval(secs => ?))""", ps -> {
-            ps.setLong(1, leaseTimeout.toSeconds());
-            ps.setLong(2, leaseTimeout.toSeconds());
-        });
+                                    AND l.batch_id = r.batch_id)""", ps -> {});
     }
 
     /** Re-attaches an unfinished run to a new batch (a resumed backfill) and marks it running again. */

@@ -45,6 +45,11 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultIngestEngine.class);
     /** How long a run's lease lives without a heartbeat before the next run of its entity may take it. */
     public static final String LEASE_TIMEOUT_SECONDS = "SKYFIT_LEASE_TIMEOUT_SECONDS";
+    /**
+     * The same for a batch driven by durable orchestration, which refreshes its leases only while an activity runs:
+     * well above its longest wait between activities (extract retry back-off up to 5 minutes, queue time).
+     */
+    public static final String ORCHESTRATION_LEASE_TIMEOUT_SECONDS = "SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS";
 
     private final Settings settings;
     private final Database db;
@@ -75,7 +80,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.watermarks = new WatermarkStore(db, retry);
         this.files = new FileLedger(db);
         this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
-                settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)));
+                settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)), java.time.Duration.ofSeconds(
+                settings.integer(ORCHESTRATION_LEASE_TIMEOUT_SECONDS, 900, 5, 86_400)));
         this.heartbeat = new LeaseHeartbeat(leases);
         this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
         this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, clock,
@@ -120,12 +126,15 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     /** Plans for a batch driven by durable orchestration: its activities keep the leases alive. */
     @Override
     public RunPlan plan(PlanRequest request) {
-        return planner.plan(request, LeaseOwner.orchestration());
+        return plan(request, LeaseOwner.orchestration());
     }
 
     /** Plans for a batch this process drives from start to end (the CLI). */
     public RunPlan plan(PlanRequest request, LeaseOwner owner) {
-        return planner.plan(request, owner);
+        // a retried plan, or one of many entities, keeps the leases it has already taken fresh
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(request.batchId())) {
+            return planner.plan(request, owner);
+        }
     }
 
     /** Keeps the batch's leases alive until the handle is closed. */
@@ -206,7 +215,18 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public LoadResult load(List<String> parts, boolean force) {
-        return loader.load(parts, force);
+        // a long load is a step of every batch whose parts it loads: their leases stay alive meanwhile
+        List<String> batches = parts.isEmpty() ? List.of() : runs.retrying("batches of parts", () -> db.query(
+                "SELECT DISTINCT r.batch_id FROM ops.bronze_files f JOIN ops.runs r USING (run_id)"
+                        + " WHERE f.blob_path = ANY (?) AND r.status = 'running' AND r.batch_id IS NOT NULL",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", parts.toArray())), rs -> rs.getString(1)));
+        List<LeaseHeartbeat.Handle> alive = new ArrayList<>();
+        try {
+            batches.forEach(b -> alive.add(heartbeat.keepAlive(b)));
+            return loader.load(parts, force);
+        } finally {
+            alive.forEach(LeaseHeartbeat.Handle::close);
+        }
     }
 
     @Override
@@ -243,12 +263,16 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public void completeBatch(String batchId) {
-        completion.complete(batchId);
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
+            completion.complete(batchId);
+        }
     }
 
     @Override
     public void failBatch(String batchId, String message, String detail) {
-        completion.fail(batchId, message, detail);
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
+            completion.fail(batchId, message, detail);
+        }
     }
 
     public RunLedger runs() {

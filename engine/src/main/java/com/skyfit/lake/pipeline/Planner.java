@@ -84,7 +84,7 @@ public final class Planner {
             return replan(batchId, planned, source, ingestionDate);
         }
 
-        runs.abandonOrphans(leases.timeout());
+        runs.abandonOrphans();
         List<String> runIds = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
         for (String scope : scopes) {

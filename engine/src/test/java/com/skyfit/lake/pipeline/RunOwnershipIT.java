@@ -46,6 +46,7 @@ class RunOwnershipIT {
         s.put("SKYFIT_PG_RETRY_SECONDS", "0.01");
         s.put("SKYFIT_BACKFILL_WINDOW_DAYS", "30");
         s.put("SKYFIT_LEASE_TIMEOUT_SECONDS", "5");
+        s.put("SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS", "5");
         settings = Settings.of(s);
         engine = engine(settings);
     }
@@ -185,6 +186,36 @@ class RunOwnershipIT {
         engine.transform(plan.batchId(), false);
         assertThat(count("core.pd_persons")).isPositive();
         assertThat(sum("rows_inserted", plan.batchId())).isEqualTo(count("core.pd_deals") + count("core.pd_persons"));
+    }
+
+    @Test
+    void aDurableBatchWaitingForARetryKeepsItsRunsWhileOtherEntitiesArePlanned() {
+        DefaultIngestEngine durable = engine(settings.with("SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS", "900"));
+        try {
+            RunPlan waiting = durable.plan(new PlanRequest("batch-waiting", "pipedrive", List.of("commercial"),
+                    List.of("deals", "persons"), "incremental", "scheduler", null, null));
+            // a window failed and the orchestration waits minutes for its retry: no activity refreshes the leases
+            db.execute("UPDATE ops.run_leases SET heartbeat_at = now() - interval '200 seconds' WHERE batch_id = ?",
+                    ps -> ps.setString(1, waiting.batchId()));
+
+            durable.plan(request("full", "users"));
+            RunPlan sameEntity = durable.plan(request("incremental", "deals"));
+
+            assertThat(error(sameEntity.runIds().get(0))).startsWith("not started: pipedrive commercial/deals is owned");
+            for (String runId : waiting.runIds()) {
+                assertThat(status(runId)).isEqualTo("running");
+            }
+
+            // past the orchestration timeout the next plan of that entity, and only of it, takes the lease over
+            db.execute("UPDATE ops.run_leases SET heartbeat_at = now() - interval '1000 seconds' WHERE batch_id = ?",
+                    ps -> ps.setString(1, waiting.batchId()));
+            durable.plan(request("full", "deals"));
+            assertThat(status(waiting.runIds().get(0))).isEqualTo("failed");
+            assertThat(error(waiting.runIds().get(0))).startsWith("abandoned: its owner orchestration");
+            assertThat(status(waiting.runIds().get(1))).isEqualTo("running");
+        } finally {
+            durable.close();
+        }
     }
 
     @Test
