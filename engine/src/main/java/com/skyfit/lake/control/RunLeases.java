@@ -121,6 +121,16 @@ public final class RunLeases {
         }
     }
 
+    /** The entity's lease, read on the caller's connection (inside its transaction). */
+    public Optional<Lease> current(Connection c, String source, String scope, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LEASE_COLUMNS + " WHERE source = ? AND scope = ? AND entity = ?")) {
+            bindKey(ps, source, scope, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(lease(rs)) : Optional.empty();
+            }
+        }
+    }
+
     public Optional<Lease> current(String source, String scope, String entity) {
         return db.queryFirst(LEASE_COLUMNS + " WHERE source = ? AND scope = ? AND entity = ?",
                 ps -> bindKey(ps, source, scope, entity), RunLeases::lease);

@@ -93,7 +93,7 @@ final class BatchCompletion {
             // The fence: a batch that lost the entity to another run (its heartbeat stopped long enough) must
             // neither succeed nor move the watermark behind the new owner's back.
             if (!leases.holds(c, run.source(), run.scope(), run.entity(), run.batchId())) {
-                String owner = leases.current(run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
+                String owner = leases.current(c, run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
                         .orElse("no batch holds it");
                 runs.fail(c, run.runId(), "lost the lease of its entity before completing: " + owner);
                 return null;

@@ -257,7 +257,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     tables.add(t);
                 }
             }
-            return transforms.runAll(tables, fullRefresh, new RunCredits(runs, batchRuns));
+            return transforms.runAll(tables, fullRefresh, new RunCredits(batchRuns));
         }
     }
 

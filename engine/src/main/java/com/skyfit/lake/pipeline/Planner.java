@@ -184,7 +184,7 @@ public final class Planner {
         String runId = newId(o.now());
         Instant since = null;
         if (o.loadType().equals("incremental") && o.source().supportsUpdatedFilter(o.entity())) {
-            since = watermarks.get(name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
+            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
         }
         runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), since, null, null,
                 since, null);
