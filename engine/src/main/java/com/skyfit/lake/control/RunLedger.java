@@ -150,6 +150,29 @@ public final class RunLedger {
         }
     }
 
+    /**
+     * The batch's run of the entity, if it has one, after taking the batch's advisory lock until the caller's
+     * transaction ends: two plans of one batch at the same time open each entity once.
+     */
+    public Optional<String> runOfBatch(Connection c, String batchId, String source, String scope, String entity)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('plan ' || ?))")) {
+            ps.setString(1, batchId);
+            ps.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT run_id FROM ops.runs WHERE batch_id = ? AND source = ? AND scope = ? AND entity = ?
+                ORDER BY started_at LIMIT 1""")) {
+            ps.setString(1, batchId);
+            ps.setString(2, source);
+            ps.setString(3, scope);
+            ps.setString(4, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     public List<Run> runsOfBatch(String batchId) {
         return retrying("runs of batch " + batchId, () -> db.query(RUN_COLUMNS
                 + " WHERE batch_id = ? ORDER BY source, scope, entity", ps -> ps.setString(1, batchId), RunLedger::run));

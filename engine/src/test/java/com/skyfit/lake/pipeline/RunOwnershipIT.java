@@ -219,6 +219,49 @@ class RunOwnershipIT {
     }
 
     @Test
+    void aRetriedPlanOpensTheEntitiesTheInterruptedFirstPlanNeverReached() {
+        // the first attempt committed deals, then its worker stopped before persons
+        RunPlan partial = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals"), "full", "api", null, null));
+        RunPlan retried = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals", "persons"), "full", "api", null, null));
+
+        assertThat(retried.runIds()).hasSize(2).startsWith(partial.runIds().get(0));
+        assertThat(retried.windows()).extracting(WindowTask::entity).containsExactly("deals", "persons");
+        assertThat(status(retried.runIds().get(1))).isEqualTo("running");
+        RunPlan again = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals", "persons"), "full", "api", null, null));
+        assertThat(again.runIds()).isEqualTo(retried.runIds());
+    }
+
+    @Test
+    void twoPlansOfOneBatchAtTheSameTimeOpenOneRunPerEntity() throws Exception {
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                PlanRequest req = new PlanRequest("batch-twice-" + round, "pipedrive", List.of("commercial"),
+                        List.of("deals", "persons", "users"), "full", "api", null, null);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Callable<RunPlan> plan = () -> {
+                    go.await();
+                    return engine.plan(req);
+                };
+                java.util.concurrent.Future<RunPlan> a = two.submit(plan);
+                java.util.concurrent.Future<RunPlan> b = two.submit(plan);
+                go.countDown();
+                assertThat(a.get().runIds()).isEqualTo(b.get().runIds());
+                assertThat(db.query("SELECT entity, count(*) FROM ops.runs WHERE batch_id = ? GROUP BY entity",
+                        ps -> ps.setString(1, req.batchId()), rs -> rs.getLong(2))).hasSize(3).containsOnly(1L);
+                assertThat(db.query("SELECT status FROM ops.runs WHERE batch_id = ?",
+                        ps -> ps.setString(1, req.batchId()), rs -> rs.getString(1))).containsOnly("running");
+                engine.failBatch(req.batchId(), "round over", null);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
     void aLeaseTimeoutOfZeroIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> engine(settings.with("SKYFIT_LEASE_TIMEOUT_SECONDS", "0")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("SKYFIT_LEASE_TIMEOUT_SECONDS");
