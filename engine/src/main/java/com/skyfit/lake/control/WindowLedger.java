@@ -74,14 +74,21 @@ public final class WindowLedger {
                 rs.getInt(6), rs.getLong(7), RunLedger.instant(rs, 8));
     }
 
-    public void windowStarted(String runId, Instant start, Instant end) {
-        updateWindow("status = 'running', attempts = attempts + 1, started_at = now(), error_message = NULL",
-                runId, start, end, ps -> {});
+    /*
+     * Window writes are fenced: an extracted window is never written again, and only the batch that owns the run
+     * writes its windows, so a stale duplicate of an extract (an at-least-once redelivery, or the activity of a batch
+     * that lost its entity) cannot set a finished window back to running or failed.
+     */
+
+    public void windowStarted(String batchId, String runId, Instant start, Instant end) {
+        updateWindow("status = 'running', attempts = w.attempts + 1, started_at = now(), error_message = NULL",
+                batchId, runId, start, end, ps -> {});
     }
 
-    public void windowExtracted(String runId, Instant start, Instant end, long records, int files, Instant maxCursor) {
+    public void windowExtracted(String batchId, String runId, Instant start, Instant end, long records, int files,
+            Instant maxCursor) {
         updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?",
-                runId, start, end, ps -> {
+                batchId, runId, start, end, ps -> {
                     ps.setLong(1, records);
                     ps.setInt(2, files);
                     RunLedger.setInstant(ps, 3, maxCursor);
@@ -95,18 +102,22 @@ public final class WindowLedger {
         });
     }
 
-    public void windowFailed(String runId, Instant start, Instant end, String message) {
-        updateWindow("status = 'failed', completed_at = now(), error_message = ?", runId, start, end,
+    public void windowFailed(String batchId, String runId, Instant start, Instant end, String message) {
+        updateWindow("status = 'failed', completed_at = now(), error_message = ?", batchId, runId, start, end,
                 ps -> ps.setString(1, message));
     }
 
-    private void updateWindow(String set, String runId, Instant start, Instant end, Database.Binder extra) {
+    private void updateWindow(String set, String batchId, String runId, Instant start, Instant end,
+            Database.Binder extra) {
         int offset = set.chars().filter(ch -> ch == '?').map(x -> 1).sum();
-        runs.write("window of run " + runId, "UPDATE ops.windows SET " + set + " WHERE run_id = ? AND window_start = "
-                + bound(start, "-infinity") + " AND window_end = " + bound(end, "infinity"), ps -> {
+        runs.write("window of run " + runId, "UPDATE ops.windows w SET " + set + " FROM ops.runs r"
+                + " WHERE r.run_id = w.run_id AND r.batch_id = ? AND w.status <> 'extracted' AND w.run_id = ?"
+                + " AND w.window_start = " + bound(start, "-infinity") + " AND w.window_end = " + bound(end, "infinity"),
+                ps -> {
             extra.bind(ps);
-            ps.setString(offset + 1, runId);
-            int i = offset + 2;
+            ps.setString(offset + 1, batchId);
+            ps.setString(offset + 2, runId);
+            int i = offset + 3;
             if (start != null) {
                 ps.setTimestamp(i++, Timestamp.from(start));
             }

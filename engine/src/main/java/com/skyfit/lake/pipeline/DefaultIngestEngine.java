@@ -184,7 +184,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     + " (" + owner.status() + (owner.errorMessage() == null ? "" : ": " + owner.errorMessage()) + ")",
                     null);
         }
-        windowLedger.windowStarted(w.runId(), start, end);
+        windowLedger.windowStarted(w.batchId(), w.runId(), start, end);
         BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
                 w.runId(), 0);
         // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
@@ -193,14 +193,14 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
-            windowLedger.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            windowLedger.windowExtracted(w.batchId(), w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
             LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts{}", w.source(), w.scope(), w.entity(),
                     w.windowStart(), w.windowEnd(), got.records(), parts.size(),
                     got.unparsable() > 0 ? " (" + got.unparsable() + " unparsable, kept for staging to flag invalid)" : "");
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            windowLedger.windowFailed(w.runId(), start, end, e.getMessage());
+            windowLedger.windowFailed(w.batchId(), w.runId(), start, end, e.getMessage());
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -208,7 +208,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            windowLedger.windowFailed(w.runId(), start, end, "interrupted");
+            windowLedger.windowFailed(w.batchId(), w.runId(), start, end, "interrupted");
             throw new ExtractException("extract interrupted", e);
         }
     }

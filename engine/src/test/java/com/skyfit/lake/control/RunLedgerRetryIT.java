@@ -61,7 +61,7 @@ class RunLedgerRetryIT {
             return null;
         });
         refusals.set(2);
-        windows.windowStarted("r1", null, null);
+        windows.windowStarted("b1", "r1", null, null);
         refusals.set(3);
         ledger.fail("r1", "stopped for the test", null);
 

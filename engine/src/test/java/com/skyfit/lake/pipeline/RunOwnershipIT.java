@@ -262,6 +262,27 @@ class RunOwnershipIT {
     }
 
     @Test
+    void aStaleDuplicateExtractCannotSetAnExtractedWindowBackToRunningOrFailed() {
+        RunPlan plan = engine.plan(request("full", "deals"));
+        WindowTask w = plan.windows().get(0);
+        engine.extract(w);
+        com.skyfit.lake.control.WindowLedger windows = new com.skyfit.lake.control.WindowLedger(db, engine.runs());
+
+        // the duplicate delivery that started before the first finished, then failed
+        windows.windowStarted(w.batchId(), w.runId(), null, null);
+        windows.windowFailed(w.batchId(), w.runId(), null, null, "duplicate gave up");
+        // the activity of a batch that no longer owns the run
+        windows.windowFailed("batch-stale", w.runId(), null, null, "stale batch");
+
+        assertThat(windows.windows(w.runId())).singleElement().satisfies(x -> {
+            assertThat(x.status()).isEqualTo("extracted");
+            assertThat(x.attempts()).isEqualTo(1);
+        });
+        assertThat(db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ?",
+                ps -> ps.setString(1, w.runId()), rs -> String.valueOf(rs.getString(1)))).contains("null");
+    }
+
+    @Test
     void aLeaseTimeoutOfZeroIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> engine(settings.with("SKYFIT_LEASE_TIMEOUT_SECONDS", "0")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("SKYFIT_LEASE_TIMEOUT_SECONDS");
