@@ -44,6 +44,29 @@ public final class WindowLedger {
         }
     }
 
+    /**
+     * Sets the extracted windows of a resumed run that own a part the loader failed for good back to pending: their
+     * next extract reads the window whole again into new parts (the failed part stays on the ledger, failed), so
+     * nothing that part held is lost to the run. Returns how many windows it reopened.
+     */
+    public int reopenWindowsWithFailedParts(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ops.windows w SET status = 'pending', error_message = 'a bronze part failed to load; read again'
+                WHERE w.run_id = ? AND w.status = 'extracted'
+                  AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.run_id = w.run_id AND f.status = 'failed'
+                                AND """ + SAME_WINDOW + ")")) {
+            ps.setString(1, runId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * A bronze part (alias f) of the window (alias w): parts record open bounds as null, windows as +-infinity.
+     */
+    public static final String SAME_WINDOW =
+            " f.window_start IS NOT DISTINCT FROM (CASE WHEN isfinite(w.window_start) THEN w.window_start END)"
+            + " AND f.window_end IS NOT DISTINCT FROM (CASE WHEN isfinite(w.window_end) THEN w.window_end END) ";
+
     public List<Window> windows(Connection c, String runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(WINDOW_COLUMNS)) {
             ps.setString(1, runId);

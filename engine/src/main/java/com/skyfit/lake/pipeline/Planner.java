@@ -150,6 +150,7 @@ public final class Planner {
         if (unfinished.isPresent()) {
             runId = unfinished.get().runId();
             runs.resumeRun(c, runId, o.batchId(), o.trigger());
+            windowLedger.reopenWindowsWithFailedParts(c, runId);
         } else {
             runId = newId(o.now());
             runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), "backfill", o.trigger(), null, o.from(),

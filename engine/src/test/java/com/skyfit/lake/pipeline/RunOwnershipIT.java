@@ -14,6 +14,7 @@ import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -164,6 +165,44 @@ class RunOwnershipIT {
         engine.transform(resumed.batchId(), false);
         engine.completeBatch(resumed.batchId());
         assertThat(status(runId)).isEqualTo("success");
+    }
+
+    @Test
+    void aResumedBackfillReadsAgainTheWindowOfAFailedPartAndThenSucceeds() {
+        engine.close();
+        engine = engine(settings.with("SKYFIT_BACKFILL_WINDOW_DAYS", "366"));
+        String from = "2023-01-01"; // the simulator's records lie around 2024
+        String to = "2026-12-31";
+        PlanRequest req = new PlanRequest(null, "pipedrive", List.of("commercial"), List.of("deals"), "backfill", "api",
+                from, to);
+        RunPlan first = engine.plan(req);
+        String runId = first.runIds().get(0);
+        first.windows().forEach(engine::extract);
+        String broken = db.queryFirst("SELECT blob_path FROM ops.bronze_files WHERE run_id = ? ORDER BY blob_path LIMIT 1",
+                ps -> ps.setString(1, runId), rs -> rs.getString(1)).orElseThrow();
+        Instant brokenWindow = db.queryFirst("SELECT window_start FROM ops.bronze_files WHERE blob_path = ?",
+                ps -> ps.setString(1, broken), rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
+        // what the loader records for a corrupt gzip
+        db.execute("UPDATE ops.bronze_files SET status = 'failed', error_message = 'not a gzip file' WHERE blob_path = ?",
+                ps -> ps.setString(1, broken));
+        engine.load(engine.unloadedParts(first.batchId()), false);
+        engine.transform(first.batchId(), false);
+        engine.completeBatch(first.batchId());
+        assertThat(status(runId)).isEqualTo("failed");
+        assertThat(error(runId)).contains("not a gzip file");
+
+        RunPlan resumed = engine.plan(req);
+        assertThat(resumed.runIds()).containsExactly(runId);
+        assertThat(resumed.windows()).singleElement()
+                .satisfies(w -> assertThat(Instant.parse(w.windowStart())).isEqualTo(brokenWindow));
+        resumed.windows().forEach(engine::extract);
+        engine.load(engine.unloadedParts(resumed.batchId()), false);
+        engine.transform(resumed.batchId(), false);
+        engine.completeBatch(resumed.batchId());
+
+        assertThat(status(runId)).isEqualTo("success");
+        assertThat(db.queryFirst("SELECT status FROM ops.bronze_files WHERE blob_path = ?", ps -> ps.setString(1, broken),
+                rs -> rs.getString(1))).as("the failed part stays on the ledger as it was").contains("failed");
     }
 
     @Test
