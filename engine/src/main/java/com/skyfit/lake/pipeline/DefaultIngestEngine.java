@@ -78,7 +78,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.runs = new RunLedger(db, retry);
         this.windowLedger = new WindowLedger(db, runs);
         this.watermarks = new WatermarkStore(db, retry);
-        this.files = new FileLedger(db);
+        this.files = new FileLedger(db, retry);
         this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
                 settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)), java.time.Duration.ofSeconds(
                 settings.integer(ORCHESTRATION_LEASE_TIMEOUT_SECONDS, 900, 5, 86_400)));
