@@ -100,6 +100,20 @@ class ExtractorPassesIT {
     }
 
     @Test
+    void anEpochCursorTooLargeForADateLeavesItsRecordWithoutACursor() throws Exception {
+        deals(null, "{\"success\":true,\"data\":[{\"id\":1,\"update_time\":99999999999999999},"
+                + "{\"id\":2,\"update_time\":123456789012345678901234567890},"
+                + "{\"id\":3,\"update_time\":1779000000}],\"additional_data\":{\"next_cursor\":null}}");
+        deals("deleted", page());
+
+        ExtractOutcome out = readDeals();
+
+        assertThat(out.records()).isEqualTo(3);
+        assertThat(out.unparsable()).isZero();
+        assertThat(out.maxCursor()).isEqualTo(Instant.ofEpochSecond(1779000000));
+    }
+
+    @Test
     void anEmptyPassDoesNotHoldTheWatermarkBackOrPushItForward() throws Exception {
         deals(null, page("2026-05-03 08:00:00"));
         deals("deleted", page());
