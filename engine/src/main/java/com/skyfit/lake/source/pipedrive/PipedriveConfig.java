@@ -55,7 +55,7 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
                 .withRate(settings.integer(REQUESTS_PER_2S, 20, 1, 1000), Duration.ofSeconds(2))
                 .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                 .withClockSkew(SourceSettings.clockSkew(settings));
-        Duration overlap = Duration.ofMinutes(settings.integer(OVERLAP_MINUTES, 10, 0, 7 * 24 * 60));
+        Duration overlap = SourceSettings.overlap(settings, OVERLAP_MINUTES, 10);
         return new PipedriveConfig(List.copyOf(scopes), overlap, pageSize, http);
     }
 
