@@ -57,6 +57,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
     private final WindowLedger windowLedger;
+    /** The same ledger with one short retry: marking a failed window must not hide the failure behind its own. */
+    private final WindowLedger failureMarks;
     private final WatermarkStore watermarks;
     private final FileLedger files;
     private final RunLeases leases;
@@ -77,6 +79,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         PgRetry retry = PgRetry.fromSettings(settings);
         this.runs = new RunLedger(db, retry);
         this.windowLedger = new WindowLedger(db, runs);
+        this.failureMarks = new WindowLedger(db, new RunLedger(db, new PgRetry(List.of(java.time.Duration.ofSeconds(1)))));
         this.watermarks = new WatermarkStore(db, retry);
         this.files = new FileLedger(db, retry);
         this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
@@ -200,7 +203,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            windowLedger.windowFailed(w.batchId(), w.runId(), start, end, e.getMessage());
+            markFailed(w, start, end, e.getMessage(), e);
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -208,8 +211,22 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            windowLedger.windowFailed(w.batchId(), w.runId(), start, end, "interrupted");
+            markFailed(w, start, end, "interrupted", e);
             throw new ExtractException("extract interrupted", e);
+        }
+    }
+
+    /**
+     * Best effort: when the database itself is down, the window stays 'running' on the ledger (the run fails at
+     * completion, or the next plan re-reads it) and the extract's own error is what the caller sees.
+     */
+    private void markFailed(WindowTask w, Instant start, Instant end, String why, Throwable original) {
+        try {
+            failureMarks.windowFailed(w.batchId(), w.runId(), start, end, why);
+        } catch (RuntimeException e) {
+            original.addSuppressed(e);
+            LOG.warn("could not mark window {}..{} of run {} failed: {}", w.windowStart(), w.windowEnd(), w.runId(),
+                    e.getMessage());
         }
     }
 
