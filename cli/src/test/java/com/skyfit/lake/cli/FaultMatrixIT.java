@@ -55,12 +55,13 @@ class FaultMatrixIT {
         }
         pg = startPostgres();
         db = Database.external(url(), "postgres", Secret.of("postgres"));
+        // Large enough that extract, load and transform each take a moment; a slow API stretches the extract.
+        // Started first: every child's settings name it.
+        sim = PipedriveSimulator.builder().scopes("commercial").scale(3000).seed(11).start();
+        sim.faults("commercial").delay(Duration.ofMillis(15));
         // a server's schema is brought up to date by the deploy step, never by a run: do it as an operator would
         Child migrate = Child.start(env(), "migrate", "migrate");
         assertThat(migrate.waitFor(Duration.ofMinutes(3))).as(migrate.output()).isZero();
-        // Large enough that extract, load and transform each take a moment; a slow API stretches the extract.
-        sim = PipedriveSimulator.builder().scopes("commercial").scale(3000).seed(11).start();
-        sim.faults("commercial").delay(Duration.ofMillis(15));
     }
 
     @AfterAll
