@@ -72,7 +72,7 @@ param pgAdminPassword string = ''
 param pgAppUser string = 'skyfit_app'
 
 @description('Connections one app instance may hold (SKYFIT_PG_POOL_SIZE).')
-@minValue(1)
+@minValue(3)
 @maxValue(50)
 param pgPoolSize int = 4
 

@@ -100,6 +100,9 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:sql/migrations")
                 .schemas("ops")
                 .createSchemas(true)
+                // versions are allocated in ranges per line of work (docs/architecture.md): a lower version that
+                // appears after a higher one has been applied is a mistake to stop on, never to apply silently
+                .outOfOrder(false)
                 .load();
     }
 

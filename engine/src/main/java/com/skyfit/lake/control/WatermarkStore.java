@@ -34,6 +34,19 @@ public final class WatermarkStore {
         }
     }
 
+    /** Reads inside the caller's transaction, on its connection (a plan holds its lease row meanwhile). */
+    public Optional<Instant> get(Connection c, String source, String scope, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(RunLedger.instant(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
     private Optional<Instant> read(String source, String scope, String entity) {
         return db.queryFirst("SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?",
                 ps -> {
@@ -55,19 +68,6 @@ public final class WatermarkStore {
                             }, rs -> rs.getString(1)));
         } catch (SQLException e) {
             throw new Database.DatabaseException("cursor", e);
-        }
-    }
-
-    /** The stored watermark, read inside the caller's transaction. */
-    public Optional<Instant> get(Connection c, String source, String scope, String entity) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?")) {
-            ps.setString(1, source);
-            ps.setString(2, scope);
-            ps.setString(3, entity);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(RunLedger.instant(rs, 1)) : Optional.empty();
-            }
         }
     }
 

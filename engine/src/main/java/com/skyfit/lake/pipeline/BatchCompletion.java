@@ -78,9 +78,16 @@ final class BatchCompletion {
             return new Problem("the run's windows leave " + gaps.size() + " part(s) of its range unread, first "
                     + gaps.get(0) + "; the next run of this entity plans them again", null);
         }
+        // A failed part is superseded when its window was read again whole after the part was written, and that
+        // later read succeeded: its records are in the later parts.
         List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
-                SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
-                FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
+                SELECT f.status || ': ' || f.blob_path || coalesce(' (' || f.error_message || ')', '')
+                FROM ops.bronze_files f WHERE f.run_id = ? AND f.status <> 'loaded'
+                  AND NOT (f.status = 'failed' AND EXISTS (
+                      SELECT 1 FROM ops.windows w WHERE w.run_id = f.run_id AND w.status = 'extracted'
+                        AND f.written_at < w.started_at AND """ + WindowLedger.SAME_WINDOW + """
+                      ))
+                ORDER BY f.blob_path""",
                 ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)));
         if (!problems.isEmpty()) {
             return new Problem(problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
@@ -98,7 +105,7 @@ final class BatchCompletion {
             // The fence: a batch that lost the entity to another run (its heartbeat stopped long enough) must
             // neither succeed nor move the watermark behind the new owner's back.
             if (!leases.holds(c, run.source(), run.scope(), run.entity(), run.batchId())) {
-                String owner = leases.current(run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
+                String owner = leases.current(c, run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
                         .orElse("no batch holds it");
                 runs.fail(c, run.runId(), "lost the lease of its entity before completing: " + owner);
                 return null;

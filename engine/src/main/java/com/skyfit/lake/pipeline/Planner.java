@@ -83,19 +83,29 @@ public final class Planner {
         String batchId = req.batchId() != null && !req.batchId().isBlank() ? req.batchId() : newId(now);
         String ingestionDate = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
         List<RunLedger.Run> planned = req.batchId() == null ? List.of() : runs.runsOfBatch(batchId);
-        if (!planned.isEmpty()) {
-            // a retried or redelivered plan of the same batch: the same runs and their windows, nothing new opened
-            return replan(batchId, planned, source, ingestionDate);
+        if (planned.isEmpty()) {
+            runs.abandonOrphans();
         }
-
-        runs.abandonOrphans(leases.timeout());
+        // A retried or redelivered plan of the same batch gets the same runs and their windows; an entity the
+        // interrupted first plan never reached (each entity commits on its own) is opened now.
         List<String> runIds = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
         for (String scope : scopes) {
             for (String entity : entities) {
-                Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
-                String runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
-                runIds.add(runId);
+                Optional<RunLedger.Run> earlier = planned.stream()
+                        .filter(r -> r.scope().equals(scope) && r.entity().equals(entity)).findFirst();
+                String runId;
+                if (earlier.isPresent()) {
+                    runId = earlier.get().runId();
+                    runIds.add(runId);
+                    if (!earlier.get().status().equals("running")) {
+                        continue;
+                    }
+                } else {
+                    Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
+                    runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
+                    runIds.add(runId);
+                }
                 // a due re-scan opened its run as a full load: its windows say so too
                 String runLoadType = source.rescanEvery(entity) == null ? loadType
                         : runs.run(runId).map(RunLedger.Run::loadType).orElse(loadType);
@@ -110,34 +120,17 @@ public final class Planner {
         return new RunPlan(batchId, runIds, tasks);
     }
 
-    /** The plan of a batch already on the ledger: its runs, and the windows of its live runs not yet extracted. */
-    private RunPlan replan(String batchId, List<RunLedger.Run> planned, SourceConnector source, String ingestionDate) {
-        List<String> runIds = new ArrayList<>();
-        List<WindowTask> tasks = new ArrayList<>();
-        // in the order the first plan had: scopes, then entities, as the source lists them
-        List<RunLedger.Run> ordered = planned.stream().sorted(java.util.Comparator
-                .comparingInt((RunLedger.Run r) -> source.scopes().indexOf(r.scope()))
-                .thenComparingInt(r -> source.entities().indexOf(r.entity()))).toList();
-        for (RunLedger.Run r : ordered) {
-            runIds.add(r.runId());
-            if (!r.status().equals("running")) {
-                continue;
-            }
-            for (WindowLedger.Window w : windowLedger.windows(r.runId())) {
-                if (!w.status().equals("extracted")) {
-                    tasks.add(new WindowTask(batchId, r.runId(), r.source(), r.scope(), r.entity(), r.loadType(),
-                            iso(w.start()), iso(w.end()), ingestionDate));
-                }
-            }
-        }
-        return new RunPlan(batchId, runIds, tasks);
-    }
-
     private record Opening(SourceConnector source, String scope, String entity, String loadType, String trigger,
             String batchId, Instant now, LocalDate from, LocalDate to, LeaseOwner owner) {}
 
     private String open(Connection c, Opening o) throws SQLException {
         String name = o.source().name();
+        // A duplicate plan of the same batch running at the same time waits here for the first one's transaction,
+        // then finds the run it opened instead of opening a second.
+        Optional<String> same = runs.runOfBatch(c, o.batchId(), name, o.scope(), o.entity());
+        if (same.isPresent()) {
+            return same.get();
+        }
         RunLeases.Take take = leases.take(c, name, o.scope(), o.entity(), o.batchId(), o.owner());
         if (!take.acquired()) {
             String runId = newId(o.now());
@@ -164,6 +157,7 @@ public final class Planner {
         if (unfinished.isPresent()) {
             runId = unfinished.get().runId();
             runs.resumeRun(c, runId, o.batchId(), o.trigger());
+            windowLedger.reopenWindowsWithFailedParts(c, runId);
         } else {
             runId = newId(o.now());
             runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), "backfill", o.trigger(), null, o.from(),
@@ -201,7 +195,7 @@ public final class Planner {
         }
         Instant since = null;
         if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())) {
-            since = watermarks.get(name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
+            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
         }
         Instant start = since != null ? since : o.source().startDate();
         if (size == null || start == null) {

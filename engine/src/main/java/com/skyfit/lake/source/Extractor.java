@@ -44,12 +44,21 @@ public final class Extractor {
      */
     public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
                                RecordSink sink) throws IOException {
+        return read(stream, scope, updatedSince, updatedUntil, updatedSince, sink);
+    }
+
+    /**
+     * As above, where {@code settled} is the watermark the window was planned from (its start plus the overlap):
+     * records at or before it were read by an earlier run, and only re-read because of the overlap.
+     */
+    public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
+                               Instant settled, RecordSink sink) throws IOException {
         PageParser parser = new PageParser(stream.paginator().recordsField(), stream.cursorField());
         long records = 0;
         long unparsable = 0;
         int requests = 0;
         int blind = 0;
-        Watermark watermark = new Watermark(updatedUntil);
+        Watermark watermark = new Watermark(updatedUntil, stream.isIncremental() ? settled : null);
         for (Map<String, String> pass : stream.passes()) {
             watermark.passStarted(clock.instant());
             Map<String, String> query = new LinkedHashMap<>(stream.params());
@@ -121,18 +130,22 @@ public final class Extractor {
     /**
      * The watermark candidate of a read: the lowest of its passes' highest update times, so a record
      * changed between two passes (after the first read its range, before the second) is read again
-     * next time. A pass that saw no cursor is complete up to when it started (or the window's end);
-     * no candidate at all when no pass saw one. Never later than now plus the allowed clock skew.
+     * next time. A pass that saw no cursor, or none later than the watermark the window was planned from
+     * (what it saw lies in the overlap, read before), is complete up to when it started (or the window's end):
+     * otherwise a pass that keeps re-reading its last change in the overlap would hold the watermark there for
+     * good. No candidate at all when no pass saw anything new. Never later than now plus the allowed clock skew.
      */
     static final class Watermark {
         private final Instant until;
+        private final Instant settled;
         private Instant passStart;
         private Instant passMax;
         private Instant lowest;
         private boolean anySeen;
 
-        Watermark(Instant until) {
+        Watermark(Instant until, Instant settled) {
             this.until = until;
+            this.settled = settled;
         }
 
         void passStarted(Instant now) {
@@ -148,7 +161,7 @@ public final class Extractor {
 
         void passEnded() {
             Instant bound = passMax;
-            if (bound == null) {
+            if (bound == null || (settled != null && !bound.isAfter(settled))) {
                 bound = until != null && until.isBefore(passStart) ? until : passStart;
             } else {
                 anySeen = true;

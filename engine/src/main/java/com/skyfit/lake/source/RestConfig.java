@@ -129,7 +129,7 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                             Duration.ofSeconds(perSeconds))
                     .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                     .withClockSkew(SourceSettings.clockSkew(settings));
-            Duration overlap = Duration.ofMinutes(settings.integer(keys.overlapMinutes(), overlapMinutes, 0, 7 * 24 * 60));
+            Duration overlap = SourceSettings.overlap(settings, keys.overlapMinutes(), overlapMinutes);
             SourceDefinition definition = definitionOfPageSize.apply(pageSize);
             // A windowed stream's API wants a date range: its full loads and re-scans need a first day.
             boolean windowed = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.EVENT_WINDOWS);

@@ -73,8 +73,10 @@ public final class RestConnector implements SourceConnector {
     @Override
     public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil, RecordSink sink)
             throws IOException {
+        // the window starts an overlap before the watermark it was planned from
+        Instant settled = updatedSince == null ? null : updatedSince.plus(config.overlap());
         ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,
-                updatedUntil, sink);
+                updatedUntil, settled, sink);
         return new Extracted(o.records(), o.maxCursor(), o.unparsable());
     }
 }

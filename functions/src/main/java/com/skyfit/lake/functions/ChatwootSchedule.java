@@ -12,6 +12,6 @@ public class ChatwootSchedule extends SourceSchedule {
     @FunctionName("ChatwootSchedule")
     public void run(@TimerTrigger(name = "timer", schedule = "%CHATWOOT_SCHEDULE%") String timer,
             @DurableClientInput(name = "durableContext") DurableClientContext durableContext, ExecutionContext context) {
-        start(ChatwootSource.NAME, durableContext, context);
+        start(ChatwootSource.NAME, timer, durableContext, context);
     }
 }

@@ -12,6 +12,6 @@ public class PipedriveSchedule extends SourceSchedule {
     @FunctionName("PipedriveSchedule")
     public void run(@TimerTrigger(name = "timer", schedule = "%PIPEDRIVE_SCHEDULE%") String timer,
             @DurableClientInput(name = "durableContext") DurableClientContext durableContext, ExecutionContext context) {
-        start(PipedriveSource.NAME, durableContext, context);
+        start(PipedriveSource.NAME, timer, durableContext, context);
     }
 }

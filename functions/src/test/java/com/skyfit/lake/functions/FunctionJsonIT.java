@@ -91,11 +91,20 @@ class FunctionJsonIT {
         assertThat(activities).isPositive();
         assertThat(blobLoads).isPositive();
         assertThat(host.at("/concurrency/dynamicConcurrencyEnabled").asBoolean(true)).isFalse();
-        // docs/connection-budget.md: instances x pool size is the app's share of the server's connections
-        assertThat(activities + blobLoads).isLessThanOrEqualTo(com.skyfit.lake.control.ConnectionPool.DEFAULT_POOL_SIZE);
+        // docs/connection-budget.md: instances x pool size is the app's share of the server's connections; inside an
+        // instance, the gate's connection plus what activities, blob loads and LoadParts' streams ask for at once
+        int gate = 1;
+        int loaderStreams = com.skyfit.lake.staging.LoaderOptions.fromSettings(com.skyfit.lake.config.Settings.of(
+                java.util.Map.of())).parallelism();
+        int worstCase = activities + blobLoads + gate + loaderStreams;
+        assertThat(com.skyfit.lake.control.ConnectionPool.DEFAULT_POOL_SIZE)
+                .isGreaterThanOrEqualTo(com.skyfit.lake.control.ConnectionPool.MIN_POOL_SIZE);
         String budget = java.nio.file.Files.readString(Path.of("..", "docs", "connection-budget.md"));
         assertThat(budget).contains("maximumInstanceCount x SKYFIT_PG_POOL_SIZE",
-                "maxConcurrentActivityFunctions` | " + activities, "maxDegreeOfParallelism` | " + blobLoads);
+                "maxConcurrentActivityFunctions` | " + activities, "maxDegreeOfParallelism` | " + blobLoads,
+                activities + " activities + " + blobLoads + " blob loads + gate " + gate + " + LoadParts' "
+                        + loaderStreams + "\nloader streams (`SKYFIT_LOAD_PARALLELISM`) = " + worstCase,
+                "below " + com.skyfit.lake.control.ConnectionPool.MIN_POOL_SIZE + " stops start-up");
     }
 
     @Test

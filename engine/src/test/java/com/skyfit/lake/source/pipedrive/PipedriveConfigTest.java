@@ -67,6 +67,16 @@ class PipedriveConfigTest {
     }
 
     @Test
+    void anOverlapShorterThanTheClockSkewIsRefusedNamingBothSettings() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_OVERLAP_MINUTES", "0");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_OVERLAP_MINUTES");
+        assertThat(failure(m)).hasMessageContaining("SKYFIT_SOURCE_CLOCK_SKEW_MINUTES");
+        m.put("SKYFIT_SOURCE_CLOCK_SKEW_MINUTES", "0");
+        assertThat(PipedriveConfig.fromSettings(Settings.of(m)).overlap()).isZero();
+    }
+
+    @Test
     void missingScopesNamesTheSetting() {
         Map<String, String> m = valid();
         m.remove("PIPEDRIVE_SCOPES");
