@@ -29,9 +29,9 @@ public final class RunLedger {
             String loadType, String triggeredBy, Instant startedAt, Instant watermarkStart, LocalDate backfillFrom,
             LocalDate backfillTo, long rowsExtracted, String errorMessage) {}
 
-    /** A window of a run. start/end are null for open bounds. */
+    /** A window of a run. start/end are null for open bounds; cursorValue is the export cursor after it, if any. */
     public record Window(String runId, int index, Instant start, Instant end, String status, int attempts,
-            long records, Instant maxCursor) {}
+            long records, Instant maxCursor, String cursorValue) {}
 
     public void openRun(String runId, String batchId, String source, String scope, String entity, String loadType,
             String triggeredBy, Instant watermarkStart, LocalDate backfillFrom, LocalDate backfillTo) {
@@ -120,10 +120,10 @@ public final class RunLedger {
                 SELECT run_id, window_index,
                        CASE WHEN isfinite(window_start) THEN window_start END,
                        CASE WHEN isfinite(window_end) THEN window_end END,
-                       status, attempts, records, max_cursor
+                       status, attempts, records, max_cursor, cursor_value
                 FROM ops.windows WHERE run_id = ? ORDER BY window_index""", ps -> ps.setString(1, runId),
                 rs -> new Window(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4), rs.getString(5),
-                        rs.getInt(6), rs.getLong(7), instant(rs, 8)));
+                        rs.getInt(6), rs.getLong(7), instant(rs, 8), rs.getString(9)));
     }
 
     public void windowStarted(String runId, Instant start, Instant end) {
@@ -132,11 +132,18 @@ public final class RunLedger {
     }
 
     public void windowExtracted(String runId, Instant start, Instant end, long records, int files, Instant maxCursor) {
-        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?",
-                runId, start, end, ps -> {
+        windowExtracted(runId, start, end, records, files, maxCursor, null);
+    }
+
+    /** As above, with the export cursor that continues after the window (a candidate until the run succeeds). */
+    public void windowExtracted(String runId, Instant start, Instant end, long records, int files, Instant maxCursor,
+            String cursorValue) {
+        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?, "
+                + "cursor_value = ?", runId, start, end, ps -> {
                     ps.setLong(1, records);
                     ps.setInt(2, files);
                     setInstant(ps, 3, maxCursor);
+                    ps.setString(4, cursorValue);
                 });
         db.execute("""
                 UPDATE ops.runs r SET rows_extracted = w.records, bronze_files = w.files

@@ -43,4 +43,34 @@ public final class WatermarkStore {
             ps.executeUpdate();
         }
     }
+
+    /** The stored export cursor (an opaque text the source gave), for entities read by one. */
+    public Optional<String> cursor(String source, String scope, String entity) {
+        return db.queryFirst("SELECT cursor_value FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ? "
+                + "AND cursor_value IS NOT NULL", ps -> {
+                    ps.setString(1, source);
+                    ps.setString(2, scope);
+                    ps.setString(3, entity);
+                }, rs -> rs.getString(1));
+    }
+
+    /**
+     * Stores the export cursor after a run. An opaque cursor has no order to compare, so it is replaced: the caller
+     * passes only the cursor of a run whose data is in core, inside the transaction that marks that run successful.
+     */
+    public void advanceCursor(Connection c, String source, String scope, String entity, String cursor, String runId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ops.watermarks (source, scope, entity, cursor_value, run_id, updated_at)
+                VALUES (?, ?, ?, ?, ?, now())
+                ON CONFLICT (source, scope, entity) DO UPDATE
+                SET cursor_value = EXCLUDED.cursor_value, run_id = EXCLUDED.run_id, updated_at = now()""")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            ps.setString(4, cursor);
+            ps.setString(5, runId);
+            ps.executeUpdate();
+        }
+    }
 }

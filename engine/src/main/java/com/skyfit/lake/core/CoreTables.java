@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The catalog of core tables, each declared once (PipedriveTables, EvoTables). Adding one is a declaration, a line
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ZendeskTables). Adding one is a declaration, a line
  * here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under sql/transforms.
  */
 public final class CoreTables {
@@ -17,9 +17,16 @@ public final class CoreTables {
     public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
     public static final CoreTable PD_USERS = PipedriveTables.USERS;
     public static final CoreTable EVO_SALES = EvoTables.SALES;
+    public static final CoreTable ZD_TICKETS = ZendeskTables.TICKETS;
+    public static final CoreTable ZD_USERS = ZendeskTables.USERS;
+    public static final CoreTable ZD_ORGANIZATIONS = ZendeskTables.ORGANIZATIONS;
+    public static final CoreTable ZD_GROUPS = ZendeskTables.GROUPS;
+    public static final CoreTable ZD_TICKET_FIELDS = ZendeskTables.TICKET_FIELDS;
+    public static final CoreTable ZD_TICKET_FORMS = ZendeskTables.TICKET_FORMS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
-            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES);
+            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES, ZD_TICKETS, ZD_USERS, ZD_ORGANIZATIONS, ZD_GROUPS,
+            ZD_TICKET_FIELDS, ZD_TICKET_FORMS);
 
     private CoreTables() {}
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds a {@link SourceConnector} for every source whose settings are present ({SOURCE}_SCOPES). */
+/** Builds a {@link SourceConnector} for every source whose required setting is present (e.g. PIPEDRIVE_SCOPES). */
 public final class Connectors {
     private Connectors() {}
 
@@ -35,7 +35,7 @@ public final class Connectors {
     public static Map<String, SourceConnector> configured(Settings settings, RequestGate gate) {
         Map<String, SourceConnector> out = new LinkedHashMap<>();
         for (String name : Sources.names()) {
-            if (settings.optional(scopesSetting(name)).isPresent()) {
+            if (settings.optional(Sources.requiredSetting(name)).isPresent()) {
                 Sources.Entry entry = Sources.get(name);
                 SourceConfig config = entry.config(settings);
                 out.put(name, new Declarative(name, config, entry.extractor(config, gate), gate));
@@ -92,11 +92,22 @@ public final class Connectors {
         }
 
         @Override
+        public boolean resumesByCursor(String entity) {
+            return config.definition().stream(entity).paginator().resumable();
+        }
+
+        @Override
         public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
                 RecordSink sink) throws java.io.IOException {
+            return extract(scope, entity, updatedSince, updatedUntil, null, sink);
+        }
+
+        @Override
+        public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
+                String resumeCursor, RecordSink sink) throws java.io.IOException {
             ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,
-                    updatedUntil, sink);
-            return new Extracted(o.records(), o.maxCursor(), o.unparsable());
+                    updatedUntil, resumeCursor, sink);
+            return new Extracted(o.records(), o.maxCursor(), o.unparsable(), o.cursor());
         }
     }
 }

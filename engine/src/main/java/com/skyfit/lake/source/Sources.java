@@ -3,6 +3,8 @@ package com.skyfit.lake.source;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import com.skyfit.lake.source.pipedrive.PipedriveSource;
+import com.skyfit.lake.source.zendesk.ZendeskConfig;
+import com.skyfit.lake.source.zendesk.ZendeskSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +13,16 @@ import java.util.function.Function;
 /** Every source the platform knows: its definition and how to read its settings. New sources go here. */
 public final class Sources {
 
-    public record Entry(String name, SourceDefinition definition, Function<Settings, ? extends SourceConfig> loader) {
+    /**
+     * A REST source: its definition, how to read its settings, and the setting whose presence turns it on
+     * ({SOURCE}_SCOPES for sources with several accounts).
+     */
+    public record Entry(String name, SourceDefinition definition, Function<Settings, ? extends SourceConfig> loader,
+            String requiredSetting) {
+        public Entry(String name, SourceDefinition definition, Function<Settings, ? extends SourceConfig> loader) {
+            this(name, definition, loader, name.toUpperCase(java.util.Locale.ROOT) + "_SCOPES");
+        }
+
         public SourceConfig config(Settings settings) {
             return loader.apply(settings);
         }
@@ -31,6 +42,8 @@ public final class Sources {
 
     static {
         register(new Entry(PipedriveSource.NAME, PipedriveSource.DEFINITION, PipedriveConfig::fromSettings));
+        register(new Entry(ZendeskSource.NAME, ZendeskSource.DEFINITION, ZendeskConfig::fromSettings,
+                ZendeskConfig.BASE_URL));
     }
 
     private Sources() {}
@@ -49,5 +62,10 @@ public final class Sources {
             throw new IllegalArgumentException("unknown source '" + name + "'; known sources: " + ENTRIES.keySet());
         }
         return e;
+    }
+
+    /** The setting whose presence turns a source on. */
+    public static String requiredSetting(String name) {
+        return get(name).requiredSetting();
     }
 }

@@ -22,9 +22,10 @@ public record StreamSpec(
         String cursorField,
         Incremental incremental,
         Map<String, String> params,
-        List<Map<String, String>> passes) {
+        List<Map<String, String>> passes,
+        boolean dedupe) {
 
-    /** How the time window is sent: parameter names and the time format the API expects. */
+    /** How the time window is sent: parameter names (the until one may be null) and the time format the API expects. */
     public record Incremental(String sinceParam, String untilParam, TimeFormat format) {}
 
     public enum TimeFormat {
@@ -62,7 +63,8 @@ public record StreamSpec(
     }
 
     public StreamSpec withPageSize(int size) {
-        return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes);
+        return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes,
+                dedupe);
     }
 
     public static Builder builder(String entity, String path) {
@@ -79,6 +81,7 @@ public record StreamSpec(
         private Incremental incremental;
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<Map<String, String>> passes = new ArrayList<>();
+        private boolean dedupe;
 
         private Builder(String entity, String path) {
             this.entity = entity;
@@ -120,11 +123,21 @@ public record StreamSpec(
             return this;
         }
 
+        /**
+         * Drops a record already handed on in this read with the same primary key and cursor value: an export
+         * that starts each page at the last page's end time ({@code >=}) sends the records of that second again.
+         */
+        public Builder dedupe() {
+            this.dedupe = true;
+            return this;
+        }
+
         public StreamSpec build() {
             if (paginator == null) {
                 throw new IllegalStateException("stream " + entity + " needs a paginator");
             }
-            return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes);
+            return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes,
+                    dedupe);
         }
     }
 }
