@@ -96,6 +96,18 @@ param pipedriveExpansionBaseUrl string
 @maxValue(64)
 param pipedriveMaxParallelWindows int = 4
 
+@description('NCRONTAB schedule of the Zendesk timer (six fields); the host needs it even while the source is off.')
+param zendeskSchedule string = '0 0 4 * * *'
+
+@description('https://{subdomain}.zendesk.com; empty leaves the Zendesk source off.')
+param zendeskBaseUrl string = ''
+
+@description('oauth: put the token in the vault secret zendesk-oauth-token; token: zendeskEmail plus the secret zendesk-api-token.')
+@allowed([ 'oauth', 'token' ])
+param zendeskAuth string = 'oauth'
+
+param zendeskEmail string = ''
+
 @description('Extra or replaced app settings (key: value), e.g. { SKYFIT_LOAD_WAIT_MINUTES: \'5\' }.')
 param settingOverrides object = {}
 
@@ -256,6 +268,10 @@ module functionApp 'modules/function-app.bicep' = {
     pipedriveCommercialBaseUrl: pipedriveCommercialBaseUrl
     pipedriveExpansionBaseUrl: pipedriveExpansionBaseUrl
     pipedriveMaxParallelWindows: pipedriveMaxParallelWindows
+    zendeskSchedule: zendeskSchedule
+    zendeskBaseUrl: zendeskBaseUrl
+    zendeskAuth: zendeskAuth
+    zendeskEmail: zendeskEmail
     settingOverrides: settingOverrides
   }
   // the Key Vault references, host storage and scheduler are read at the first start

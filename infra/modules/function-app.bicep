@@ -48,6 +48,14 @@ param pipedriveCommercialBaseUrl string
 param pipedriveExpansionBaseUrl string
 param pipedriveMaxParallelWindows int
 
+param zendeskSchedule string
+@description('https://{subdomain}.zendesk.com, or empty to leave the source off.')
+param zendeskBaseUrl string
+@description('oauth: ZENDESK_OAUTH_TOKEN from the vault secret zendesk-oauth-token; token: ZENDESK_EMAIL with the secret zendesk-api-token.')
+@allowed([ 'oauth', 'token' ])
+param zendeskAuth string
+param zendeskEmail string
+
 @description('Extra or replaced app settings (key: value), applied last.')
 param settingOverrides object
 
@@ -113,6 +121,17 @@ var settings = {
   PIPEDRIVE_MAX_RETRY_WAIT_SECONDS: '120'
   PIPEDRIVE_HTTP_RETRIES: '5'
   PIPEDRIVE_MAX_PARALLEL_WINDOWS: string(pipedriveMaxParallelWindows)
+
+  // Zendesk (one account; only the chosen credential is set: an unresolved vault reference would be sent as a token)
+  ZENDESK_SCHEDULE: zendeskSchedule
+  ZENDESK_BASE_URL: zendeskBaseUrl
+  ZENDESK_SCOPE: 'support'
+  ZENDESK_OAUTH_TOKEN: zendeskAuth == 'oauth' ? '@Microsoft.KeyVault(${kvRef};SecretName=zendesk-oauth-token)' : ''
+  ZENDESK_EMAIL: zendeskAuth == 'token' ? zendeskEmail : ''
+  ZENDESK_API_TOKEN: zendeskAuth == 'token' ? '@Microsoft.KeyVault(${kvRef};SecretName=zendesk-api-token)' : ''
+  ZENDESK_EXPORT_REQUESTS_PER_MINUTE: '10'
+  ZENDESK_START_DATE: ''
+  ZENDESK_MAX_PARALLEL_WINDOWS: '4'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

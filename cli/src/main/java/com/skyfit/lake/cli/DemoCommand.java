@@ -5,6 +5,7 @@ import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes) -> bronze -> staging -> core: a full load, changes at the "
-                + "source, an incremental run; exits 0 only if core matches the simulator's truth. Works in "
+        description = "Simulated Pipedrive (two scopes) and Zendesk -> bronze -> staging -> core: a full load, changes "
+                + "at the sources, an incremental run; exits 0 only if core matches the simulators' truth. Works in "
                 + "{SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "2000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
@@ -35,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
         ScratchFolder.recreate(home);
         long started = System.nanoTime();
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
-                .seed(seed).start()) {
+                .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
             Map<String, String> demo = new HashMap<>();
             demo.put(Settings.HOME, home.toString());
             demo.put(Settings.PG_URL, null);
@@ -49,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
                 demo.put(key + "_BASE_URL", sim.baseUrl(scope));
                 demo.put(key + "_API_TOKEN", sim.token(scope));
             }
+            demo.putAll(ZendeskDemo.settings(zendesk));
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
             try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
@@ -57,22 +59,28 @@ final class DemoCommand implements Callable<Integer> {
                 BatchRunner runner = new BatchRunner(engine);
 
                 System.out.println();
-                System.out.println("== 1. full load of both scopes");
-                boolean ok = batch(engine, runner, "full");
+                System.out.println("== 1. full load of both Pipedrive scopes and of Zendesk (its exports meet a 429 and wait)");
+                boolean ok = batch(engine, runner, "pipedrive", "full");
+                ok &= batch(engine, runner, "zendesk", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
                 System.out.println();
-                System.out.println("== 2. changes at the source: " + summary(changes));
+                zendesk.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1);
+                System.out.println("== 2. changes at the sources: " + summary(changes) + "zendesk: " + (scale / 20 + 1)
+                        + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1) + " deleted tickets");
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
                 }
                 System.out.println("== 3. incremental run (from the watermarks, less the overlap)");
-                ok &= batch(engine, runner, "incremental");
+                ok &= batch(engine, runner, "pipedrive", "incremental");
+                System.out.println("== 3b. Zendesk incremental run (tickets and users from the stored export cursor)");
+                ok &= batch(engine, runner, "zendesk", "incremental");
 
                 System.out.println();
                 System.out.println("== 4. core tables against the simulator's truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
+                ok &= ZendeskDemo.verify(engine.database(), zendesk, System.out);
 
                 System.out.println();
                 System.out.println("== 5. bad input kept, not lost (values the source sent that do not cast)");
@@ -89,9 +97,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String loadType) {
+    private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String source, String loadType) {
         try (Console console = new Console(System.out)) {
-            BatchRunner.Outcome o = runner.run(new PlanRequest(null, "pipedrive", List.of(), List.of(), loadType, "manual",
+            BatchRunner.Outcome o = runner.run(new PlanRequest(null, source, List.of(), List.of(), loadType, "manual",
                     null, null), workers, console);
             console.close();
             boolean ok = RunReport.print(engine.database(), o.batchId(), System.out);

@@ -1,14 +1,15 @@
 package com.skyfit.lake.cli;
 
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Serve the simulated Pipedrive API (two company accounts) until interrupted, and print the "
-                + "settings that point `skyfit run` at it.")
+        description = "Serve the simulated Pipedrive API (two company accounts) and Zendesk API until interrupted, and "
+                + "print the settings that point `skyfit run` at them.")
 final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "1000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
     int scale;
@@ -22,7 +23,8 @@ final class SandboxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
-                .seed(seed).port(port).start()) {
+                .seed(seed).port(port).start();
+             ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
             System.out.println();
             System.out.println("export PIPEDRIVE_SCOPES=" + String.join(",", sim.scopes()));
@@ -33,9 +35,15 @@ final class SandboxCommand implements Callable<Integer> {
                 System.out.println("export " + key + "_API_TOKEN=" + sim.token(scope));
             }
             System.out.println();
+            // A simulator token guards nothing real; printing it is what makes the sandbox usable.
+            ZendeskDemo.settings(zendesk).forEach((k, v) -> System.out.println("export " + k + "=" + v));
+            System.out.println();
             System.out.println("./skyfit run --source pipedrive");
+            System.out.println("./skyfit run --source zendesk");
             System.out.println("curl -H \"x-api-token: $PIPEDRIVE_COMMERCIAL_API_TOKEN\" "
                     + sim.baseUrl("commercial") + "/api/v2/deals?limit=2");
+            System.out.println("curl -u \"$ZENDESK_EMAIL/token:$ZENDESK_API_TOKEN\" \"$ZENDESK_BASE_URL"
+                    + "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=2\"");
             System.out.println();
             System.out.println("Press Ctrl+C to stop.");
             new CountDownLatch(1).await();

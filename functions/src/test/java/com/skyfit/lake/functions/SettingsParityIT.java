@@ -121,8 +121,10 @@ class SettingsParityIT {
         Set<String> keys = new TreeSet<>();
         Pattern suffix = Pattern.compile("\"(_[A-Z][A-Z0-9_]*[A-Z0-9])\"");
         for (String source : Sources.names()) {
-            keys.add(Connectors.scopesSetting(source));
-            keys.add(FunctionSettings.scopesKey(source));
+            keys.add(Sources.requiredSetting(source));
+            if (Sources.requiredSetting(source).equals(Connectors.scopesSetting(source))) {
+                keys.add(FunctionSettings.scopesKey(source)); // a source of one account has no scopes to narrow
+            }
             keys.add(FunctionSettings.maxParallelKey(source));
             Set<String> suffixes = new TreeSet<>();
             Path pkg = ROOT.resolve("engine/src/main/java/com/skyfit/lake/source").resolve(source);
