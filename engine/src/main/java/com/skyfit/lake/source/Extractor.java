@@ -119,6 +119,9 @@ public final class Extractor {
                             scope.source() + " scope '" + scope.name() + "' " + stream.entity()
                                     + ": the next page repeats the last one", null);
                 }
+                if (next != null && pastUntil(stream, page.maxCursor(), updatedUntil)) {
+                    next = null; // an export has no upper bound: it stops once its records pass the window's end
+                }
                 query = next;
             }
             watermark.passEnded();
@@ -139,6 +142,15 @@ public final class Extractor {
         // A resumed read that found nothing new still covers everything up to the cursor it started from.
         String cursor = checkpoint != null ? checkpoint : resumeCursor;
         return new ExtractOutcome(records, requests, max, unparsable, cursor);
+    }
+
+    /**
+     * True when a stream that cannot send an upper bound (an export ordered by its cursor) has read past the
+     * window's end: every later page holds only later records, which the next window or run reads.
+     */
+    private static boolean pastUntil(StreamSpec stream, Instant pageMax, Instant until) {
+        return until != null && pageMax != null && stream.isIncremental() && stream.incremental().untilParam() == null
+                && !pageMax.isBefore(until);
     }
 
     /**

@@ -143,6 +143,27 @@ class ZendeskPipelineIT {
     }
 
     @Test
+    void aBackfillReadsEachWindowUntilItsEndAndLeavesTheCursor() {
+        start(b -> {}, x -> Map.of("SKYFIT_BACKFILL_WINDOW_DAYS", "120"));
+        run("full");
+        String stored = cursor("tickets");
+        int before = sim.requests(TICKETS).size();
+
+        BatchRunner.Outcome backfill = new BatchRunner(engine).run(new PlanRequest(null, "zendesk", List.of(),
+                List.of("tickets"), "backfill", "api", "2023-01-01", "2023-12-31"), 2, BatchRunner.Listener.NONE);
+
+        assertThat(statuses(backfill.batchId())).containsOnly("success");
+        // Four windows; each export stops at its first page that passes the window's end, not at the stream's end.
+        assertThat(count("SELECT count(*) FROM ops.windows w JOIN ops.runs r USING (run_id) WHERE r.batch_id = '"
+                + backfill.batchId() + "'")).isEqualTo(4);
+        assertThat(sim.requests(TICKETS).size() - before).isEqualTo(4);
+        assertThat(sim.requests(TICKETS).subList(before, before + 4))
+                .allSatisfy(r -> assertThat(r.query()).containsKey("start_time").doesNotContainKey("cursor"));
+        assertThat(cursor("tickets")).isEqualTo(stored);
+        assertCoreMatchesTruth();
+    }
+
+    @Test
     void organizationsSharingOneSecondAreNeitherLostNorLoopedOn() {
         start(b -> b.maxPerPage(20).burstOrganizations(75), x -> Map.of());
         BatchRunner.Outcome full = run("full");
