@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every setting the code reads is in local.settings.json.example and explained in docs/settings.md. */
 class SettingsDocumentedTest {
-    private static final Pattern KEY = Pattern.compile("\"((?:SKYFIT|PIPEDRIVE)_[A-Z0-9_]*[A-Z0-9])\"");
+    private static final Pattern KEY = Pattern.compile("\"((?:SKYFIT|PIPEDRIVE|ZENDESK)_[A-Z0-9_]*[A-Z0-9])\"");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @Test

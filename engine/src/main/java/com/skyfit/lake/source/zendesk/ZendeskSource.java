@@ -24,7 +24,7 @@ public final class ZendeskSource {
     static final ErrorTable ERRORS = ErrorTable.builder()
             .onStatus(401, ErrorTable.Action.FAIL,
                     "{source} scope '{scope}' rejected the credentials (HTTP 401: {error}). Check the setting {setting}: "
-                            + "a revoked or mistyped token, or an email that does not own it.")
+                            + "a revoked, expired or mistyped credential (an API token also needs the email of the agent who owns it).")
             .standardRows()
             .build();
 
