@@ -30,7 +30,7 @@ final class ZendeskDemo {
     }
 
     static Map<String, String> settings(ZendeskSimulator sim) {
-        Map<String, String> s = new HashMap<>();
+        Map<String, String> s = new java.util.LinkedHashMap<>();
         s.put("ZENDESK_BASE_URL", sim.baseUrl());
         s.put("ZENDESK_EMAIL", ZendeskSimulator.EMAIL);
         s.put("ZENDESK_API_TOKEN", sim.apiToken());

@@ -27,7 +27,10 @@ public record ExportCursorPaginator(String recordsField, String cursorParam, Str
         }
         String cursor = checkpoint(page);
         if (cursor == null) {
-            return null;
+            // Not the end of the stream, yet no way on: ending here would store a cursor short of the stream's end
+            // and look complete.
+            throw new IllegalStateException("the export has not ended (" + endPointer + " false) but sent no cursor at "
+                    + cursorPointer + "; the rest of it cannot be asked for");
         }
         return resume(cursor, pageSize);
     }

@@ -23,7 +23,9 @@ public record HasMorePaginator(String recordsField, String afterParam, String si
         }
         JsonNode c = page.envelope().at(cursorPointer);
         if (!c.isTextual() || c.asText().isEmpty()) {
-            return null;
+            // Ending here would pass for the end of the list while the server said more follow.
+            throw new IllegalStateException("the server says more records follow (" + hasMorePointer
+                    + " true) but sent no cursor at " + cursorPointer + "; the rest of the list cannot be asked for");
         }
         Map<String, String> q = new LinkedHashMap<>(current);
         q.put(afterParam, c.asText());

@@ -29,6 +29,9 @@ class ExportPaginatorsTest {
         assertThat(p.checkpoint(last)).isEqualTo("xyz");
         assertThat(p.resumable()).isTrue();
         assertThat(p.resume("xyz", 1000)).containsEntry("cursor", "xyz").doesNotContainKey("start_time");
+        // more promised, no cursor: the read fails rather than pass for complete
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.next(first, page(1000,
+                "{\"after_cursor\":null,\"end_of_stream\":false}"), 1000)).hasMessageContaining("no cursor");
     }
 
     @Test
@@ -51,6 +54,8 @@ class ExportPaginatorsTest {
                 "{\"meta\":{\"has_more\":true,\"after_cursor\":\"c1\"}}"), 100)).containsEntry("page[after]", "c1");
         assertThat(p.next(Map.of("page[size]", "100"), page(4,
                 "{\"meta\":{\"has_more\":false,\"after_cursor\":\"c2\"}}"), 100)).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.next(Map.of(), page(100,
+                "{\"meta\":{\"has_more\":true}}"), 100)).hasMessageContaining("no cursor");
     }
 
     @Test
