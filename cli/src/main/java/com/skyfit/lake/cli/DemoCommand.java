@@ -43,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.put(Settings.PG_USER, null);
             demo.put(Settings.PG_PASSWORD, null);
             demo.put(Settings.BRONZE_URL, null);
+            demo.put("SKYFIT_PG_FSYNC", "false"); // recreated on every demo: speed over crash safety
             demo.put("PIPEDRIVE_SCOPES", String.join(",", sim.scopes()));
             demo.put("PIPEDRIVE_REQUESTS_PER_2S", "400");
             for (String scope : sim.scopes()) {
