@@ -25,7 +25,12 @@ public final class WindowLedger {
 
     /** A window of a run. start/end are null for open bounds; cursorValue is the export cursor after it, if any. */
     public record Window(String runId, int index, Instant start, Instant end, String status, int attempts,
-            long records, Instant maxCursor, String cursorValue) {}
+            long records, Instant maxCursor, String cursorValue) {
+        public Window(String runId, int index, Instant start, Instant end, String status, int attempts, long records,
+                Instant maxCursor) {
+            this(runId, index, start, end, status, attempts, records, maxCursor, null);
+        }
+    }
 
     public void addWindow(Connection c, String runId, int index, Instant start, Instant end) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
