@@ -103,11 +103,9 @@ final class BatchCompletion {
                 return null;
             }
             runs.complete(c, run.runId(), watermarkEnd);
-            if (advances) {
-                watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
-            }
-            if (exportCursor != null) {
-                watermarks.advanceCursor(c, run.source(), run.scope(), run.entity(), exportCursor, run.runId());
+            if (advances || exportCursor != null) {
+                watermarks.advance(c, run.source(), run.scope(), run.entity(), advances ? cursor : null, exportCursor,
+                        run.runId());
             }
             return null;
         });

@@ -10,12 +10,10 @@ import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.SourceConfig;
 import com.skyfit.lake.source.SourceDefinition;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -65,7 +63,7 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
     static Credential credential(Settings settings) {
         var oauth = settings.optionalSecret(OAUTH_TOKEN);
         if (oauth.isPresent()) {
-            return new Credential("Authorization", Secret.of("Bearer " + oauth.get().reveal()), OAUTH_TOKEN);
+            return Credential.bearer(oauth.get(), OAUTH_TOKEN);
         }
         if (settings.optional(EMAIL).isEmpty() && settings.optional(API_TOKEN).isEmpty()) {
             throw new SettingsException(OAUTH_TOKEN, "or " + EMAIL + " with " + API_TOKEN + " is required "
@@ -73,9 +71,8 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
         }
         String email = settings.required(EMAIL, "email of the Zendesk agent who owns " + API_TOKEN);
         Secret token = settings.secret(API_TOKEN, "API token of " + EMAIL);
-        String basic = Base64.getEncoder().encodeToString((email + "/token:" + token.reveal())
-                .getBytes(StandardCharsets.UTF_8));
-        return new Credential("Authorization", Secret.of("Basic " + basic), EMAIL + " / " + API_TOKEN);
+        // Zendesk's user for an API token is "{email}/token": Basic {email}/token:{token}.
+        return Credential.basic(email + "/token", token, EMAIL + " / " + API_TOKEN);
     }
 
     private static long startEpoch(Settings settings) {
