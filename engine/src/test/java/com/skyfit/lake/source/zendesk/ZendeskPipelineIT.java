@@ -270,6 +270,24 @@ class ZendeskPipelineIT {
                         .as(entity).isZero();
             }
         }
+        // Every real record, of every file, with the fields a support lead reads.
+        Map<String, List<String>> fields = Map.of("tickets", List.of("subject", "status", "priority", "type"),
+                "users", List.of("name", "email", "role", "locale"), "organizations", List.of("name", "details", "notes"),
+                "groups", List.of("name", "description"), "ticket_fields", List.of("title", "type", "description"),
+                "ticket_forms", List.of("name", "display_name"));
+        fields.forEach((entity, columns) -> {
+            JsonNode records = fixture(entity);
+            assertThat(records.size()).as(entity).isPositive();
+            for (JsonNode rec : records) {
+                List<String> core = row("SELECT " + String.join(", ", columns) + ", updated_at = '"
+                        + rec.get("updated_at").asText() + "' FROM core.zd_" + entity + " WHERE id = " + rec.get("id").asLong());
+                List<String> want = new java.util.ArrayList<>();
+                columns.forEach(c -> want.add(rec.path(c).isNull() || rec.path(c).isMissingNode()
+                        || rec.path(c).asText().isEmpty() ? null : rec.path(c).asText()));
+                want.add("t");
+                assertThat(core).as(entity + " " + rec.get("id")).isEqualTo(want);
+            }
+        });
         // BI reads custom fields by title, no JSON.
         assertThat(row("SELECT field_title, value FROM core.vw_zd_ticket_custom_fields WHERE ticket_id = 10000 "
                 + "AND field_id = 900000000001")).containsExactly("Order number", "ORD-10000");
@@ -330,6 +348,14 @@ class ZendeskPipelineIT {
 
     private Instant watermark(String entity) {
         return new WatermarkStore(db).get("zendesk", "support", entity).orElse(null);
+    }
+
+    private static JsonNode fixture(String entity) {
+        try (InputStream in = ZendeskSimulator.class.getResourceAsStream("/fixtures/zendesk/" + entity + ".json")) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String gunzip(Path p) throws Exception {
