@@ -1,7 +1,6 @@
 package com.skyfit.lake.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,10 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +41,7 @@ public final class ZendeskSimulator implements AutoCloseable {
     private final String apiToken;
     private final String oauthToken;
     private final int maxPerPage;
-    private final int exportLimit;
-    private final Duration exportWindow;
-    private final Deque<Long> exportTimes = new ArrayDeque<>();
+    private final SlidingWindowLimit exportLimit;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> failOnRequest = new ConcurrentHashMap<>();
     private final Map<String, Integer> served = new ConcurrentHashMap<>();
@@ -60,8 +54,7 @@ public final class ZendeskSimulator implements AutoCloseable {
         this.apiToken = "zd-api-" + Long.toHexString(b.seed * 7919 + 17) + "-token";
         this.oauthToken = "zd-oauth-" + Long.toHexString(b.seed * 104729 + 3) + "-token";
         this.maxPerPage = b.maxPerPage;
-        this.exportLimit = b.exportLimit;
-        this.exportWindow = b.exportWindow;
+        this.exportLimit = new SlidingWindowLimit(b.exportLimit, b.exportWindow);
         this.requestedPort = b.port;
     }
 
@@ -154,7 +147,7 @@ public final class ZendeskSimulator implements AutoCloseable {
         }
         boolean export = path.startsWith("/api/v2/incremental/");
         if (export) {
-            long wait = exportWaitMillis();
+            long wait = exportLimit.waitMillis();
             if (wait > 0) {
                 String seconds = String.valueOf(Math.max(1, (wait + 999) / 1000));
                 return send(ex, 429, "{\"error\":\"APIRateLimitExceeded\"}", Map.of("Retry-After", seconds));
@@ -171,19 +164,6 @@ public final class ZendeskSimulator implements AutoCloseable {
                     Map.of());
         }
         return send(ex, 200, ZendeskData.MAPPER.writeValueAsString(body), Map.of());
-    }
-
-    /** Zero when an export request may go now; else how long until the oldest in the window leaves it. */
-    private synchronized long exportWaitMillis() {
-        long now = System.currentTimeMillis();
-        while (!exportTimes.isEmpty() && exportTimes.peekFirst() <= now - exportWindow.toMillis()) {
-            exportTimes.pollFirst();
-        }
-        if (exportTimes.size() >= exportLimit) {
-            return exportTimes.peekFirst() + exportWindow.toMillis() - now;
-        }
-        exportTimes.addLast(now);
-        return 0;
     }
 
     private boolean authorized(String header) {
