@@ -107,6 +107,14 @@ param zendeskBaseUrl string = ''
 param zendeskAuth string = 'oauth'
 
 param zendeskEmail string = ''
+@description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
+param chatwootSchedule string = '0 0 3 * * *'
+
+@description('JDBC URL of the Chatwoot PostgreSQL, without a password (the app must reach it from its VNet); empty leaves the Chatwoot source off.')
+param chatwootSourceJdbcUrl string = ''
+
+@description('Read-only PostgreSQL login of the Chatwoot source; its password is the Key Vault secret chatwoot-source-password.')
+param chatwootSourceUser string = 'lake_reader'
 
 @description('Extra or replaced app settings (key: value), e.g. { SKYFIT_LOAD_WAIT_MINUTES: \'5\' }.')
 param settingOverrides object = {}
@@ -272,6 +280,9 @@ module functionApp 'modules/function-app.bicep' = {
     zendeskBaseUrl: zendeskBaseUrl
     zendeskAuth: zendeskAuth
     zendeskEmail: zendeskEmail
+    chatwootSchedule: chatwootSchedule
+    chatwootSourceJdbcUrl: chatwootSourceJdbcUrl
+    chatwootSourceUser: chatwootSourceUser
     settingOverrides: settingOverrides
   }
   // the Key Vault references, host storage and scheduler are read at the first start

@@ -1,6 +1,12 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.bronze.BronzeStores;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.pipeline.Connectors;
+import com.skyfit.lake.simulator.ChatwootChanges;
+import com.skyfit.lake.simulator.ChatwootSourceDatabase;
+import java.time.Clock;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
@@ -16,9 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes) and Zendesk -> bronze -> staging -> core: a full load, changes "
-                + "at the sources, an incremental run; exits 0 only if core matches the simulators' truth. Works in "
-                + "{SKYFIT_HOME}/demo, recreated each time.")
+        description = "Simulated Pipedrive (two scopes), Zendesk and Chatwoot (a database with its analytics view) -> "
+                + "bronze -> staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
+                + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "2000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
     int scale;
@@ -54,21 +60,39 @@ final class DemoCommand implements Callable<Integer> {
             demo.putAll(ZendeskDemo.settings(zendesk));
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
-            try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
+            // Chatwoot is a database: it lives beside the warehouse on the same embedded server, so the
+            // warehouse starts first and the Chatwoot settings are known before the connectors are built.
+            Database warehouse = Database.open(settings);
+            ChatwootSourceDatabase chatwoot;
+            try {
+                chatwoot = ChatwootDemo.create(warehouse, scale, seed);
+            } catch (RuntimeException e) {
+                warehouse.close();
+                throw e;
+            }
+            settings = settings.with(ChatwootDemo.settings(chatwoot));
+            System.out.printf("demo: simulated Chatwoot database with %d conversations at %s%n", scale, chatwoot.jdbcUrl());
+            try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, warehouse, BronzeStores.open(settings),
+                    Connectors.configured(settings), Clock.systemUTC(), true)) {
                 System.out.println("demo: database " + engine.database().description());
                 System.out.println("demo: bronze   " + engine.store().describe());
                 BatchRunner runner = new BatchRunner(engine);
 
                 System.out.println();
-                System.out.println("== 1. full load of both Pipedrive scopes and of Zendesk (its exports meet a 429 and wait)");
+                System.out.println("== 1. full load of both Pipedrive scopes, of Zendesk (its exports meet a 429 and "
+                        + "wait) and of Chatwoot");
                 boolean ok = batch(engine, runner, "pipedrive", "full");
                 ok &= batch(engine, runner, "zendesk", "full");
+                ok &= batch(engine, runner, "chatwoot", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
+                ChatwootChanges talk = chatwoot.mutate(scale / 20 + 1, scale / 10 + 1, scale / 20 + 1, scale / 50 + 1,
+                        seed + 1);
                 System.out.println();
                 zendesk.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1);
-                System.out.println("== 2. changes at the sources: " + summary(changes) + "zendesk: " + (scale / 20 + 1)
-                        + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1) + " deleted tickets");
+                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Zendesk "
+                        + (scale / 20 + 1) + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1)
+                        + " deleted tickets; Chatwoot " + talk.summary());
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
@@ -77,11 +101,13 @@ final class DemoCommand implements Callable<Integer> {
                 ok &= batch(engine, runner, "pipedrive", "incremental");
                 System.out.println("== 3b. Zendesk incremental run (tickets and users from the stored export cursor)");
                 ok &= batch(engine, runner, "zendesk", "incremental");
+                ok &= batch(engine, runner, "chatwoot", "incremental");
 
                 System.out.println();
-                System.out.println("== 4. core tables against the simulator's truth");
+                System.out.println("== 4. core tables against the simulators' truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
                 ok &= ZendeskDemo.verify(engine.database(), zendesk, System.out);
+                ok &= ChatwootDemo.verify(engine.database(), chatwoot, System.out);
 
                 System.out.println();
                 System.out.println("== 5. bad input kept, not lost (values the source sent that do not cast)");

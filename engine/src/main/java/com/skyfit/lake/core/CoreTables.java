@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ZendeskTables). Adding one is a declaration, a line
- * here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under sql/transforms.
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables, ZendeskTables). Adding
+ * one is a declaration, a line here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under
+ * sql/transforms. A step no declaration can express is registered as hand-written (CoreTable.handWritten).
  */
 public final class CoreTables {
 
@@ -17,6 +18,9 @@ public final class CoreTables {
     public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
     public static final CoreTable PD_USERS = PipedriveTables.USERS;
     public static final CoreTable EVO_SALES = EvoTables.SALES;
+    public static final CoreTable CHATWOOT_CONVERSATIONS = ChatwootTables.CONVERSATIONS;
+    /** Each run's complete id listing; its hand-written step marks the conversations it no longer holds as deleted. */
+    public static final CoreTable CHATWOOT_ID_LISTINGS = ChatwootTables.ID_LISTINGS;
     public static final CoreTable ZD_TICKETS = ZendeskTables.TICKETS;
     public static final CoreTable ZD_USERS = ZendeskTables.USERS;
     public static final CoreTable ZD_ORGANIZATIONS = ZendeskTables.ORGANIZATIONS;
@@ -25,8 +29,10 @@ public final class CoreTables {
     public static final CoreTable ZD_TICKET_FORMS = ZendeskTables.TICKET_FORMS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
-            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES, ZD_TICKETS, ZD_USERS, ZD_ORGANIZATIONS, ZD_GROUPS,
-            ZD_TICKET_FIELDS, ZD_TICKET_FORMS);
+            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
+            // listings after conversations: a batch's deletes are judged against the rows it just wrote
+            CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS,
+            ZD_TICKETS, ZD_USERS, ZD_ORGANIZATIONS, ZD_GROUPS, ZD_TICKET_FIELDS, ZD_TICKET_FORMS);
 
     private CoreTables() {}
 

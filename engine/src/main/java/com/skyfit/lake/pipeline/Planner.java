@@ -195,7 +195,7 @@ public final class Planner {
     private SourceConnector connector(String name) {
         SourceConnector c = name == null ? null : connectors.get(name);
         if (c == null && name != null && com.skyfit.lake.source.Sources.names().contains(name)) {
-            throw new com.skyfit.lake.config.SettingsException(com.skyfit.lake.source.Sources.requiredSetting(name),
+            throw new com.skyfit.lake.config.SettingsException(Connectors.onSetting(name),
                     "is required to run source " + name + " (with the other settings of that source)");
         }
         if (c == null) {

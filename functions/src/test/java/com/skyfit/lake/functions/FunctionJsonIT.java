@@ -37,6 +37,7 @@ class FunctionJsonIT {
                 Map.entry("Runs", "httpTrigger"),
                 Map.entry("PipedriveSchedule", "timerTrigger"),
                 Map.entry("ZendeskSchedule", "timerTrigger"),
+                Map.entry("ChatwootSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
                 Map.entry("ExtractWindowsChunk", "orchestrationTrigger"),
@@ -64,6 +65,8 @@ class FunctionJsonIT {
         assertThat(hasDurableClient(FUNCTIONS.get("PipedriveSchedule"))).isTrue();
         assertThat(trigger(FUNCTIONS.get("ZendeskSchedule")).get("schedule").asText()).isEqualTo("%ZENDESK_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("ZendeskSchedule"))).isTrue();
+        assertThat(trigger(FUNCTIONS.get("ChatwootSchedule")).get("schedule").asText()).isEqualTo("%CHATWOOT_SCHEDULE%");
+        assertThat(hasDurableClient(FUNCTIONS.get("ChatwootSchedule"))).isTrue();
         assertThat(hasDurableClient(FUNCTIONS.get("Backfill"))).isTrue();
     }
 
