@@ -2,38 +2,36 @@ package com.skyfit.lake.cli;
 
 import com.skyfit.lake.bronze.BronzeStores;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.simulator.ChatwootChanges;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
-import java.time.Clock;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.simulator.ZendeskSimulator;
+import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Simulated Pipedrive (two scopes), Zendesk and Chatwoot (a database with its analytics view) -> "
                 + "bronze -> staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
                 + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "2000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Mixin
+    SharedOptions.Simulation simulation;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Data seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--workers", defaultValue = "4", description = "Windows extracted at once (default: ${DEFAULT-VALUE}).")
-    int workers;
+    @Mixin
+    SharedOptions.Workers workers;
 
     @Override
     public Integer call() throws Exception {
@@ -41,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
         Path home = base.home().resolve("demo");
         ScratchFolder.recreate(home);
         long started = System.nanoTime();
+        int scale = simulation.scaleOr(2000);
+        long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
             Map<String, String> demo = new HashMap<>();
@@ -49,13 +49,13 @@ final class DemoCommand implements Callable<Integer> {
             demo.put(Settings.PG_USER, null);
             demo.put(Settings.PG_PASSWORD, null);
             demo.put(Settings.BRONZE_URL, null);
-            demo.put("SKYFIT_PG_FSYNC", "false"); // recreated on every demo: speed over crash safety
-            demo.put("PIPEDRIVE_SCOPES", String.join(",", sim.scopes()));
-            demo.put("PIPEDRIVE_REQUESTS_PER_2S", "400");
+            demo.put(Settings.PG_FSYNC, "false"); // recreated on every demo: speed over crash safety
+            SourceKeys pd = PipedriveConfig.KEYS;
+            demo.put(pd.scopes(), String.join(",", sim.scopes()));
+            demo.put(pd.requestsPer(2), "400");
             for (String scope : sim.scopes()) {
-                String key = "PIPEDRIVE_" + scope.toUpperCase(Locale.ROOT);
-                demo.put(key + "_BASE_URL", sim.baseUrl(scope));
-                demo.put(key + "_API_TOKEN", sim.token(scope));
+                demo.put(pd.baseUrl(scope), sim.baseUrl(scope));
+                demo.put(pd.apiToken(scope), sim.token(scope));
             }
             demo.putAll(ZendeskDemo.settings(zendesk));
             Settings settings = base.with(demo);
@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
     private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String source, String loadType) {
         try (Console console = new Console(System.out)) {
             BatchRunner.Outcome o = runner.run(new PlanRequest(null, source, List.of(), List.of(), loadType, "manual",
-                    null, null), workers, console);
+                    null, null), workers.workers, console);
             console.close();
             boolean ok = RunReport.print(engine.database(), o.batchId(), System.out);
             if (o.error() != null) {

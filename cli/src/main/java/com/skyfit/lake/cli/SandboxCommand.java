@@ -1,10 +1,13 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.simulator.ZendeskSimulator;
+import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
@@ -12,8 +15,8 @@ import picocli.CommandLine.Option;
                 + "database (an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
                 + "point `skyfit run` at them.")
 final class SandboxCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "1000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Mixin
+    SharedOptions.Simulation simulation;
 
     @Option(names = "--conversations", description = "Conversations in the simulated Chatwoot (default: the scale).")
     Integer conversations;
@@ -21,13 +24,12 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
     int port;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Data seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
         java.nio.file.Path folder = CliSettings.load().home().resolve("sandbox");
         ScratchFolder.recreate(folder);
+        int scale = simulation.scaleOr(1000);
+        long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).port(port).start();
                 ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0);
@@ -35,12 +37,12 @@ final class SandboxCommand implements Callable<Integer> {
             var chatwoot = ChatwootDemo.create(server, conversations == null ? scale : conversations, seed);
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
             System.out.println();
-            System.out.println("export PIPEDRIVE_SCOPES=" + String.join(",", sim.scopes()));
+            SourceKeys pd = PipedriveConfig.KEYS;
+            System.out.println("export " + pd.scopes() + "=" + String.join(",", sim.scopes()));
             for (String scope : sim.scopes()) {
-                String key = "PIPEDRIVE_" + scope.toUpperCase(java.util.Locale.ROOT);
-                System.out.println("export " + key + "_BASE_URL=" + sim.baseUrl(scope));
+                System.out.println("export " + pd.baseUrl(scope) + "=" + sim.baseUrl(scope));
                 // A simulator token guards nothing real; printing it is what makes the sandbox usable.
-                System.out.println("export " + key + "_API_TOKEN=" + sim.token(scope));
+                System.out.println("export " + pd.apiToken(scope) + "=" + sim.token(scope));
             }
             System.out.println();
             System.out.println("Simulated Zendesk API:");

@@ -152,6 +152,27 @@ public final class RunLedger {
         }
     }
 
+    /**
+     * True when no full load of the entity succeeded within the period (re-scans are recorded as full loads),
+     * measured on the database's clock, as the ledger's times are.
+     */
+    public boolean noFullLoadWithin(Connection c, String source, String scope, String entity, java.time.Duration period)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT NOT EXISTS (SELECT 1 FROM ops.runs
+                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'full' AND status = 'success'
+                   AND started_at > now() - make_interval(secs => ?))""")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            ps.setLong(4, period.toSeconds());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     public List<Run> runsOfBatch(String batchId) {
         return retrying("runs of batch " + batchId, () -> db.query(RUN_COLUMNS
                 + " WHERE batch_id = ? ORDER BY source, scope, entity", ps -> ps.setString(1, batchId), RunLedger::run));

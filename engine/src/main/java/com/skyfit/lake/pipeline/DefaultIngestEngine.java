@@ -62,10 +62,18 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final TransformRunner transforms;
     private final boolean ownsDatabase;
     private final PartLimits partLimits;
+    private final List<CoreTable> tables;
 
     public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
             Clock clock, boolean ownsDatabase) {
+        this(settings, db, store, connectors, CoreTables.all(), clock, ownsDatabase);
+    }
+
+    /** An engine over the given core tables (the catalog's, or a table a test declares beside them). */
+    public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
+            List<CoreTable> tables, Clock clock, boolean ownsDatabase) {
         this.settings = settings;
+        this.tables = List.copyOf(tables);
         this.db = db;
         this.store = store;
         this.connectors = new LinkedHashMap<>(connectors);
@@ -79,7 +87,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.heartbeat = new LeaseHeartbeat(leases);
         this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
         this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, clock,
-                settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
+                settings.integer(Planner.BACKFILL_WINDOW_DAYS, 7, 1, 366));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db, retry);
         this.ownsDatabase = ownsDatabase;
@@ -225,7 +233,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     @Override
     public List<TransformResult> transform(String batchId, boolean fullRefresh) {
         if (batchId == null) {
-            return transforms.runAll(CoreTables.all(), fullRefresh);
+            return transforms.runAll(tables, fullRefresh);
         }
         try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
             List<RunLedger.Run> batchRuns = runs.runsOfBatch(batchId);
@@ -236,7 +244,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                 }
             }
             List<CoreTable> tables = new ArrayList<>();
-            for (CoreTable t : CoreTables.all()) {
+            for (CoreTable t : this.tables) {
                 if (touched.contains(t.source() + "/" + t.entity())) {
                     tables.add(t);
                 }

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * What the pipeline needs from a configured source: its scopes and entities, how each entity is read
- * incrementally, and the reading itself. Each source (Pipedrive today) adapts its declarative
- * definition to this; the planner and the extract step know nothing else about it.
+ * incrementally and in which windows, and the reading itself. A REST source adapts its declarative
+ * definition to this ({@code RestConnector}); a source of another kind (a database read by watermark) implements
+ * it itself. The planner and the extract step know nothing else about a source.
  */
 public interface SourceConnector extends AutoCloseable {
 
@@ -21,6 +22,27 @@ public interface SourceConnector extends AutoCloseable {
 
     /** True when the entity can be read by update-time window; false for small lists read whole each run. */
     boolean supportsUpdatedFilter(String entity);
+
+    /**
+     * The size of the entity's windows: a range is planned as consecutive windows of this size, each one extract
+     * activity and one line in gap analysis. Null: one window per run (from the watermark less the overlap to now).
+     */
+    default Duration windowSize(String entity) {
+        return null;
+    }
+
+    /**
+     * How often an incremental run of the entity instead re-reads its whole range from {@link #startDate()} (records
+     * that change without a new date); null: never. The planner records such a run as a full load.
+     */
+    default Duration rescanEvery(String entity) {
+        return null;
+    }
+
+    /** Where full loads and re-scans of windowed entities start; null when the source has no start date set. */
+    default Instant startDate() {
+        return null;
+    }
 
     /** How far back an incremental run re-reads before the watermark (records are deduplicated downstream). */
     Duration overlap();

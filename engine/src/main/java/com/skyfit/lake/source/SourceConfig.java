@@ -1,6 +1,7 @@
 package com.skyfit.lake.source;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** The settings of one source, validated at start-up: its scopes, request behaviour and overlap. */
@@ -14,6 +15,11 @@ public interface SourceConfig {
 
     /** How far before the last watermark an incremental read starts, so late writes are not missed. */
     Duration overlap();
+
+    /** Where full reads and re-scans of windowed streams start ({SOURCE}_START_DATE); null when not set. */
+    default Instant startDate() {
+        return null;
+    }
 
     default ScopeConfig scope(String name) {
         return scopes().stream().filter(s -> s.name().equals(name)).findFirst()

@@ -96,4 +96,9 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
     public Duration overlap() {
         return OVERLAP;
     }
+
+    @Override
+    public java.time.Instant startDate() {
+        return java.time.Instant.ofEpochSecond(startEpochSecond);
+    }
 }

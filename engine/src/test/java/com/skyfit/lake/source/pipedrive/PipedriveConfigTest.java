@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.source.RestConfig;
 import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.Sources;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class PipedriveConfigTest {
 
     @Test
     void readsScopesAndDefaults() {
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(valid()));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(valid()));
         assertThat(c.scopes()).extracting(s -> s.name()).containsExactly("commercial", "expansion");
         assertThat(c.scope("commercial").baseUrl()).hasToString("https://skyfit.pipedrive.com");
         assertThat(c.scope("expansion").credential().setting()).isEqualTo("PIPEDRIVE_EXPANSION_API_TOKEN");
@@ -57,7 +58,7 @@ class PipedriveConfigTest {
         m.put("PIPEDRIVE_REQUESTS_PER_2S", "80");
         m.put("PIPEDRIVE_MAX_RETRY_WAIT_SECONDS", "10");
         m.put("PIPEDRIVE_HTTP_RETRIES", "2");
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(m));
         assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.definition().stream("users").pageSize()).isEqualTo(200);
         assertThat(c.http().requestsPerWindow()).isEqualTo(80);
@@ -103,7 +104,7 @@ class PipedriveConfigTest {
     void scopeNamesAreNormalizedSoMixedCaseFindsTheSameSettings() {
         Map<String, String> m = valid();
         m.put("PIPEDRIVE_SCOPES", " Commercial ,EXPANSION");
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(m));
         assertThat(c.scopes()).extracting(ScopeConfig::name).containsExactly("commercial", "expansion");
         assertThat(com.skyfit.lake.config.SourceSettings.normalizeScopes(java.util.List.of("Commercial")))
                 .containsExactly("commercial");
