@@ -7,13 +7,14 @@ import com.skyfit.lake.control.Database;
 import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.simulator.ChatwootChanges;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
-import java.time.Clock;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes) and Chatwoot (a database with its analytics view) -> bronze -> "
-                + "staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
+        description = "Simulated Pipedrive (two scopes), Zendesk and Chatwoot (a database with its analytics view) -> "
+                + "bronze -> staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
                 + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -41,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
         int scale = simulation.scaleOr(2000);
         long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
-                .seed(seed).start()) {
+                .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
             Map<String, String> demo = new HashMap<>();
             demo.put(Settings.HOME, home.toString());
             demo.put(Settings.PG_URL, null);
@@ -56,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
                 demo.put(pd.baseUrl(scope), sim.baseUrl(scope));
                 demo.put(pd.apiToken(scope), sim.token(scope));
             }
+            demo.putAll(ZendeskDemo.settings(zendesk));
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
             // Chatwoot is a database: it lives beside the warehouse on the same embedded server, so the
@@ -77,26 +79,34 @@ final class DemoCommand implements Callable<Integer> {
                 BatchRunner runner = new BatchRunner(engine);
 
                 System.out.println();
-                System.out.println("== 1. full load of both Pipedrive scopes and of Chatwoot");
+                System.out.println("== 1. full load of both Pipedrive scopes, of Zendesk (its exports meet a 429 and "
+                        + "wait) and of Chatwoot");
                 boolean ok = batch(engine, runner, "pipedrive", "full");
+                ok &= batch(engine, runner, "zendesk", "full");
                 ok &= batch(engine, runner, "chatwoot", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
                 ChatwootChanges talk = chatwoot.mutate(scale / 20 + 1, scale / 10 + 1, scale / 20 + 1, scale / 50 + 1,
                         seed + 1);
                 System.out.println();
-                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Chatwoot " + talk.summary());
+                zendesk.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1);
+                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Zendesk "
+                        + (scale / 20 + 1) + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1)
+                        + " deleted tickets; Chatwoot " + talk.summary());
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
                 }
                 System.out.println("== 3. incremental run (from the watermarks, less the overlap)");
                 ok &= batch(engine, runner, "pipedrive", "incremental");
+                System.out.println("== 3b. Zendesk incremental run (tickets and users from the stored export cursor)");
+                ok &= batch(engine, runner, "zendesk", "incremental");
                 ok &= batch(engine, runner, "chatwoot", "incremental");
 
                 System.out.println();
                 System.out.println("== 4. core tables against the simulators' truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
+                ok &= ZendeskDemo.verify(engine.database(), zendesk, System.out);
                 ok &= ChatwootDemo.verify(engine.database(), chatwoot, System.out);
 
                 System.out.println();

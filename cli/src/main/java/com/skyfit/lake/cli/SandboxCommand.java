@@ -2,6 +2,7 @@ package com.skyfit.lake.cli;
 
 import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Serve the simulated Pipedrive API (two company accounts) and a simulated Chatwoot database "
-                + "(an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
+        description = "Serve the simulated Pipedrive API (two company accounts), Zendesk API and a simulated Chatwoot "
+                + "database (an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
                 + "point `skyfit run` at them.")
 final class SandboxCommand implements Callable<Integer> {
     @Mixin
@@ -31,6 +32,7 @@ final class SandboxCommand implements Callable<Integer> {
         long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).port(port).start();
+                ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0);
                 com.skyfit.lake.control.Database server = com.skyfit.lake.control.Database.embedded(folder.resolve("pg"))) {
             var chatwoot = ChatwootDemo.create(server, conversations == null ? scale : conversations, seed);
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
@@ -43,6 +45,11 @@ final class SandboxCommand implements Callable<Integer> {
                 System.out.println("export " + pd.apiToken(scope) + "=" + sim.token(scope));
             }
             System.out.println();
+            System.out.println("Simulated Zendesk API:");
+            System.out.println();
+            // A simulator token guards nothing real; printing it is what makes the sandbox usable.
+            ZendeskDemo.settings(zendesk).forEach((k, v) -> System.out.println("export " + k + "=" + v));
+            System.out.println();
             System.out.println("Simulated Chatwoot database (its analytics view; the login may only read it):");
             System.out.println();
             // Like the token above: a sandbox password guards nothing real, and the sandbox is useless without it.
@@ -50,9 +57,12 @@ final class SandboxCommand implements Callable<Integer> {
                     .forEach(e -> System.out.println("export " + e.getKey() + "=" + e.getValue()));
             System.out.println();
             System.out.println("./skyfit run --source pipedrive");
+            System.out.println("./skyfit run --source zendesk");
             System.out.println("./skyfit run --source chatwoot");
             System.out.println("curl -H \"x-api-token: $PIPEDRIVE_COMMERCIAL_API_TOKEN\" "
                     + sim.baseUrl("commercial") + "/api/v2/deals?limit=2");
+            System.out.println("curl -u \"$ZENDESK_EMAIL/token:$ZENDESK_API_TOKEN\" \"$ZENDESK_BASE_URL"
+                    + "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=2\"");
             System.out.println();
             System.out.println("Press Ctrl+C to stop.");
             new CountDownLatch(1).await();

@@ -71,6 +71,9 @@ class SettingsDocumentedTest {
         if (key.endsWith("_JDBC_URL")) {
             return "jdbc:postgresql://localhost:5432/placeholder";
         }
+        if (key.endsWith("_START_DATE")) {
+            return "2020-01-01";
+        }
         return key.endsWith("_BASE_URL") ? "https://placeholder.example" : "placeholder";
     }
 }

@@ -23,9 +23,14 @@ public final class WindowLedger {
         this.runs = runs;
     }
 
-    /** A window of a run. start/end are null for open bounds. */
+    /** A window of a run. start/end are null for open bounds; cursorValue is the export cursor after it, if any. */
     public record Window(String runId, int index, Instant start, Instant end, String status, int attempts,
-            long records, Instant maxCursor) {}
+            long records, Instant maxCursor, String cursorValue) {
+        public Window(String runId, int index, Instant start, Instant end, String status, int attempts, long records,
+                Instant maxCursor) {
+            this(runId, index, start, end, status, attempts, records, maxCursor, null);
+        }
+    }
 
     public void addWindow(Connection c, String runId, int index, Instant start, Instant end) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -89,12 +94,12 @@ public final class WindowLedger {
             SELECT run_id, window_index,
                    CASE WHEN isfinite(window_start) THEN window_start END,
                    CASE WHEN isfinite(window_end) THEN window_end END,
-                   status, attempts, records, max_cursor
+                   status, attempts, records, max_cursor, cursor_value
             FROM ops.windows WHERE run_id = ? ORDER BY window_index""";
 
     private static Window window(ResultSet rs) throws SQLException {
         return new Window(rs.getString(1), rs.getInt(2), RunLedger.instant(rs, 3), RunLedger.instant(rs, 4), rs.getString(5),
-                rs.getInt(6), rs.getLong(7), RunLedger.instant(rs, 8));
+                rs.getInt(6), rs.getLong(7), RunLedger.instant(rs, 8), rs.getString(9));
     }
 
     /*
@@ -110,11 +115,18 @@ public final class WindowLedger {
 
     public void windowExtracted(String batchId, String runId, Instant start, Instant end, long records, int files,
             Instant maxCursor) {
-        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?",
-                batchId, runId, start, end, ps -> {
+        windowExtracted(batchId, runId, start, end, records, files, maxCursor, null);
+    }
+
+    /** As above, with the export cursor that continues after the window (a candidate until the run succeeds). */
+    public void windowExtracted(String batchId, String runId, Instant start, Instant end, long records, int files,
+            Instant maxCursor, String cursorValue) {
+        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?, "
+                + "cursor_value = ?", batchId, runId, start, end, ps -> {
                     ps.setLong(1, records);
                     ps.setInt(2, files);
                     RunLedger.setInstant(ps, 3, maxCursor);
+                    ps.setString(4, cursorValue);
                 });
         runs.write("window counts of run " + runId, """
                 UPDATE ops.runs r SET rows_extracted = w.records, bronze_files = w.files

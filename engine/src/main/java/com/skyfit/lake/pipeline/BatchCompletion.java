@@ -97,8 +97,12 @@ final class BatchCompletion {
     }
 
     private void succeed(RunLedger.Run run) {
-        Instant cursor = windowLedger.windows(run.runId()).stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
+        List<WindowLedger.Window> windows = windowLedger.windows(run.runId());
+        Instant cursor = windows.stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(null);
+        // An export cursor continues where the run's last window stopped; stored with the run's success.
+        String exportCursor = run.loadType().equals("backfill") ? null : windows.stream()
+                .map(WindowLedger.Window::cursorValue).filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
         // A backfill re-reads old history; moving the watermark would skip what lies between.
         boolean advances = !run.loadType().equals("backfill") && cursor != null;
         runs.transaction("complete run " + run.runId(), c -> {
@@ -116,8 +120,9 @@ final class BatchCompletion {
             Instant end = advances ? cursor : run.watermarkStart();
             Instant watermarkEnd = stored != null && (end == null || stored.isAfter(end)) ? stored : end;
             runs.complete(c, run.runId(), watermarkEnd);
-            if (advances) {
-                watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
+            if (advances || exportCursor != null) {
+                watermarks.advance(c, run.source(), run.scope(), run.entity(), advances ? cursor : null, exportCursor,
+                        run.runId());
             }
             return null;
         });

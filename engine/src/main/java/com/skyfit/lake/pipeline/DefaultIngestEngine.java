@@ -201,10 +201,15 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
         try (BronzePartWriter writer = BronzePartWriter.forWindow(store, files, run, window.index(), start, end,
                 partLimits)) {
-            SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
+            // The stored export cursor moves only when a run of this entity completes, and one run of an entity
+            // is live at a time: what this window reads from is what the last successful run left.
+            String resume = w.loadType().equals("incremental") && source.resumesByCursor(w.entity())
+                    ? watermarks.cursor(w.source(), w.scope(), w.entity()).orElse(null) : null;
+            SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, resume, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
-            windowLedger.windowExtracted(w.batchId(), w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            windowLedger.windowExtracted(w.batchId(), w.runId(), start, end, got.records(), parts.size(), got.maxCursor(),
+                    got.cursor());
             LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts{}", w.source(), w.scope(), w.entity(),
                     w.windowStart(), w.windowEnd(), got.records(), parts.size(),
                     got.unparsable() > 0 ? " (" + got.unparsable() + " unparsable, kept for staging to flag invalid)" : "");

@@ -52,13 +52,32 @@ public interface SourceConnector extends AutoCloseable {
             throws IOException, InterruptedException;
 
     /**
+     * True when the entity is read by an opaque export cursor: the cursor a read returns is stored once its data
+     * is in core, and the next incremental read continues from it.
+     */
+    default boolean resumesByCursor(String entity) {
+        return false;
+    }
+
+    /** As above, continuing from a stored export cursor when {@code resumeCursor} is not null. */
+    default Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
+            String resumeCursor, RecordSink sink) throws IOException, InterruptedException {
+        return extract(scope, entity, updatedSince, updatedUntil, sink);
+    }
+
+    /**
      * Records read (unparsable ones included: they reach bronze as raw lines that staging flags
      * invalid), the watermark candidate (null when none; the lowest of the passes' highest update
-     * times, never past now plus the allowed clock skew) and how many records could not be parsed.
+     * times, never past now plus the allowed clock skew), how many records could not be parsed, and the export
+     * cursor that continues after the read (null for entities without one).
      */
-    record Extracted(long records, Instant maxCursor, long unparsable) {
+    record Extracted(long records, Instant maxCursor, long unparsable, String cursor) {
         public Extracted(long records, Instant maxCursor) {
-            this(records, maxCursor, 0);
+            this(records, maxCursor, 0, null);
+        }
+
+        public Extracted(long records, Instant maxCursor, long unparsable) {
+            this(records, maxCursor, unparsable, null);
         }
     }
 

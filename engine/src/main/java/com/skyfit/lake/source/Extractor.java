@@ -44,15 +44,19 @@ public final class Extractor {
      */
     public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
                                RecordSink sink) throws IOException {
-        return read(stream, scope, updatedSince, updatedUntil, updatedSince, sink);
+        return read(stream, scope, updatedSince, updatedUntil, updatedSince, null, sink);
     }
 
     /**
      * As above, where {@code settled} is the watermark the window was planned from (its start plus the overlap):
-     * records at or before it were read by an earlier run, and only re-read because of the overlap.
+     * records at or before it were read by an earlier run, and only re-read because of the overlap; and with a
+     * {@code resumeCursor} (one an earlier read's outcome returned, stored after its data reached core) a stream
+     * whose paging can resume starts from that cursor instead of from {@code updatedSince}.
      */
     public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
-                               Instant settled, RecordSink sink) throws IOException {
+                               Instant settled, String resumeCursor, RecordSink target) throws IOException {
+        RecordSink sink = stream.dedupe() ? new DedupingSink(stream.primaryKey(), stream.cursorField(), target) : target;
+        String checkpoint = null;
         PageParser parser = new PageParser(stream.paginator().recordsField(), stream.cursorField());
         long records = 0;
         long unparsable = 0;
@@ -68,11 +72,16 @@ public final class Extractor {
                 if (updatedSince != null) {
                     query.put(inc.sinceParam(), inc.format().format(updatedSince, false));
                 }
-                if (updatedUntil != null) {
+                if (updatedUntil != null && inc.untilParam() != null) {
                     query.put(inc.untilParam(), inc.format().format(updatedUntil, true));
                 }
             }
             query.putAll(stream.paginator().first(stream.pageSize()));
+            Map<String, String> resumed = resumeCursor == null ? null
+                    : stream.paginator().resume(resumeCursor, stream.pageSize());
+            if (resumed != null) {
+                query = new LinkedHashMap<>(resumed);
+            }
             while (query != null) {
                 byte[] body = http.get(scope, definition.errors(), stream.path(), query);
                 requests++;
@@ -88,10 +97,10 @@ public final class Extractor {
                             scope.source(), scope.name(), stream.entity(), stream.path(), page.damage(),
                             page.unparsable());
                 }
-                Map<String, String> next = page.split()
-                        ? stream.paginator().next(query, new Paginator.Page(page.records(), page.envelope()),
-                                stream.pageSize())
-                        : null;
+                Paginator.Page read = new Paginator.Page(page.records(), page.envelope());
+                Map<String, String> next = page.split() ? stream.paginator().next(query, read, stream.pageSize()) : null;
+                String pageCheckpoint = page.split() ? stream.paginator().checkpoint(read) : null;
+                checkpoint = pageCheckpoint != null ? pageCheckpoint : checkpoint;
                 if (!page.split() || (next == null && page.envelopeDamaged())) {
                     // Ending here would look like the last page and move the watermark past pages never read.
                     next = stream.paginator().nextWithoutBody(query, stream.pageSize());
@@ -112,6 +121,9 @@ public final class Extractor {
                             scope.source() + " scope '" + scope.name() + "' " + stream.entity()
                                     + ": the next page repeats the last one", null);
                 }
+                if (next != null && pastUntil(stream, page.maxCursor(), updatedUntil)) {
+                    next = null; // an export has no upper bound: it stops once its records pass the window's end
+                }
                 query = next;
             }
             watermark.passEnded();
@@ -124,7 +136,23 @@ public final class Extractor {
             log.info("{} scope '{}' {}: {} records in {} requests", scope.source(), scope.name(), stream.entity(),
                     records, requests);
         }
-        return new ExtractOutcome(records, requests, max, unparsable);
+        if (sink instanceof DedupingSink d && d.dropped() > 0) {
+            records -= d.dropped();
+            log.info("{} scope '{}' {}: {} records sent again at a page boundary were dropped", scope.source(),
+                    scope.name(), stream.entity(), d.dropped());
+        }
+        // A resumed read that found nothing new still covers everything up to the cursor it started from.
+        String cursor = checkpoint != null ? checkpoint : resumeCursor;
+        return new ExtractOutcome(records, requests, max, unparsable, cursor);
+    }
+
+    /**
+     * True when a stream that cannot send an upper bound (an export ordered by its cursor) has read past the
+     * window's end: every later page holds only later records, which the next window or run reads.
+     */
+    private static boolean pastUntil(StreamSpec stream, Instant pageMax, Instant until) {
+        return until != null && pageMax != null && stream.isIncremental() && stream.incremental().untilParam() == null
+                && !pageMax.isBefore(until);
     }
 
     /**

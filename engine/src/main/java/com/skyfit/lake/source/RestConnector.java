@@ -71,12 +71,23 @@ public final class RestConnector implements SourceConnector {
     }
 
     @Override
+    public boolean resumesByCursor(String entity) {
+        return config.definition().stream(entity).paginator().resumable();
+    }
+
+    @Override
     public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil, RecordSink sink)
             throws IOException {
+        return extract(scope, entity, updatedSince, updatedUntil, null, sink);
+    }
+
+    @Override
+    public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
+            String resumeCursor, RecordSink sink) throws IOException {
         // the window starts an overlap before the watermark it was planned from
         Instant settled = updatedSince == null ? null : updatedSince.plus(config.overlap());
         ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,
-                updatedUntil, settled, sink);
-        return new Extracted(o.records(), o.maxCursor(), o.unparsable());
+                updatedUntil, settled, resumeCursor, sink);
+        return new Extracted(o.records(), o.maxCursor(), o.unparsable(), o.cursor());
     }
 }

@@ -8,6 +8,8 @@ import com.skyfit.lake.source.chatwoot.ChatwootConnector;
 import com.skyfit.lake.source.chatwoot.ChatwootSource;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import com.skyfit.lake.source.pipedrive.PipedriveSource;
+import com.skyfit.lake.source.zendesk.ZendeskConfig;
+import com.skyfit.lake.source.zendesk.ZendeskSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,8 @@ public final class Sources {
         register(rest(PipedriveSource.NAME, PipedriveSource.DEFINITION, PipedriveConfig::fromSettings));
         register(connector(ChatwootSource.NAME, ChatwootConfig.JDBC_URL, ChatwootSource.ENTITIES,
                 ChatwootConnector::fromSettings));
+        register(rest(ZendeskSource.NAME, ZendeskSource.DEFINITION, ZendeskConfig::fromSettings)
+                .turnedOnBy(ZendeskConfig.BASE_URL));
     }
 
     private Sources() {}

@@ -24,7 +24,8 @@ public record StreamSpec(
         Incremental incremental,
         Map<String, String> params,
         List<Map<String, String>> passes,
-        Windows windows) {
+        Windows windows,
+        boolean dedupe) {
 
     /**
      * How the planner cuts the stream's ranges: windows of {@code size} (null: one window per run, from the
@@ -45,7 +46,7 @@ public record StreamSpec(
         EVENT_WINDOWS
     }
 
-    /** How the time window is sent: parameter names and the time format the API expects. */
+    /** How the time window is sent: parameter names (the until one may be null) and the time format the API expects. */
     public record Incremental(String sinceParam, String untilParam, TimeFormat format) {}
 
     public enum TimeFormat {
@@ -92,7 +93,7 @@ public record StreamSpec(
 
     public StreamSpec withPageSize(int size) {
         return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes,
-                windows);
+                windows, dedupe);
     }
 
     public static Builder builder(String entity, String path) {
@@ -110,6 +111,7 @@ public record StreamSpec(
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<Map<String, String>> passes = new ArrayList<>();
         private Windows windows = Windows.NONE;
+        private boolean dedupe;
 
         private Builder(String entity, String path) {
             this.entity = entity;
@@ -151,6 +153,15 @@ public record StreamSpec(
             return this;
         }
 
+        /**
+         * Drops a record already handed on in this read with the same primary key and cursor value: an export
+         * that starts each page at the last page's end time ({@code >=}) sends the records of that second again.
+         */
+        public Builder dedupe() {
+            this.dedupe = true;
+            return this;
+        }
+
         /** Windows of this size: each one Durable activity and one line of gap analysis (e.g. one day). */
         public Builder windows(Duration size) {
             this.windows = new Windows(size, windows.rescanEvery());
@@ -168,7 +179,7 @@ public record StreamSpec(
                 throw new IllegalStateException("stream " + entity + " needs a paginator");
             }
             return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes,
-                    windows);
+                    windows, dedupe);
         }
     }
 }

@@ -87,7 +87,7 @@ class ExtractorPassesIT {
         deals(null, page("2026-05-20 09:55:00", "2026-05-25 08:00:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
         ExtractOutcome out = extractor.read(extractor.definition().stream("deals"), scope,
-                watermark.minus(Duration.ofMinutes(10)), null, watermark, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
+                watermark.minus(Duration.ofMinutes(10)), null, watermark, null, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
         assertThat(out.records()).isEqualTo(3);
         assertThat(out.maxCursor()).isEqualTo(Instant.parse("2026-05-25T08:00:00Z"));
 
@@ -96,7 +96,7 @@ class ExtractorPassesIT {
         deals(null, page("2026-05-20 09:55:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
         assertThat(extractor.read(extractor.definition().stream("deals"), scope, watermark.minus(Duration.ofMinutes(10)),
-                null, watermark, r -> { }).maxCursor()).isNull();
+                null, watermark, null, r -> { }).maxCursor()).isNull();
     }
 
     @Test

@@ -3,6 +3,8 @@ package com.skyfit.lake.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
+import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.source.Sources;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -17,8 +19,16 @@ import java.time.temporal.ChronoUnit;
 public abstract class SourceSchedule {
 
     protected void start(String source, String timer, DurableClientContext durableContext, ExecutionContext context) {
-        IngestStarter.Started started = IngestStarter.startScheduled(durableContext.getClient(),
-                EngineProvider.settings(), source, occurrence(timer, Instant.now()));
+        Settings settings = EngineProvider.settings();
+        // the host needs every timer's schedule even while its source is off; a firing then starts nothing
+        String on = Sources.requiredSetting(source);
+        if (settings.optional(on).isEmpty()) {
+            context.getLogger().info("Scheduled " + source + " ingest not started: the source is off (" + on
+                    + " is not set)");
+            return;
+        }
+        IngestStarter.Started started = IngestStarter.startScheduled(durableContext.getClient(), settings, source,
+                occurrence(timer, Instant.now()));
         if (started.suspended() != null) {
             context.getLogger().warning("Scheduled " + source + " ingest " + started.suspended() + " is suspended: it"
                     + " holds its entities' leases until resumed or terminated, so this run may find them owned");

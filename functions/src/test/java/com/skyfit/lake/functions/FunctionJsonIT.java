@@ -36,6 +36,7 @@ class FunctionJsonIT {
                 Map.entry("Health", "httpTrigger"),
                 Map.entry("Runs", "httpTrigger"),
                 Map.entry("PipedriveSchedule", "timerTrigger"),
+                Map.entry("ZendeskSchedule", "timerTrigger"),
                 Map.entry("ChatwootSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
@@ -62,6 +63,8 @@ class FunctionJsonIT {
         JsonNode timer = trigger(FUNCTIONS.get("PipedriveSchedule"));
         assertThat(timer.get("schedule").asText()).isEqualTo("%PIPEDRIVE_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("PipedriveSchedule"))).isTrue();
+        assertThat(trigger(FUNCTIONS.get("ZendeskSchedule")).get("schedule").asText()).isEqualTo("%ZENDESK_SCHEDULE%");
+        assertThat(hasDurableClient(FUNCTIONS.get("ZendeskSchedule"))).isTrue();
         assertThat(trigger(FUNCTIONS.get("ChatwootSchedule")).get("schedule").asText()).isEqualTo("%CHATWOOT_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("ChatwootSchedule"))).isTrue();
         assertThat(hasDurableClient(FUNCTIONS.get("Backfill"))).isTrue();
