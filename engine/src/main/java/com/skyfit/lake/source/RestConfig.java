@@ -129,8 +129,12 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                             Duration.ofSeconds(perSeconds))
                     .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                     .withClockSkew(SourceSettings.clockSkew(settings));
-            Duration overlap = SourceSettings.overlap(settings, keys.overlapMinutes(), overlapMinutes);
             SourceDefinition definition = definitionOfPageSize.apply(pageSize);
+            // The skew rule guards update-time watermarks; a source read only by date windows or whole lists may
+            // run without overlap.
+            boolean updatedSince = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.UPDATED_SINCE);
+            Duration overlap = updatedSince ? SourceSettings.overlap(settings, keys.overlapMinutes(), overlapMinutes)
+                    : Duration.ofMinutes(settings.integer(keys.overlapMinutes(), overlapMinutes, 0, 7 * 24 * 60));
             // A windowed stream's API wants a date range: its full loads and re-scans need a first day.
             boolean windowed = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.EVENT_WINDOWS);
             return new RestConfig(definition, scopes, http, overlap, pageSize, windowed ? startDate() : null);
