@@ -22,7 +22,8 @@ class ChatwootFunctionsTest {
 
     @BeforeEach
     void settings() {
-        EngineProvider.use(Settings.of(Map.of("CHATWOOT_MAX_PARALLEL_WINDOWS", "2", "SKYFIT_BACKFILL_MAX_DAYS", "31")),
+        EngineProvider.use(Settings.of(Map.of("CHATWOOT_SOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/chatwoot",
+                "CHATWOOT_MAX_PARALLEL_WINDOWS", "2", "SKYFIT_BACKFILL_MAX_DAYS", "31")),
                 new FakeEngine());
     }
 
