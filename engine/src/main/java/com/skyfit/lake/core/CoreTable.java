@@ -22,10 +22,15 @@ import java.util.List;
  * @param versionColumn     the source's update time; null when the source has none and the last-ingested wins
  * @param deletedColumn     the boolean column that marks a deleted record, or null when records are never deleted
  * @param children          child tables unnested from arrays
+ * @param flagsMissing      a complete read that no longer holds a key flags its row deleted ({@link MissingRows});
+ *                          the table then has deleted_by_run and deleted_at
  */
 public record CoreTable(String name, String source, String entity, String stagingTable, String transformResource,
         String description, List<Column> key, List<Column> columns, List<ArrayField> arrays, String versionColumn,
-        String deletedColumn, List<ChildTable> children) {
+        String deletedColumn, List<ChildTable> children, boolean flagsMissing) {
+
+    /** The columns a table that flags missing rows has beside its declared ones: which run found it gone, when. */
+    static final List<String> MISSING_COLUMNS = List.of("deleted_by_run text", "deleted_at timestamptz");
 
     /** "core.pd_deals": also the key of the table's row in ops.transform_state. */
     public String qualifiedName() {
@@ -50,7 +55,7 @@ public record CoreTable(String name, String source, String entity, String stagin
     }
 
     private static final List<String> RESERVED = List.of("scope", "stg_ctid", "stg_id", "blob_path", "line_no",
-            "run_id", "raw", "problem", "element_position");
+            "run_id", "raw", "problem", "element_position", "deleted_by_run", "deleted_at");
 
     public static final class Builder {
         private final String source;
@@ -63,6 +68,7 @@ public record CoreTable(String name, String source, String entity, String stagin
         private final List<ChildTable> children = new ArrayList<>();
         private String versionColumn;
         private String deletedColumn;
+        private boolean flagsMissing;
 
         private Builder(String source, String entity, String name) {
             this.source = source;
@@ -106,6 +112,16 @@ public record CoreTable(String name, String source, String entity, String stagin
             return this;
         }
 
+        /**
+         * Deleted when a complete read of the stream (unfiltered, every part loaded) no longer has the key, and
+         * otherwise when {@code column} says so: for lists that leave deleted records out.
+         */
+        public Builder deletedWhenMissing(String column) {
+            this.deletedColumn = column;
+            this.flagsMissing = true;
+            return this;
+        }
+
         public CoreTable build() {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("Core table " + name + " needs a key");
@@ -120,7 +136,8 @@ public record CoreTable(String name, String source, String entity, String stagin
             checkNamed(deletedColumn, names, "deleted column");
             return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
                     "sql/transforms/" + source + "/" + name + ".sql", description, List.copyOf(key),
-                    List.copyOf(columns), List.copyOf(arrays), versionColumn, deletedColumn, List.copyOf(children));
+                    List.copyOf(columns), List.copyOf(arrays), versionColumn, deletedColumn, List.copyOf(children),
+                    flagsMissing);
         }
 
         /** The transform keeps lineage, texts and array facts next to the columns: their names must stay free. */

@@ -102,6 +102,9 @@ public final class TransformRunner {
                 }
             }
         }
+        if (fullRefresh && table.flagsMissing()) {
+            MissingRows.replay(c, table); // the deletes found by absence are not in staging: found again here
+        }
         TransformResult result = summarize(table, perRun, warned, secondsSince(started));
         saveState(c, table, to, result);
         return result;

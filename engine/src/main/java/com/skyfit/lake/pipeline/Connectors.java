@@ -92,6 +92,11 @@ public final class Connectors {
         }
 
         @Override
+        public Duration reconcileEvery(String entity) {
+            return config.definition().stream(entity).reconciles() ? config.reconcileEvery() : null;
+        }
+
+        @Override
         public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
                 RecordSink sink) throws java.io.IOException {
             ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,

@@ -60,7 +60,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.runs = new RunLedger(db);
         this.watermarks = new WatermarkStore(db);
         this.files = new FileLedger(db);
-        this.planner = new Planner(this.connectors, runs, watermarks, clock,
+        this.planner = new Planner(this.connectors, runs, watermarks, new Reconciliation(db), clock,
                 settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366),
                 java.time.Duration.ofMinutes(settings.integer("SKYFIT_STALE_RUN_MINUTES", 360, 0, 100_000)));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
@@ -222,6 +222,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             boolean advances = !run.loadType().equals("backfill") && cursor != null;
             Instant watermarkEnd = advances ? cursor : run.watermarkStart();
             db.inTransaction(c -> {
+                // The run's read is known complete only now: its deletes-by-absence commit with its success.
+                com.skyfit.lake.core.MissingRows.afterRun(c, run.source(), run.entity(), run.scope(), run.runId());
                 runs.complete(c, run.runId(), watermarkEnd);
                 if (advances) {
                     watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());

@@ -33,15 +33,17 @@ public final class Planner {
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
     private final WatermarkStore watermarks;
+    private final Reconciliation reconciliation;
     private final Clock clock;
     private final int backfillWindowDays;
     private final Duration staleAfter;
 
-    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WatermarkStore watermarks, Clock clock,
-            int backfillWindowDays, Duration staleAfter) {
+    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WatermarkStore watermarks,
+            Reconciliation reconciliation, Clock clock, int backfillWindowDays, Duration staleAfter) {
         this.connectors = connectors;
         this.runs = runs;
         this.watermarks = watermarks;
+        this.reconciliation = reconciliation;
         this.clock = clock;
         this.backfillWindowDays = backfillWindowDays;
         this.staleAfter = staleAfter;
@@ -140,7 +142,8 @@ public final class Planner {
         }
         String runId = newId(now);
         Instant since = null;
-        if (loadType.equals("incremental") && windowed) {
+        // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
+        if (loadType.equals("incremental") && windowed && !reconciliation.due(source, scope, entity, now)) {
             since = watermarks.get(name, scope, entity).map(w -> w.minus(source.overlap())).orElse(null);
         }
         runs.openRun(runId, batchId, name, scope, entity, loadType, trigger, since, null, null);

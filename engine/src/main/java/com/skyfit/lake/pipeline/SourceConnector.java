@@ -22,6 +22,14 @@ public interface SourceConnector extends AutoCloseable {
     /** True when the entity can be read by update-time window; false for small lists read whole each run. */
     boolean supportsUpdatedFilter(String entity);
 
+    /**
+     * How often an incremental run of the entity reads it whole, unfiltered, to find the keys the source no longer
+     * lists (its API lists no deleted records); null when the entity needs no such read.
+     */
+    default Duration reconcileEvery(String entity) {
+        return null;
+    }
+
     /** How far back an incremental run re-reads before the watermark (records are deduplicated downstream). */
     Duration overlap();
 

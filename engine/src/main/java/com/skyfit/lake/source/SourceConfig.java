@@ -15,6 +15,14 @@ public interface SourceConfig {
     /** How far before the last watermark an incremental read starts, so late writes are not missed. */
     Duration overlap();
 
+    /**
+     * How often a stream that {@link StreamSpec#reconciles()} is read whole instead of from its watermark, so
+     * the keys the source no longer has are found; zero: every run.
+     */
+    default Duration reconcileEvery() {
+        return Duration.ofDays(7);
+    }
+
     default ScopeConfig scope(String name) {
         return scopes().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("source " + definition().name() + " has no scope '"

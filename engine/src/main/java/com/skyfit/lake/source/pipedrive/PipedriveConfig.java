@@ -18,7 +18,8 @@ import java.util.Locale;
  * Pipedrive settings. Each scope is one company account with its own base URL and API token:
  * PIPEDRIVE_SCOPES=commercial,expansion, then PIPEDRIVE_COMMERCIAL_BASE_URL, PIPEDRIVE_COMMERCIAL_API_TOKEN...
  */
-public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pageSize, HttpSettings http)
+public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pageSize, HttpSettings http,
+        Duration reconcileEvery)
         implements SourceConfig {
     public static final String SCOPES = "PIPEDRIVE_SCOPES";
     public static final String OVERLAP_MINUTES = "PIPEDRIVE_OVERLAP_MINUTES";
@@ -26,6 +27,8 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
     public static final String REQUESTS_PER_2S = "PIPEDRIVE_REQUESTS_PER_2S";
     public static final String MAX_RETRY_WAIT_SECONDS = "PIPEDRIVE_MAX_RETRY_WAIT_SECONDS";
     public static final String HTTP_RETRIES = "PIPEDRIVE_HTTP_RETRIES";
+    /** Days between unfiltered reads of the streams whose deletes only such a read finds; 0: every run. */
+    public static final String RECONCILE_DAYS = "PIPEDRIVE_RECONCILE_DAYS";
 
     public static String baseUrlSetting(String scope) {
         return "PIPEDRIVE_" + scope.toUpperCase(Locale.ROOT) + "_BASE_URL";
@@ -56,7 +59,8 @@ public record PipedriveConfig(List<ScopeConfig> scopes, Duration overlap, int pa
                 .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                 .withClockSkew(SourceSettings.clockSkew(settings));
         Duration overlap = Duration.ofMinutes(settings.integer(OVERLAP_MINUTES, 10, 0, 7 * 24 * 60));
-        return new PipedriveConfig(List.copyOf(scopes), overlap, pageSize, http);
+        Duration reconcile = Duration.ofDays(settings.integer(RECONCILE_DAYS, 7, 0, 366));
+        return new PipedriveConfig(List.copyOf(scopes), overlap, pageSize, http, reconcile);
     }
 
     @Override
