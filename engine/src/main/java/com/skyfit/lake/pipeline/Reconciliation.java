@@ -24,6 +24,9 @@ final class Reconciliation {
         if (every == null) {
             return false;
         }
+        if (every.isZero()) {
+            return true; // every run; also no race with a read that completed within the planner's second
+        }
         Optional<Instant> last = lastCompleteRead(source.name(), scope, entity);
         return last.isEmpty() || !last.get().plus(every).isAfter(now);
     }
