@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe by construction: a window with a bound (an incremental read from a watermark, a backfill window) makes
  * the run not complete; a staging row of the read whose key is unknown (an unparsable record) might be any key,
- * so the read flags nothing; a row whose stored version came from a later run (run ids sort by start time) was
- * seen after this read and stays. A record that comes back is live again through the transform, whose update
+ * so the read flags nothing; a row whose stored version came from a run started later was seen after this read and
+ * stays (that matters when a full refresh replays the reads; run ids sort only by the second they start in). A record that comes back is live again through the transform, whose update
  * writes its is_deleted from the record and clears deleted_by_run and deleted_at.
  */
 public final class MissingRows {
@@ -105,7 +105,7 @@ public final class MissingRows {
                   AND EXISTS (SELECT 1 FROM ops.windows w WHERE w.run_id = r.run_id)
                   AND NOT EXISTS (SELECT 1 FROM ops.windows w WHERE w.run_id = r.run_id
                                   AND (w.window_start <> '-infinity' OR w.window_end <> 'infinity'))
-                ORDER BY r.run_id COLLATE "C\"""")) {
+                ORDER BY r.started_at, r.run_id""")) {
             ps.setString(1, t.source());
             ps.setString(2, t.entity());
             try (ResultSet rs = ps.executeQuery()) {
@@ -144,7 +144,8 @@ public final class MissingRows {
                 + "UPDATE " + t.qualifiedName() + " c\n"
                 + "SET " + deleted + " = true, deleted_by_run = ?, deleted_at = now(), _updated_at = now()\n"
                 + "WHERE c.scope = ? AND c." + deleted + " IS NOT TRUE\n"
-                + "  AND c._run_id COLLATE \"C\" <= ?\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM ops.runs this JOIN ops.runs later ON later.run_id = c._run_id\n"
+                + "                  WHERE this.run_id = ? AND later.started_at > this.started_at)\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM seen WHERE " + join + ")";
     }
 }
