@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,15 @@ class CommandLineIT {
         assertThat(r.out()).contains("== 1. full load", "== 3. incremental run", "OK, core matches the source",
                 "== 5. bad input kept", "value not a number: 1.500,00")
                 .doesNotContain("MISMATCH");
+        // The truth check covers deletes of every entity and archived deals, and each was found.
+        String truth = r.out().substring(r.out().indexOf("== 4."), r.out().indexOf("== 5."));
+        List<String[]> rows = truth.lines().filter(l -> l.startsWith("commercial") || l.startsWith("expansion"))
+                .map(l -> l.trim().split("\\s+")).toList();
+        assertThat(rows).hasSize(14).allSatisfy(c -> {
+            assertThat(c[7]).as(String.join(" ", c)).isEqualTo("match");
+            assertThat(Long.parseLong(c[4])).as("deleted " + String.join(" ", c)).isPositive();
+            assertThat(Long.parseLong(c[5]) > 0).as("archived " + String.join(" ", c)).isEqualTo(c[1].equals("deals"));
+        });
     }
 
     @Test
