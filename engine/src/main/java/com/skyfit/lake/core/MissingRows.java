@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe by construction: a window with a bound (an incremental read from a watermark, a backfill window) makes
  * the run not complete; a staging row of the read whose key is unknown (an unparsable record) might be any key,
- * so the read flags nothing; a row whose stored version came from a run started later was seen after this read and
- * stays (that matters when a full refresh replays the reads; run ids sort only by the second they start in). A record that comes back is live again through the transform, whose update
- * writes its is_deleted from the record and clears deleted_by_run and deleted_at.
+ * so the read flags nothing, and neither does a read that listed nothing at all; a row whose stored version came
+ * from a run started later was seen after this read and stays (that matters when a full refresh replays the
+ * reads; run ids sort only by the second they start in). A record that comes back is live again through the
+ * transform, whose update writes its is_deleted from the record and clears deleted_by_run and deleted_at.
  */
 public final class MissingRows {
     private static final Logger LOG = LoggerFactory.getLogger(MissingRows.class);
@@ -52,7 +53,7 @@ public final class MissingRows {
             LOG.info("{} scope '{}': {} row(s) the complete read of run {} no longer has flagged deleted",
                     table.get().qualifiedName(), scope, flagged, runId);
         }
-        return flagged;
+        return Math.max(flagged, 0);
     }
 
     /** True when the run has windows and every one of them read without an update-time bound. */
@@ -68,7 +69,7 @@ public final class MissingRows {
 
     /**
      * Flags the table's live rows of the scope that the run's staging rows do not hold; -1 (and nothing flagged)
-     * when a staging row of the run has no usable key.
+     * when a staging row of the run has no usable key, or the run has none.
      */
     static long flag(Connection c, CoreTable t, String scope, String runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(unknownKeysSql(t))) {
@@ -79,6 +80,13 @@ public final class MissingRows {
                     LOG.warn("{} scope '{}': run {} read {} record(s) without a usable key, so its read cannot tell "
                             + "which rows are gone; nothing flagged deleted", t.qualifiedName(), scope, runId,
                             rs.getLong(1));
+                    return -1;
+                }
+                if (rs.getLong(2) == 0) {
+                    // A list that comes back empty is far more often a token that lost its view than a company
+                    // that deleted everything; flagging the whole table on it would swing every total.
+                    LOG.warn("{} scope '{}': the complete read of run {} listed nothing; nothing flagged deleted",
+                            t.qualifiedName(), scope, runId);
                     return -1;
                 }
             }
@@ -131,7 +139,8 @@ public final class MissingRows {
 
     static String unknownKeysSql(CoreTable t) {
         String nullKey = t.key().stream().map(k -> keyValue(k) + " IS NULL").collect(Collectors.joining(" OR "));
-        return "SELECT count(*) FROM (" + runRows(t) + ") x\nWHERE x.validation_status = 'invalid' OR " + nullKey;
+        return "SELECT count(*) FILTER (WHERE x.validation_status = 'invalid' OR " + nullKey + "), count(*)\n"
+                + "FROM (" + runRows(t) + ") x";
     }
 
     static String flagSql(CoreTable t) {
