@@ -42,6 +42,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.put(Settings.PG_USER, null);
             demo.put(Settings.PG_PASSWORD, null);
             demo.put(Settings.BRONZE_URL, null);
+            demo.put("SKYFIT_PG_FSYNC", "false"); // recreated on every demo: speed over crash safety
             demo.put("PIPEDRIVE_SCOPES", String.join(",", sim.scopes()));
             demo.put("PIPEDRIVE_REQUESTS_PER_2S", "400");
             // Every run reconciles, so the persons, organizations and activities deleted below are found at once

@@ -63,7 +63,8 @@ public final class Database implements AutoCloseable {
         if (url.isPresent()) {
             return new Database(ConnectionPool.open(settings, url.get()), describe(url.get()), null);
         }
-        return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings));
+        return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings),
+                settings.bool("SKYFIT_PG_FSYNC", true));
     }
 
     /** A pooled connection to a server with a password (tests and tools). */
@@ -79,9 +80,14 @@ public final class Database implements AutoCloseable {
         return new Database(ConnectionPool.open(Settings.of(s), url), describe(url), null);
     }
 
-    /** Starts (or reuses the data of) an embedded PostgreSQL 17 under the given folder. */
+    /** A throwaway embedded PostgreSQL (benchmarks): fast, and allowed to lose its data on a crash. */
     public static Database embedded(Path folder) {
-        return EmbeddedDatabase.start(folder, ConnectionPool.DEFAULT_POOL_SIZE);
+        return embedded(folder, false);
+    }
+
+    /** An embedded PostgreSQL 17 under the folder; a durable one keeps fsync on (see EmbeddedDatabase). */
+    public static Database embedded(Path folder, boolean durable) {
+        return EmbeddedDatabase.start(folder, ConnectionPool.DEFAULT_POOL_SIZE, durable);
     }
 
     private static String describe(String url) {
@@ -119,8 +125,12 @@ public final class Database implements AutoCloseable {
             MigrationInfo current = info.current();
             String at = current == null || current.getVersion() == null ? "empty (never migrated)"
                     : "at version " + current.getVersion().getVersion();
+            // repeatable migrations (views, functions) have no version: name the newest versioned one
+            String needs = java.util.Arrays.stream(pending).map(MigrationInfo::getVersion)
+                    .filter(java.util.Objects::nonNull).max(Comparable::compareTo)
+                    .map(v -> "version " + v.getVersion()).orElse("its repeatable migrations re-applied");
             throw new SchemaBehindException("The database schema is " + at + " but this build needs "
-                    + pending[pending.length - 1].getVersion() + " (" + pending.length + " migration(s) pending). Run `"
+                    + needs + " (" + pending.length + " migration(s) pending). Run `"
                     + MIGRATE_COMMAND + "` with the same SKYFIT_PG_* settings, then start again.");
         }
     }

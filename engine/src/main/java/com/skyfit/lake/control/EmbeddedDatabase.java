@@ -27,7 +27,12 @@ final class EmbeddedDatabase {
         }
     }
 
-    static Database start(Path folder, int poolSize) {
+    /**
+     * Starts (or reuses the data of) an embedded PostgreSQL 17 under the folder. A durable one keeps fsync,
+     * synchronous commit and full page writes on: its data survives a crash of the machine. Throwaway ones
+     * (benchmarks, the demo) turn them off for speed.
+     */
+    static Database start(Path folder, int poolSize, boolean durable) {
         if (!available()) {
             throw new SettingsException(Settings.PG_URL, "is required here: this build has no embedded PostgreSQL "
                     + "(only the skyfit command line ships one)");
@@ -42,9 +47,9 @@ final class EmbeddedDatabase {
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(work.toFile())
                     .setServerConfig("max_connections", "60")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    .setServerConfig("full_page_writes", durable ? "on" : "off")
                     .setServerConfig("max_wal_size", "2GB")
                     .setServerConfig("shared_buffers", "256MB")
                     .start();

@@ -12,12 +12,27 @@ import java.util.Optional;
  */
 public final class WatermarkStore {
     private final Database db;
+    private final PgRetry retry;
 
     public WatermarkStore(Database db) {
+        this(db, new PgRetry(java.util.List.of()));
+    }
+
+    /** Reads are retried on transient PostgreSQL failures; {@link #advance} runs in the caller's (retried) transaction. */
+    public WatermarkStore(Database db, PgRetry retry) {
         this.db = db;
+        this.retry = retry;
     }
 
     public Optional<Instant> get(String source, String scope, String entity) {
+        try {
+            return retry.call("watermark of " + source + " " + scope + "/" + entity, () -> read(source, scope, entity));
+        } catch (SQLException e) {
+            throw new Database.DatabaseException("watermark", e);
+        }
+    }
+
+    private Optional<Instant> read(String source, String scope, String entity) {
         return db.queryFirst("SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?",
                 ps -> {
                     ps.setString(1, source);

@@ -1,6 +1,8 @@
 package com.skyfit.lake.core;
 
 import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.PgRetry;
+import com.skyfit.lake.control.RunLedger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the core transforms (one statement per table, generated from its declaration by TransformSql) over the
- * staging rows each table has not consumed yet. One table is one transaction: the core rows, the staging warnings
- * and the table's ops.transform_state row commit together, so a failed run leaves all three as they were
- * (invariant 5) and a re-run redoes exactly the same rows (invariant 4).
+ * staging rows each table has not consumed yet. One table is one transaction: the core rows, the staging
+ * warnings, the table's ops.transform_state row and the counts added to each credited run in ops.runs commit
+ * together, so a failed run leaves all of them as they were (invariant 5), a re-run redoes exactly the same rows
+ * (invariant 4), and a failure in a later table never loses the counts of the tables already committed.
  */
 public final class TransformRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
@@ -28,31 +32,50 @@ public final class TransformRunner {
     static final String WORK_MEM = "1GB";
 
     private final Database db;
+    private final PgRetry retry;
     private final Map<String, String> sqlByTable = new ConcurrentHashMap<>();
 
     public TransformRunner(Database db) {
+        this(db, new PgRetry(List.of()));
+    }
+
+    /** A table's transform that fails transiently (connection lost, deadlock) is rolled back and run again. */
+    public TransformRunner(Database db, PgRetry retry) {
         this.db = db;
+        this.retry = retry;
     }
 
     public List<TransformResult> runAll(Collection<CoreTable> tables, boolean fullRefresh) {
+        return runAll(tables, fullRefresh, RunCredit.EXTRACTING_RUN);
+    }
+
+    public List<TransformResult> runAll(Collection<CoreTable> tables, boolean fullRefresh, RunCredit credit) {
         List<TransformResult> results = new ArrayList<>();
         for (CoreTable t : tables) {
-            results.add(run(t, fullRefresh));
+            try {
+                results.add(retry.call("transform of " + t.qualifiedName(), () -> run(t, fullRefresh, credit)));
+            } catch (SQLException e) {
+                throw new TransformException("Transform of " + t.qualifiedName() + " failed: " + e.getMessage(), e);
+            }
         }
         return results;
+    }
+
+    public TransformResult run(CoreTable table, boolean fullRefresh) {
+        return run(table, fullRefresh, RunCredit.EXTRACTING_RUN);
     }
 
     /**
      * Transforms the table's new staging rows, or with fullRefresh empties the table and rebuilds it from all of
      * them (in the same transaction, so readers never see it half built).
      */
-    public TransformResult run(CoreTable table, boolean fullRefresh) {
+    public TransformResult run(CoreTable table, boolean fullRefresh, RunCredit credit) {
         String sql = transformSql(table);
         long started = System.nanoTime();
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
-                TransformResult result = runInTransaction(c, table, sql, fullRefresh, started);
+                TransformResult result = runInTransaction(c, table, sql, fullRefresh, started, credit);
                 c.commit();
                 LOG.info("{}: {} candidates, {} inserted, {} updated, {} unchanged, {} deleted, {} warnings in {} s",
                         table.qualifiedName(), result.candidates(), result.inserted(), result.updated(),
@@ -69,7 +92,7 @@ public final class TransformRunner {
     }
 
     private TransformResult runInTransaction(Connection c, CoreTable table, String sql, boolean fullRefresh,
-            long started) throws SQLException {
+            long started, RunCredit credit) throws SQLException {
         long consumed = lockState(c, table);
         long from = fullRefresh ? 0 : consumed;
         long to = stagedUpTo(c, table);
@@ -105,9 +128,25 @@ public final class TransformRunner {
         if (fullRefresh && table.flagsMissing()) {
             MissingRows.replay(c, table); // the deletes found by absence are not in staging: found again here
         }
-        TransformResult result = summarize(table, perRun, warned, secondsSince(started));
+        TransformResult result = summarize(table, credited(perRun, credit), warned, secondsSince(started));
         saveState(c, table, to, result);
+        for (TransformResult.RunCounts r : result.perRun()) {
+            RunLedger.addTransformCounts(c, r.runId(), r.inserted(), r.updated(), r.unchanged(), r.deleted());
+        }
         return result;
+    }
+
+    /** The counts per run the transform credits, merged when several staging runs credit the same one. */
+    private static List<TransformResult.RunCounts> credited(List<TransformResult.RunCounts> perRun, RunCredit credit) {
+        Map<String, TransformResult.RunCounts> byRun = new LinkedHashMap<>();
+        for (TransformResult.RunCounts r : perRun) {
+            String runId = r.runId() == null ? null : credit.creditedRun(r.runId());
+            byRun.merge(String.valueOf(runId), new TransformResult.RunCounts(runId, r.candidates(), r.inserted(),
+                    r.updated(), r.unchanged(), r.deleted()), (a, b) -> new TransformResult.RunCounts(a.runId(),
+                    a.candidates() + b.candidates(), a.inserted() + b.inserted(), a.updated() + b.updated(),
+                    a.unchanged() + b.unchanged(), a.deleted() + b.deleted()));
+        }
+        return List.copyOf(byRun.values());
     }
 
     private static TransformResult summarize(CoreTable table, List<TransformResult.RunCounts> perRun, long warned,

@@ -1,5 +1,7 @@
 package com.skyfit.lake.pipeline;
 
+import com.skyfit.lake.control.LeaseHeartbeat;
+import com.skyfit.lake.control.LeaseOwner;
 import com.skyfit.lake.core.TransformResult;
 import com.skyfit.lake.staging.LoadResult;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * plan, extract every window (scopes in parallel, each with its own rate limiter; at most
  * {@code workers} windows at once), load what the batch wrote (plus any part an earlier, interrupted
  * run left unloaded), transform, complete. A window that fails fails its run only; the others go on.
+ * The batch's leases name this process, so a later process on this host sees at once when it was killed.
  */
 public final class BatchRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
@@ -49,10 +52,11 @@ public final class BatchRunner {
     }
 
     public Outcome run(PlanRequest request, int workers, Listener listener) {
-        RunPlan plan = engine.plan(request);
+        RunPlan plan = engine.plan(request, LeaseOwner.currentProcess());
         listener.planned(plan);
         String batchId = plan.batchId();
-        try {
+        // This process owns the batch's leases for its whole length: the heartbeat runs through every phase.
+        try (LeaseHeartbeat.Handle alive = engine.keepAlive(batchId)) {
             listener.phase("extract");
             AtomicLong records = new AtomicLong();
             int failed = extractAll(plan, Math.max(1, workers), listener, records);

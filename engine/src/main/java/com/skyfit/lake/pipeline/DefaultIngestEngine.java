@@ -9,8 +9,13 @@ import com.skyfit.lake.bronze.PartLimits;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.FileLedger;
+import com.skyfit.lake.control.LeaseHeartbeat;
+import com.skyfit.lake.control.LeaseOwner;
+import com.skyfit.lake.control.PgRetry;
+import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
 import com.skyfit.lake.core.CoreTable;
 import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.core.TransformResult;
@@ -27,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +43,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultIngestEngine.class);
+    /** How long a run's lease lives without a heartbeat before the next run of its entity may take it. */
+    public static final String LEASE_TIMEOUT_SECONDS = "SKYFIT_LEASE_TIMEOUT_SECONDS";
 
     private final Settings settings;
     private final Database db;
     private final BronzeStore store;
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
+    private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
     private final FileLedger files;
+    private final RunLeases leases;
+    private final LeaseHeartbeat heartbeat;
+    private final BatchCompletion completion;
     private final Planner planner;
     private final StagingLoader loader;
     private final TransformRunner transforms;
@@ -57,14 +69,19 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.db = db;
         this.store = store;
         this.connectors = new LinkedHashMap<>(connectors);
-        this.runs = new RunLedger(db);
-        this.watermarks = new WatermarkStore(db);
+        PgRetry retry = PgRetry.fromSettings(settings);
+        this.runs = new RunLedger(db, retry);
+        this.windowLedger = new WindowLedger(db, runs);
+        this.watermarks = new WatermarkStore(db, retry);
         this.files = new FileLedger(db);
-        this.planner = new Planner(this.connectors, runs, watermarks, new Reconciliation(db), clock,
-                settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366),
-                java.time.Duration.ofMinutes(settings.integer("SKYFIT_STALE_RUN_MINUTES", 360, 0, 100_000)));
+        this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
+                settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)));
+        this.heartbeat = new LeaseHeartbeat(leases);
+        this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
+        this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, new Reconciliation(db),
+                clock, settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
-        this.transforms = new TransformRunner(db);
+        this.transforms = new TransformRunner(db, retry);
         this.ownsDatabase = ownsDatabase;
         this.partLimits = PartLimits.from(settings);
     }
@@ -100,20 +117,41 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         return loader;
     }
 
+    /** Plans for a batch driven by durable orchestration: its activities keep the leases alive. */
     @Override
     public RunPlan plan(PlanRequest request) {
-        return planner.plan(request);
+        return planner.plan(request, LeaseOwner.orchestration());
+    }
+
+    /** Plans for a batch this process drives from start to end (the CLI). */
+    public RunPlan plan(PlanRequest request, LeaseOwner owner) {
+        return planner.plan(request, owner);
+    }
+
+    /** Keeps the batch's leases alive until the handle is closed. */
+    public LeaseHeartbeat.Handle keepAlive(String batchId) {
+        return heartbeat.keepAlive(batchId);
+    }
+
+    public RunLeases leases() {
+        return leases;
     }
 
     @Override
     public ExtractResult extract(WindowTask w) {
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(w.batchId())) {
+            return extractWindow(w);
+        }
+    }
+
+    private ExtractResult extractWindow(WindowTask w) {
         SourceConnector source = connectors.get(w.source());
         if (source == null) {
             throw new IllegalArgumentException("unknown source '" + w.source() + "'");
         }
         Instant start = Planner.instant(w.windowStart());
         Instant end = Planner.instant(w.windowEnd());
-        RunLedger.Window window = runs.windows(w.runId()).stream()
+        WindowLedger.Window window = windowLedger.windows(w.runId()).stream()
                 .filter(x -> java.util.Objects.equals(x.start(), start) && java.util.Objects.equals(x.end(), end))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("window " + w.windowStart() + ".." + w.windowEnd()
@@ -129,7 +167,15 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), window.records(),
                     done, Planner.iso(window.maxCursor()));
         }
-        runs.windowStarted(w.runId(), start, end);
+        RunLedger.Run owner = runs.run(w.runId()).orElseThrow(
+                () -> new IllegalStateException("run " + w.runId() + " is not on the ledger"));
+        if (!owner.status().equals("running") || !Objects.equals(owner.batchId(), w.batchId())) {
+            // A batch that lost its entity (taken over after its heartbeat stopped) must not write into the run.
+            throw new PermanentExtractException("run " + w.runId() + " is no longer owned by batch " + w.batchId()
+                    + " (" + owner.status() + (owner.errorMessage() == null ? "" : ": " + owner.errorMessage()) + ")",
+                    null);
+        }
+        windowLedger.windowStarted(w.runId(), start, end);
         BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
                 w.runId(), 0);
         // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
@@ -138,14 +184,14 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
-            runs.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            windowLedger.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
             LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts{}", w.source(), w.scope(), w.entity(),
                     w.windowStart(), w.windowEnd(), got.records(), parts.size(),
                     got.unparsable() > 0 ? " (" + got.unparsable() + " unparsable, kept for staging to flag invalid)" : "");
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            runs.windowFailed(w.runId(), start, end, e.getMessage());
+            windowLedger.windowFailed(w.runId(), start, end, e.getMessage());
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -153,7 +199,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            runs.windowFailed(w.runId(), start, end, "interrupted");
+            windowLedger.windowFailed(w.runId(), start, end, "interrupted");
             throw new ExtractException("extract interrupted", e);
         }
     }
@@ -165,81 +211,44 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public List<String> unloadedParts(String batchId) {
-        return files.unloaded(batchId);
+        if (batchId != null) {
+            heartbeat.beat(batchId); // the orchestration polls this while it waits: a step of the batch
+        }
+        return runs.retrying("unloaded parts" + (batchId == null ? "" : " of batch " + batchId),
+                () -> files.unloaded(batchId));
     }
 
     @Override
     public List<TransformResult> transform(String batchId, boolean fullRefresh) {
-        List<CoreTable> tables = new ArrayList<>();
         if (batchId == null) {
-            tables.addAll(CoreTables.all());
-        } else {
+            return transforms.runAll(CoreTables.all(), fullRefresh);
+        }
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
+            List<RunLedger.Run> batchRuns = runs.runsOfBatch(batchId);
             Set<String> touched = new LinkedHashSet<>();
-            for (RunLedger.Run r : runs.runsOfBatch(batchId)) {
-                touched.add(r.source() + "/" + r.entity());
+            for (RunLedger.Run r : batchRuns) {
+                if (r.status().equals("running")) {
+                    touched.add(r.source() + "/" + r.entity());
+                }
             }
+            List<CoreTable> tables = new ArrayList<>();
             for (CoreTable t : CoreTables.all()) {
                 if (touched.contains(t.source() + "/" + t.entity())) {
                     tables.add(t);
                 }
             }
+            return transforms.runAll(tables, fullRefresh, new RunCredits(runs, batchRuns));
         }
-        List<TransformResult> results = transforms.runAll(tables, fullRefresh);
-        for (TransformResult r : results) {
-            for (TransformResult.RunCounts c : r.perRun()) {
-                runs.addTransformCounts(c.runId(), c.inserted(), c.updated(), c.unchanged(), c.deleted());
-            }
-        }
-        return results;
     }
 
     @Override
     public void completeBatch(String batchId) {
-        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
-            if (!run.status().equals("running")) {
-                continue;
-            }
-            List<RunLedger.Window> windows = runs.windows(run.runId());
-            List<RunLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
-            if (!open.isEmpty()) {
-                String why = db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
-                        + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)).orElse("not extracted");
-                runs.fail(run.runId(), open.size() + " of " + windows.size() + " windows not extracted: " + why, null);
-                continue;
-            }
-            List<String> problems = db.query("""
-                    SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
-                    FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
-                    ps -> ps.setString(1, run.runId()), rs -> rs.getString(1));
-            if (!problems.isEmpty()) {
-                runs.fail(run.runId(), problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
-                        String.join("\n", problems));
-                continue;
-            }
-            Instant cursor = windows.stream().map(RunLedger.Window::maxCursor).filter(java.util.Objects::nonNull)
-                    .max(Instant::compareTo).orElse(null);
-            // A backfill re-reads old history; moving the watermark would skip what lies between.
-            boolean advances = !run.loadType().equals("backfill") && cursor != null;
-            Instant watermarkEnd = advances ? cursor : run.watermarkStart();
-            db.inTransaction(c -> {
-                // The run's read is known complete only now: its deletes-by-absence commit with its success.
-                com.skyfit.lake.core.MissingRows.afterRun(c, run.source(), run.entity(), run.scope(), run.runId());
-                runs.complete(c, run.runId(), watermarkEnd);
-                if (advances) {
-                    watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
-                }
-                return null;
-            });
-        }
+        completion.complete(batchId);
     }
 
     @Override
     public void failBatch(String batchId, String message, String detail) {
-        for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
-            if (run.status().equals("running")) {
-                runs.fail(run.runId(), message, detail);
-            }
-        }
+        completion.fail(batchId, message, detail);
     }
 
     public RunLedger runs() {
@@ -253,6 +262,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.close();
         connectors.values().forEach(SourceConnector::close);
         if (ownsDatabase) {
             db.close();

@@ -15,7 +15,10 @@ import java.util.List;
  */
 public interface IngestEngine {
 
-    /** Opens the runs of a batch in ops.runs and returns the windows still to extract (resumes unfinished ones). */
+    /**
+     * Opens the runs of a batch in ops.runs and returns the windows still to extract (resumes unfinished ones).
+     * Each run takes its entity's lease; an entity a live run owns gets a failed run that names the owner.
+     */
     RunPlan plan(PlanRequest request);
 
     /** Extracts one window into bronze parts; records the window and the parts in ops. */

@@ -1,7 +1,12 @@
 package com.skyfit.lake.pipeline;
 
+import com.skyfit.lake.control.LeaseOwner;
+import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
+import com.skyfit.lake.control.WindowLedger;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +26,12 @@ import java.util.Optional;
  * Turns a request into runs and date windows. One run per scope and entity; incremental runs read one
  * window from the watermark (less the overlap) to now; full runs read everything; backfills split the
  * range into windows of a configurable number of days, and a backfill over the same range that did not
- * finish is resumed: its extracted windows are kept, only the rest are planned again.
+ * finish is resumed: its extracted windows are kept, only the rest (and any part of the range no window covers)
+ * are planned again.
+ *
+ * <p>Each entity is planned in one transaction: take its lease (at most one live run per entity), close the runs a
+ * dead owner left, open or resume the run with all its windows. An entity whose lease a live run holds gets a
+ * failed run naming that run, its batch and since when; the other entities of the batch go on.
  */
 public final class Planner {
     public static final List<String> LOAD_TYPES = List.of("incremental", "full", "backfill");
@@ -32,24 +42,27 @@ public final class Planner {
 
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
+    private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
     private final Reconciliation reconciliation;
     private final Clock clock;
     private final int backfillWindowDays;
-    private final Duration staleAfter;
+    private final RunLeases leases;
 
-    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WatermarkStore watermarks,
-            Reconciliation reconciliation, Clock clock, int backfillWindowDays, Duration staleAfter) {
+    public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WindowLedger windowLedger,
+            WatermarkStore watermarks, RunLeases leases, Reconciliation reconciliation, Clock clock,
+            int backfillWindowDays) {
         this.connectors = connectors;
         this.runs = runs;
+        this.windowLedger = windowLedger;
         this.watermarks = watermarks;
+        this.leases = leases;
         this.reconciliation = reconciliation;
         this.clock = clock;
         this.backfillWindowDays = backfillWindowDays;
-        this.staleAfter = staleAfter;
     }
 
-    public RunPlan plan(PlanRequest req) {
+    public RunPlan plan(PlanRequest req, LeaseOwner owner) {
         SourceConnector source = connector(req.source());
         String loadType = oneOf("load type", req.loadType() == null ? "incremental" : req.loadType(), LOAD_TYPES);
         String trigger = oneOf("triggered by", req.triggeredBy() == null ? "manual" : req.triggeredBy(), TRIGGERS);
@@ -74,13 +87,15 @@ public final class Planner {
             return replan(batchId, planned, source, ingestionDate);
         }
 
+        runs.abandonOrphans(leases.timeout());
         List<String> runIds = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
         for (String scope : scopes) {
             for (String entity : entities) {
-                String runId = openRun(source, scope, entity, loadType, trigger, batchId, now, from, to);
+                Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
+                String runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
                 runIds.add(runId);
-                for (RunLedger.Window w : runs.windows(runId)) {
+                for (WindowLedger.Window w : windowLedger.windows(runId)) {
                     if (!w.status().equals("extracted")) {
                         tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, loadType,
                                 iso(w.start()), iso(w.end()), ingestionDate));
@@ -104,7 +119,7 @@ public final class Planner {
             if (!r.status().equals("running")) {
                 continue;
             }
-            for (RunLedger.Window w : runs.windows(r.runId())) {
+            for (WindowLedger.Window w : windowLedger.windows(r.runId())) {
                 if (!w.status().equals("extracted")) {
                     tasks.add(new WindowTask(batchId, r.runId(), r.source(), r.scope(), r.entity(), r.loadType(),
                             iso(w.start()), iso(w.end()), ingestionDate));
@@ -114,40 +129,71 @@ public final class Planner {
         return new RunPlan(batchId, runIds, tasks);
     }
 
-    private String openRun(SourceConnector source, String scope, String entity, String loadType, String trigger,
-            String batchId, Instant now, LocalDate from, LocalDate to) {
-        String name = source.name();
-        runs.abandonStale(name, scope, entity, staleAfter);
-        boolean windowed = source.supportsUpdatedFilter(entity);
-        if (loadType.equals("backfill")) {
-            Optional<String> unfinished = runs.unfinishedBackfill(name, scope, entity, from, to);
-            if (unfinished.isPresent()) {
-                runs.resumeRun(unfinished.get(), batchId, trigger);
-                return unfinished.get();
-            }
-            String runId = newId(now);
-            runs.openRun(runId, batchId, name, scope, entity, loadType, trigger, null, from, to);
-            if (!windowed) {
-                runs.addWindow(runId, 0, null, null);
-                return runId;
-            }
-            Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
-            Instant end = to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            int index = 0;
-            for (Instant s = start; s.isBefore(end); s = s.plus(Duration.ofDays(backfillWindowDays))) {
-                Instant e = s.plus(Duration.ofDays(backfillWindowDays));
-                runs.addWindow(runId, index++, s, e.isAfter(end) ? end : e);
-            }
+    private record Opening(SourceConnector source, String scope, String entity, String loadType, String trigger,
+            String batchId, Instant now, LocalDate from, LocalDate to, LeaseOwner owner) {}
+
+    private String open(Connection c, Opening o) throws SQLException {
+        String name = o.source().name();
+        RunLeases.Take take = leases.take(c, name, o.scope(), o.entity(), o.batchId(), o.owner());
+        if (!take.acquired()) {
+            String runId = newId(o.now());
+            runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), null, o.from(),
+                    o.to(), null, null);
+            runs.fail(c, runId, "not started: " + take.blocker().orElseThrow().describe());
             return runId;
         }
-        String runId = newId(now);
+        runs.abandonOthers(c, name, o.scope(), o.entity(), o.batchId(), take.previous()
+                .map(p -> "abandoned: its owner " + p.ownerId() + " stopped (last lease heartbeat " + p.heartbeatAt()
+                        + "); batch " + o.batchId() + " took the entity over")
+                .orElse("abandoned: no live owner; batch " + o.batchId() + " took the entity over"));
+        String runId = o.loadType().equals("backfill") ? openBackfill(c, o) : openIncremental(c, o);
+        leases.attachRun(c, name, o.scope(), o.entity(), o.batchId(), runId);
+        return runId;
+    }
+
+    private String openBackfill(Connection c, Opening o) throws SQLException {
+        String name = o.source().name();
+        Instant start = o.from().atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = o.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Optional<RunLedger.Run> unfinished = runs.unfinishedBackfill(c, name, o.scope(), o.entity(), o.from(), o.to());
+        String runId;
+        if (unfinished.isPresent()) {
+            runId = unfinished.get().runId();
+            runs.resumeRun(c, runId, o.batchId(), o.trigger());
+        } else {
+            runId = newId(o.now());
+            runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), "backfill", o.trigger(), null, o.from(),
+                    o.to(), start, end);
+        }
+        if (!o.source().supportsUpdatedFilter(o.entity())) {
+            windowLedger.addWindow(c, runId, 0, null, null);
+            return runId;
+        }
+        // Plans the parts of the range no window covers: all of it for a new run, what an interrupted plan
+        // never wrote for a resumed one.
+        List<WindowLedger.Window> existing = windowLedger.windows(c, runId);
+        int index = existing.stream().mapToInt(WindowLedger.Window::index).max().orElse(-1) + 1;
+        for (WindowCoverage.Gap gap : WindowCoverage.gaps(existing, start, end)) {
+            for (Instant s = gap.start(); s.isBefore(gap.end()); s = s.plus(Duration.ofDays(backfillWindowDays))) {
+                Instant e = s.plus(Duration.ofDays(backfillWindowDays));
+                windowLedger.addWindow(c, runId, index++, s, e.isAfter(gap.end()) ? gap.end() : e);
+            }
+        }
+        return runId;
+    }
+
+    private String openIncremental(Connection c, Opening o) throws SQLException {
+        String name = o.source().name();
+        String runId = newId(o.now());
         Instant since = null;
         // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
-        if (loadType.equals("incremental") && windowed && !reconciliation.due(source, scope, entity, now)) {
-            since = watermarks.get(name, scope, entity).map(w -> w.minus(source.overlap())).orElse(null);
+        if (o.loadType().equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
+                && !reconciliation.due(o.source(), o.scope(), o.entity(), o.now())) {
+            since = watermarks.get(name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
         }
-        runs.openRun(runId, batchId, name, scope, entity, loadType, trigger, since, null, null);
-        runs.addWindow(runId, 0, since, null);
+        runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), since, null, null,
+                since, null);
+        windowLedger.addWindow(c, runId, 0, since, null);
         return runId;
     }
 

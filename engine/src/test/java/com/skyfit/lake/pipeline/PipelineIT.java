@@ -51,7 +51,6 @@ class PipelineIT {
         s.put("PIPEDRIVE_HTTP_RETRIES", "1");
         s.put("SKYFIT_PG_RETRY_SECONDS", "0.01");
         s.put("SKYFIT_BACKFILL_WINDOW_DAYS", "30");
-        s.put("SKYFIT_STALE_RUN_MINUTES", "0");
         for (String scope : sim.scopes()) {
             String key = "PIPEDRIVE_" + scope.toUpperCase(Locale.ROOT);
             s.put(key + "_BASE_URL", sim.baseUrl(scope));
@@ -152,6 +151,7 @@ class PipelineIT {
         plan.windows().forEach(engine::extract);
         assertThat(engine.unloadedParts(plan.batchId())).isNotEmpty();
         assertThat(watermark("commercial", "deals")).isEqualTo(before);
+        stopHeartbeat(plan.batchId());
 
         BatchRunner.Outcome redo = run("incremental");
         assertThat(statuses(redo.batchId())).containsOnly("success");
@@ -161,6 +161,9 @@ class PipelineIT {
                 rs -> rs.getString(1))).allSatisfy(m -> assertThat(m).startsWith("abandoned"));
         assertThat(engine.unloadedParts(null)).isEmpty();
         assertCoreMatchesTruth();
+        // The rows that won from the dead run's parts were written by the run that finished the job.
+        assertThat(counted(plan.batchId())).isZero();
+        assertThat(counted(redo.batchId())).isPositive();
         long dupes = db.queryFirst("SELECT count(*) FROM (SELECT scope, id FROM core.pd_deals GROUP BY 1, 2 HAVING count(*) > 1) d",
                 ps -> {}, rs -> rs.getLong(1)).orElseThrow();
         assertThat(dupes).isZero();
@@ -196,6 +199,7 @@ class PipelineIT {
         // Two windows are extracted, then the process stops.
         engine.extract(first.windows().get(0));
         engine.extract(first.windows().get(1));
+        stopHeartbeat(first.batchId());
 
         RunPlan resumed = engine.plan(req);
         assertThat(resumed.runIds()).isEqualTo(first.runIds());
@@ -237,6 +241,17 @@ class PipelineIT {
                 }
             }
         }
+    }
+
+    /** What a killed owner leaves: its leases stop being refreshed, and age past the timeout. */
+    private void stopHeartbeat(String batchId) {
+        db.execute("UPDATE ops.run_leases SET heartbeat_at = now() - interval '1 hour' WHERE batch_id = ?",
+                ps -> ps.setString(1, batchId));
+    }
+
+    private long counted(String batchId) {
+        return db.queryFirst("SELECT coalesce(sum(rows_inserted + rows_updated + rows_unchanged), 0) FROM ops.runs "
+                + "WHERE batch_id = ?", ps -> ps.setString(1, batchId), rs -> rs.getLong(1)).orElseThrow();
     }
 
     /**

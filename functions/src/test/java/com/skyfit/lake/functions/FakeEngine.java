@@ -60,7 +60,7 @@ final class FakeEngine implements IngestEngine {
 
     static RunLedger.Run run(String id, String status, String error) {
         return new RunLedger.Run(id, "b", "pipedrive", "commercial", "deals", status, "incremental", "scheduler",
-                java.time.Instant.parse("2026-03-01T00:00:00Z"), null, null, null, 3, error);
+                java.time.Instant.parse("2026-03-01T00:00:00Z"), null, null, null, 3, error, null, null);
     }
 
     @Override
