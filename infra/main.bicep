@@ -96,6 +96,15 @@ param pipedriveExpansionBaseUrl string
 @maxValue(64)
 param pipedriveMaxParallelWindows int = 4
 
+@description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
+param chatwootSchedule string = '0 0 3 * * *'
+
+@description('JDBC URL of the Chatwoot PostgreSQL, without a password (the app must reach it from its VNet); empty leaves the Chatwoot source off.')
+param chatwootSourceJdbcUrl string = ''
+
+@description('Read-only PostgreSQL login of the Chatwoot source; its password is the Key Vault secret chatwoot-source-password.')
+param chatwootSourceUser string = 'lake_reader'
+
 @description('Extra or replaced app settings (key: value), e.g. { SKYFIT_LOAD_WAIT_MINUTES: \'5\' }.')
 param settingOverrides object = {}
 
@@ -256,6 +265,9 @@ module functionApp 'modules/function-app.bicep' = {
     pipedriveCommercialBaseUrl: pipedriveCommercialBaseUrl
     pipedriveExpansionBaseUrl: pipedriveExpansionBaseUrl
     pipedriveMaxParallelWindows: pipedriveMaxParallelWindows
+    chatwootSchedule: chatwootSchedule
+    chatwootSourceJdbcUrl: chatwootSourceJdbcUrl
+    chatwootSourceUser: chatwootSourceUser
     settingOverrides: settingOverrides
   }
   // the Key Vault references, host storage and scheduler are read at the first start

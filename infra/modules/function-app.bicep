@@ -48,6 +48,11 @@ param pipedriveCommercialBaseUrl string
 param pipedriveExpansionBaseUrl string
 param pipedriveMaxParallelWindows int
 
+param chatwootSchedule string
+@description('Empty: the Chatwoot source is off (and its password setting stays empty).')
+param chatwootSourceJdbcUrl string
+param chatwootSourceUser string
+
 @description('Extra or replaced app settings (key: value), applied last.')
 param settingOverrides object
 
@@ -91,7 +96,14 @@ var settings = {
   SKYFIT_LOAD_BATCH_FILES: '8'
   SKYFIT_LOAD_PARALLELISM: '2'
   SKYFIT_BACKFILL_WINDOW_DAYS: '7'
-  SKYFIT_STALE_RUN_MINUTES: '360'
+  SKYFIT_MAX_LINE_BYTES: '16777216'
+  SKYFIT_MAX_PART_BYTES: '1073741824'
+  SKYFIT_LEASE_TIMEOUT_SECONDS: '120'
+
+  // reading sources: https only (no plain-http exceptions in Azure), bounded bodies, bounded clock skew
+  SKYFIT_ALLOW_HTTP_HOSTS: ''
+  SKYFIT_HTTP_MAX_BODY_MB: '64'
+  SKYFIT_SOURCE_CLOCK_SKEW_MINUTES: '5'
 
   // workflow
   SKYFIT_BACKFILL_MAX_DAYS: '366'
@@ -114,6 +126,21 @@ var settings = {
   PIPEDRIVE_MAX_RETRY_WAIT_SECONDS: '120'
   PIPEDRIVE_HTTP_RETRIES: '5'
   PIPEDRIVE_MAX_PARALLEL_WINDOWS: string(pipedriveMaxParallelWindows)
+
+  // Chatwoot (a read-only login on its PostgreSQL, on when the JDBC URL is set; the password lives in Key Vault).
+  // The host needs the schedule even while the source is off.
+  CHATWOOT_SCHEDULE: chatwootSchedule
+  CHATWOOT_SOURCE_JDBC_URL: chatwootSourceJdbcUrl
+  CHATWOOT_SOURCE_USER: chatwootSourceUser
+  CHATWOOT_SOURCE_PASSWORD: empty(chatwootSourceJdbcUrl) ? '' : '@Microsoft.KeyVault(${kvRef};SecretName=chatwoot-source-password)'
+  CHATWOOT_SOURCE_SSL_MODE: 'require'
+  CHATWOOT_SOURCE_VIEW: 'vw_conversations_analytics_final'
+  CHATWOOT_SOURCE_ID_COLUMN: 'conversation_id'
+  CHATWOOT_SOURCE_WATERMARK_COLUMNS: 'conversation_updated_at,last_activity_at'
+  CHATWOOT_SOURCE_FETCH_SIZE: '1000'
+  CHATWOOT_SCOPE: 'default'
+  CHATWOOT_OVERLAP_MINUTES: '10'
+  CHATWOOT_MAX_PARALLEL_WINDOWS: '2'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -72,7 +72,7 @@ final class Console implements BatchRunner.Listener, AutoCloseable {
     @Override
     public void transformed(java.util.List<com.skyfit.lake.core.TransformResult> results) {
         for (var t : results) {
-            out.printf("  core.%-18s %6d candidates: %d inserted, %d updated, %d unchanged, %d deleted, %d warnings (%.2f s)%n",
+            out.printf("  %-28s %6d candidates: %d inserted, %d updated, %d unchanged, %d deleted, %d warnings (%.2f s)%n",
                     t.coreTable(), t.candidates(), t.inserted(), t.updated(), t.unchanged(), t.deleted(), t.warned(),
                     t.seconds());
         }

@@ -1,6 +1,12 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.bronze.BronzeStores;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.pipeline.Connectors;
+import com.skyfit.lake.simulator.ChatwootChanges;
+import com.skyfit.lake.simulator.ChatwootSourceDatabase;
+import java.time.Clock;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
@@ -15,9 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes) -> bronze -> staging -> core: a full load, changes at the "
-                + "source (new, updated, deleted, archived, gone from whole lists), an incremental run; exits 0 only if core matches the simulator's truth. Works in "
-                + "{SKYFIT_HOME}/demo, recreated each time.")
+        description = "Simulated Pipedrive (two scopes) and Chatwoot (a database with its analytics view) -> bronze -> "
+                + "staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
+                + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "2000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
     int scale;
@@ -55,29 +61,47 @@ final class DemoCommand implements Callable<Integer> {
             }
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
-            try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
+            // Chatwoot is a database: it lives beside the warehouse on the same embedded server, so the
+            // warehouse starts first and the Chatwoot settings are known before the connectors are built.
+            Database warehouse = Database.open(settings);
+            ChatwootSourceDatabase chatwoot;
+            try {
+                chatwoot = ChatwootDemo.create(warehouse, scale, seed);
+            } catch (RuntimeException e) {
+                warehouse.close();
+                throw e;
+            }
+            settings = settings.with(ChatwootDemo.settings(chatwoot));
+            System.out.printf("demo: simulated Chatwoot database with %d conversations at %s%n", scale, chatwoot.jdbcUrl());
+            try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, warehouse, BronzeStores.open(settings),
+                    Connectors.configured(settings), Clock.systemUTC(), true)) {
                 System.out.println("demo: database " + engine.database().description());
                 System.out.println("demo: bronze   " + engine.store().describe());
                 BatchRunner runner = new BatchRunner(engine);
 
                 System.out.println();
-                System.out.println("== 1. full load of both scopes");
-                boolean ok = batch(engine, runner, "full");
+                System.out.println("== 1. full load of both Pipedrive scopes and of Chatwoot");
+                boolean ok = batch(engine, runner, "pipedrive", "full");
+                ok &= batch(engine, runner, "chatwoot", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
+                ChatwootChanges talk = chatwoot.mutate(scale / 20 + 1, scale / 10 + 1, scale / 20 + 1, scale / 50 + 1,
+                        seed + 1);
                 System.out.println();
-                System.out.println("== 2. changes at the source: " + summary(changes));
+                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Chatwoot " + talk.summary());
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
                 }
-                System.out.println("== 3. incremental run (from the watermarks, less the overlap; whole lists and, with "
-                        + "PIPEDRIVE_RECONCILE_DAYS=0, unfiltered reads flag what the source no longer lists)");
-                ok &= batch(engine, runner, "incremental");
+                System.out.println("== 3. incremental run (from the watermarks, less the overlap; Pipedrive's whole lists "
+                        + "and, with PIPEDRIVE_RECONCILE_DAYS=0, its unfiltered reads flag what the source no longer lists)");
+                ok &= batch(engine, runner, "pipedrive", "incremental");
+                ok &= batch(engine, runner, "chatwoot", "incremental");
 
                 System.out.println();
-                System.out.println("== 4. core tables against the simulator's truth");
+                System.out.println("== 4. core tables against the simulators' truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
+                ok &= ChatwootDemo.verify(engine.database(), chatwoot, System.out);
 
                 System.out.println();
                 System.out.println("== 5. bad input kept, not lost (values the source sent that do not cast)");
@@ -94,9 +118,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String loadType) {
+    private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String source, String loadType) {
         try (Console console = new Console(System.out)) {
-            BatchRunner.Outcome o = runner.run(new PlanRequest(null, "pipedrive", List.of(), List.of(), loadType, "manual",
+            BatchRunner.Outcome o = runner.run(new PlanRequest(null, source, List.of(), List.of(), loadType, "manual",
                     null, null), workers, console);
             console.close();
             boolean ok = RunReport.print(engine.database(), o.batchId(), System.out);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Print a core table's transform SQL, generated from its declaration, to read or run by hand.",
-                "Without a table: list the tables. With --write: rewrite every table's file under sql/transforms/."})
+                "Without a table: list the tables. With --write: rewrite every generated file under sql/transforms/",
+                "(a hand-written one, marked so on its first line, is kept)."})
 final class SqlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +29,7 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--ddl", description = "Print the table's CREATE TABLE (and its child tables') instead.")
     boolean ddl;
 
-    @Option(names = "--write", description = "Write every table's transform to sql/transforms/ under --root.")
+    @Option(names = "--write", description = "Write every generated transform to sql/transforms/ under --root.")
     boolean write;
 
     @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
@@ -50,6 +51,11 @@ final class SqlCommand implements Callable<Integer> {
                     + CoreTables.all().stream().map(CoreTable::name).collect(Collectors.joining(", ")));
             return 2;
         }
+        if (ddl && !t.generated()) {
+            spec.commandLine().getErr().println("skyfit sql: " + t.qualifiedName() + " is hand-written; its CREATE TABLE "
+                    + "is in its migration under sql/migrations/");
+            return 2;
+        }
         System.out.print(ddl ? TableDdl.of(t) : t.transformSql());
         return 0;
     }
@@ -63,6 +69,10 @@ final class SqlCommand implements Callable<Integer> {
         }
         for (CoreTable t : CoreTables.all()) {
             Path file = root.resolve(t.transformResource());
+            if (!t.generated()) {
+                System.out.println("kept " + file.normalize() + " (hand-written)");
+                continue;
+            }
             Files.createDirectories(file.getParent());
             Files.writeString(file, t.transformSql(), StandardCharsets.UTF_8);
             System.out.println("wrote " + file.normalize());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every setting the code reads is in local.settings.json.example and explained in docs/settings.md. */
 class SettingsDocumentedTest {
-    private static final Pattern KEY = Pattern.compile("\"((?:SKYFIT|PIPEDRIVE)_[A-Z0-9_]*[A-Z0-9])\"");
+    private static final Pattern KEY = Pattern.compile("\"((?:SKYFIT|PIPEDRIVE|CHATWOOT)_[A-Z0-9_]*[A-Z0-9])\"");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     @Test
@@ -30,7 +30,7 @@ class SettingsDocumentedTest {
                 }
             }
         }
-        assertThat(keys).contains("SKYFIT_PG_URL", "PIPEDRIVE_SCOPES", "SKYFIT_BRONZE_URL");
+        assertThat(keys).contains("SKYFIT_PG_URL", "PIPEDRIVE_SCOPES", "SKYFIT_BRONZE_URL", "CHATWOOT_SOURCE_JDBC_URL");
         String example = Files.readString(ROOT.resolve("local.settings.json.example"));
         String docs = Files.readString(ROOT.resolve("docs/settings.md"));
         for (String key : keys) {

@@ -41,6 +41,19 @@ public final class WatermarkStore {
                 }, rs -> RunLedger.instant(rs, 1));
     }
 
+    /** The stored watermark, read inside the caller's transaction. */
+    public Optional<Instant> get(Connection c, String source, String scope, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT watermark FROM ops.watermarks WHERE source = ? AND scope = ? AND entity = ?")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(RunLedger.instant(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
     /** Moves the watermark to {@code value} unless it is already later (never backwards). */
     public void advance(Connection c, String source, String scope, String entity, Instant value, String runId)
             throws SQLException {

@@ -96,8 +96,16 @@ public final class WindowLedger {
     }
 
     public void windowFailed(String runId, Instant start, Instant end, String message) {
-        updateWindow("status = 'failed', completed_at = now(), error_message = ?", runId, start, end,
-                ps -> ps.setString(1, message));
+        windowFailed(runId, start, end, message, null);
+    }
+
+    /** As above, keeping the failure's stack trace (already free of secrets) for the run's error_detail. */
+    public void windowFailed(String runId, Instant start, Instant end, String message, String detail) {
+        updateWindow("status = 'failed', completed_at = now(), error_message = ?, error_detail = ?", runId, start, end,
+                ps -> {
+                    ps.setString(1, message);
+                    ps.setString(2, RunLedger.truncate(detail, 20000));
+                });
     }
 
     private void updateWindow(String set, String runId, Instant start, Instant end, Database.Binder extra) {

@@ -7,6 +7,8 @@ package com.skyfit.lake.core;
 public enum ColumnType {
     TEXT("text", null, null),
     JSONB("jsonb", null, null),
+    /** Built by the column's own SQL (e.g. a comma-separated list split into words); never cast. */
+    TEXT_ARRAY("text[]", null, null),
     BIGINT("bigint", "ops.try_bigint", "an integer"),
     INTEGER("integer", "ops.try_integer", "an integer"),
     NUMERIC("numeric", "ops.try_numeric", "a number"),

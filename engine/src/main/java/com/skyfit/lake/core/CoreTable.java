@@ -22,12 +22,17 @@ import java.util.List;
  * @param versionColumn     the source's update time; null when the source has none and the last-ingested wins
  * @param deletedColumn     the boolean column that marks a deleted record, or null when records are never deleted
  * @param children          child tables unnested from arrays
+ * @param generated         false for a step the declarations cannot express: its checked-in file is hand-written,
+ *                          marked as such ({@link #HAND_WRITTEN}), and its table is described by its migration alone
  * @param flagsMissing      a complete read that no longer holds a key flags its row deleted ({@link MissingRows});
  *                          the table then has deleted_by_run and deleted_at
  */
 public record CoreTable(String name, String source, String entity, String stagingTable, String transformResource,
         String description, List<Column> key, List<Column> columns, List<ArrayField> arrays, String versionColumn,
-        String deletedColumn, List<ChildTable> children, boolean flagsMissing) {
+        String deletedColumn, List<ChildTable> children, boolean generated, boolean flagsMissing) {
+
+    /** The first line of every hand-written transform file; a generated file never starts with it. */
+    public static final String HAND_WRITTEN = "-- Hand-written: not generated from a declaration.";
 
     /** The columns a table that flags missing rows has beside its declared ones: which run found it gone, when. */
     static final List<String> MISSING_COLUMNS = List.of("deleted_by_run text", "deleted_at timestamptz");
@@ -37,14 +42,24 @@ public record CoreTable(String name, String source, String entity, String stagin
         return "core." + name;
     }
 
-    /** The transform SQL, generated from the declaration. */
+    /** The transform SQL: generated from the declaration, or the hand-written file as checked in. */
     public String transformSql() {
-        return TransformSql.of(this);
+        return generated ? TransformSql.of(this) : HandWrittenSql.read(transformResource);
     }
 
     /** Starts a declaration of core.{name} from stg_{source}.{entity}_raw. */
     public static Builder declare(String source, String entity, String name) {
         return new Builder(source, entity, name);
+    }
+
+    /**
+     * A core step over stg_{source}.{entity}_raw whose statement is hand-written in
+     * sql/transforms/{source}/{name}.sql (it must start with {@link #HAND_WRITTEN}); its migration creates its table.
+     */
+    public static CoreTable handWritten(String source, String entity, String name, String description) {
+        return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
+                "sql/transforms/" + source + "/" + name + ".sql", description, List.of(), List.of(), List.of(), null,
+                null, List.of(), false, false);
     }
 
     /** Columns core stores for the record, after the key (derived ones included, inputs excluded). */
@@ -137,7 +152,7 @@ public record CoreTable(String name, String source, String entity, String stagin
             return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
                     "sql/transforms/" + source + "/" + name + ".sql", description, List.copyOf(key),
                     List.copyOf(columns), List.copyOf(arrays), versionColumn, deletedColumn, List.copyOf(children),
-                    flagsMissing);
+                    true, flagsMissing);
         }
 
         /** The transform keeps lineage, texts and array facts next to the columns: their names must stay free. */

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The catalog of core tables, each declared once (PipedriveTables, EvoTables). Adding one is a declaration, a line
- * here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under sql/transforms.
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables). Adding one is a
+ * declaration, a line here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under
+ * sql/transforms. A step no declaration can express is registered as hand-written (CoreTable.handWritten).
  */
 public final class CoreTables {
 
@@ -17,9 +18,14 @@ public final class CoreTables {
     public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
     public static final CoreTable PD_USERS = PipedriveTables.USERS;
     public static final CoreTable EVO_SALES = EvoTables.SALES;
+    public static final CoreTable CHATWOOT_CONVERSATIONS = ChatwootTables.CONVERSATIONS;
+    /** Each run's complete id listing; its hand-written step marks the conversations it no longer holds as deleted. */
+    public static final CoreTable CHATWOOT_ID_LISTINGS = ChatwootTables.ID_LISTINGS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
-            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES);
+            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
+            // listings after conversations: a batch's deletes are judged against the rows it just wrote
+            CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS);
 
     private CoreTables() {}
 

@@ -14,6 +14,9 @@ public final class TableDdl {
     private TableDdl() {}
 
     public static String of(CoreTable t) {
+        if (!t.generated()) {
+            throw new IllegalArgumentException(t.qualifiedName() + " is hand-written: its CREATE TABLE is in its migration");
+        }
         List<String> key = new ArrayList<>(List.of("scope"));
         t.key().forEach(k -> key.add(k.name()));
         StringBuilder out = new StringBuilder(create(t.qualifiedName(), columns(t), key));

@@ -34,9 +34,9 @@ final class BatchCompletion {
     void complete(String batchId) {
         for (RunLedger.Run run : runs.runsOfBatch(batchId)) {
             if (run.status().equals("running")) {
-                String problem = problem(run);
+                Problem problem = problem(run);
                 if (problem != null) {
-                    runs.fail(run.runId(), problem, null);
+                    runs.fail(run.runId(), problem.message(), problem.detail());
                 } else {
                     succeed(run);
                 }
@@ -60,27 +60,33 @@ final class BatchCompletion {
         });
     }
 
+    /** Why a run cannot succeed, and the first failed window's stack trace when there is one. */
+    private record Problem(String message, String detail) {}
+
     /** Why the run cannot succeed, or null. */
-    private String problem(RunLedger.Run run) {
+    private Problem problem(RunLedger.Run run) {
         List<WindowLedger.Window> windows = windowLedger.windows(run.runId());
         List<WindowLedger.Window> open = windows.stream().filter(w -> !w.status().equals("extracted")).toList();
         if (!open.isEmpty()) {
-            String why = runs.retrying("window errors", () -> db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL "
-                    + "ORDER BY window_index LIMIT 1", ps -> ps.setString(1, run.runId()), rs -> rs.getString(1))
-                    .orElse("not extracted"));
-            return open.size() + " of " + windows.size() + " windows not extracted: " + why;
+            Problem why = runs.retrying("window errors", () -> db.queryFirst("SELECT error_message, error_detail "
+                    + "FROM ops.windows WHERE run_id = ? AND error_message IS NOT NULL ORDER BY window_index LIMIT 1",
+                    ps -> ps.setString(1, run.runId()), rs -> new Problem(rs.getString(1), rs.getString(2)))
+                    .orElse(new Problem("not extracted", null)));
+            return new Problem(open.size() + " of " + windows.size() + " windows not extracted: " + why.message(),
+                    why.detail());
         }
         List<WindowCoverage.Gap> gaps = WindowCoverage.gaps(windows, run.rangeStart(), run.rangeEnd());
         if (!gaps.isEmpty()) {
-            return "the run's windows leave " + gaps.size() + " part(s) of its range unread, first " + gaps.get(0)
-                    + "; the next run of this entity plans them again";
+            return new Problem("the run's windows leave " + gaps.size() + " part(s) of its range unread, first "
+                    + gaps.get(0) + "; the next run of this entity plans them again", null);
         }
         List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
                 SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
                 FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
                 ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)));
         if (!problems.isEmpty()) {
-            return problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0);
+            return new Problem(problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
+                    null);
         }
         return null;
     }
@@ -90,7 +96,6 @@ final class BatchCompletion {
                 .max(Instant::compareTo).orElse(null);
         // A backfill re-reads old history; moving the watermark would skip what lies between.
         boolean advances = !run.loadType().equals("backfill") && cursor != null;
-        Instant watermarkEnd = advances ? cursor : run.watermarkStart();
         runs.transaction("complete run " + run.runId(), c -> {
             // The fence: a batch that lost the entity to another run (its heartbeat stopped long enough) must
             // neither succeed nor move the watermark behind the new owner's back.
@@ -100,6 +105,11 @@ final class BatchCompletion {
                 runs.fail(c, run.runId(), "lost the lease of its entity before completing: " + owner);
                 return null;
             }
+            // The ledger's watermark_end is the watermark after the run: never lower than the stored one (an
+            // overlap that found nothing newer, or nothing at all, leaves it where it was).
+            Instant stored = watermarks.get(c, run.source(), run.scope(), run.entity()).orElse(null);
+            Instant end = advances ? cursor : run.watermarkStart();
+            Instant watermarkEnd = stored != null && (end == null || stored.isAfter(end)) ? stored : end;
             // The run's read is known complete only now: its deletes-by-absence commit with its success.
             MissingRows.afterRun(c, run.source(), run.entity(), run.scope(), run.runId());
             runs.complete(c, run.runId(), watermarkEnd);

@@ -17,13 +17,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds a {@link SourceConnector} for every source whose settings are present ({SOURCE}_SCOPES). */
+/**
+ * Builds a {@link SourceConnector} for every source whose required setting is present: {SOURCE}_SCOPES for a
+ * REST definition read by the shared extractor, or the setting a source of its own kind names (Chatwoot:
+ * CHATWOOT_SOURCE_JDBC_URL), which then builds its own connector.
+ */
 public final class Connectors {
     private Connectors() {}
 
     /** The setting whose presence turns a source on, e.g. PIPEDRIVE_SCOPES. */
     public static String scopesSetting(String source) {
         return source.toUpperCase(Locale.ROOT) + "_SCOPES";
+    }
+
+    /** The setting whose presence turns a source on, of either kind. */
+    public static String onSetting(String source) {
+        return Sources.requiredSetting(source);
     }
 
     /** Sources whose token budgets are kept in this process only: for callers with no database. */
@@ -35,7 +44,13 @@ public final class Connectors {
     public static Map<String, SourceConnector> configured(Settings settings, RequestGate gate) {
         Map<String, SourceConnector> out = new LinkedHashMap<>();
         for (String name : Sources.names()) {
-            if (settings.optional(scopesSetting(name)).isPresent()) {
+            if (settings.optional(onSetting(name)).isEmpty()) {
+                continue;
+            }
+            var own = Sources.connectorEntry(name);
+            if (own.isPresent()) {
+                out.put(name, own.get().connector(settings));
+            } else {
                 Sources.Entry entry = Sources.get(name);
                 SourceConfig config = entry.config(settings);
                 out.put(name, new Declarative(name, config, entry.extractor(config, gate), gate));

@@ -191,7 +191,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            windowLedger.windowFailed(w.runId(), start, end, e.getMessage());
+            windowLedger.windowFailed(w.runId(), start, end, e.getMessage(), BatchRunner.stackOf(e));
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();

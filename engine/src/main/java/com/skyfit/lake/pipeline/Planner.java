@@ -200,8 +200,8 @@ public final class Planner {
     private SourceConnector connector(String name) {
         SourceConnector c = name == null ? null : connectors.get(name);
         if (c == null && name != null && com.skyfit.lake.source.Sources.names().contains(name)) {
-            throw new com.skyfit.lake.config.SettingsException(Connectors.scopesSetting(name),
-                    "is required to run source " + name + " (with its per-scope base URL and token settings)");
+            throw new com.skyfit.lake.config.SettingsException(Connectors.onSetting(name),
+                    "is required to run source " + name + " (with the other settings of that source)");
         }
         if (c == null) {
             throw new IllegalArgumentException("unknown source '" + name + "'; known sources: "

@@ -31,7 +31,8 @@ class DeclarationsMatchTablesIT {
     @Test
     void declaredColumnsAndTypesAreTheMigratedOnes() {
         Staging staging = new Staging(db);
-        for (CoreTable t : CoreTables.all()) {
+        // a hand-written step declares no columns: its migration alone describes its table
+        for (CoreTable t : CoreTables.all().stream().filter(CoreTable::generated).toList()) {
             Map<String, String> columns = new LinkedHashMap<>(TableDdl.columns(t));
             columns.putAll(LINEAGE);
             String declared = columns.entrySet().stream()

@@ -13,7 +13,7 @@ public final class KnownSources {
         if (source == null || !Sources.names().contains(source)) {
             return Optional.empty();
         }
-        return Optional.of(Sources.get(source).definition().entities());
+        return Optional.of(Sources.entities(source));
     }
 
     public static List<String> sources() {

@@ -36,6 +36,7 @@ class FunctionJsonIT {
                 Map.entry("Health", "httpTrigger"),
                 Map.entry("Runs", "httpTrigger"),
                 Map.entry("PipedriveSchedule", "timerTrigger"),
+                Map.entry("ChatwootSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
                 Map.entry("ExtractWindowsChunk", "orchestrationTrigger"),
@@ -61,6 +62,8 @@ class FunctionJsonIT {
         JsonNode timer = trigger(FUNCTIONS.get("PipedriveSchedule"));
         assertThat(timer.get("schedule").asText()).isEqualTo("%PIPEDRIVE_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("PipedriveSchedule"))).isTrue();
+        assertThat(trigger(FUNCTIONS.get("ChatwootSchedule")).get("schedule").asText()).isEqualTo("%CHATWOOT_SCHEDULE%");
+        assertThat(hasDurableClient(FUNCTIONS.get("ChatwootSchedule"))).isTrue();
         assertThat(hasDurableClient(FUNCTIONS.get("Backfill"))).isTrue();
     }
 

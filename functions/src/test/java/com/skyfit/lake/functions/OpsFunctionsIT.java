@@ -77,6 +77,6 @@ class OpsFunctionsIT {
         assertThat(json.get("status").asText()).isEqualTo("degraded");
         assertThat(json.get("problems")).extracting(JsonNode::asText)
                 .containsExactly("latest run of pipedrive/commercial/persons failed: HTTP 429 after 4 attempts");
-        assertThat(json.at("/freshness/0/coreTable").asText()).isEqualTo("deals");
+        assertThat(json.get("freshness")).extracting(f -> f.get("coreTable").asText()).contains("deals");
     }
 }

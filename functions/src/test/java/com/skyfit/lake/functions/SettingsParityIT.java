@@ -33,7 +33,9 @@ class SettingsParityIT {
             // the command line's working folder: embedded PostgreSQL and local bronze, neither exists in Azure
             "SKYFIT_HOME", "command line working folder",
             // a connection string needs a shared key, which the lake account refuses; Azure uses SKYFIT_STORAGE__* with the identity
-            "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string");
+            "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string",
+            // the embedded PostgreSQL's durability switch; Azure uses a PostgreSQL server
+            "SKYFIT_PG_FSYNC", "embedded PostgreSQL only");
 
     @Test
     void everyKeyTheCodeReadsIsInTheExampleTheDocsAndTheBicep() throws Exception {
@@ -114,15 +116,18 @@ class SettingsParityIT {
     }
 
     /**
-     * Keys built from a source's name and its scopes: {SOURCE}_SCOPES, {SOURCE}_MAX_PARALLEL_WINDOWS, and for
+     * Keys built from a source's name and its scopes: the setting that turns it on ({SOURCE}_SCOPES for a REST
+     * source), {SOURCE}_MAX_PARALLEL_WINDOWS, and for
      * each scope of the example {SOURCE}_{SCOPE}{suffix}, the suffixes being the "_X" literals of the source's package.
      */
     private static Set<String> perSourceKeys(JsonNode example) throws IOException {
         Set<String> keys = new TreeSet<>();
         Pattern suffix = Pattern.compile("\"(_[A-Z][A-Z0-9_]*[A-Z0-9])\"");
         for (String source : Sources.names()) {
-            keys.add(Connectors.scopesSetting(source));
-            keys.add(FunctionSettings.scopesKey(source));
+            keys.add(Connectors.onSetting(source));
+            if (Sources.connectorEntry(source).isEmpty()) { // a source with its own connector has no scope list
+                keys.add(FunctionSettings.scopesKey(source));
+            }
             keys.add(FunctionSettings.maxParallelKey(source));
             Set<String> suffixes = new TreeSet<>();
             Path pkg = ROOT.resolve("engine/src/main/java/com/skyfit/lake/source").resolve(source);
