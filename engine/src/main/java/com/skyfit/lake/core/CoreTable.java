@@ -70,7 +70,7 @@ public record CoreTable(String name, String source, String entity, String stagin
     }
 
     private static final List<String> RESERVED = List.of("scope", "stg_ctid", "stg_id", "blob_path", "line_no",
-            "run_id", "raw", "problem", "element_position", "deleted_by_run", "deleted_at");
+            "run_id", "raw", "problem", "element_position");
 
     public static final class Builder {
         private final String source;
@@ -158,6 +158,9 @@ public record CoreTable(String name, String source, String entity, String stagin
         /** The transform keeps lineage, texts and array facts next to the columns: their names must stay free. */
         private void checkNames(List<String> names) {
             List<String> internal = new ArrayList<>(RESERVED);
+            if (flagsMissing) {
+                MISSING_COLUMNS.forEach(d -> internal.add(d.split(" ")[0]));
+            }
             key.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
             columns.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
             for (ArrayField a : arrays) {
