@@ -72,7 +72,7 @@ param pgAdminPassword string = ''
 param pgAppUser string = 'skyfit_app'
 
 @description('Connections one app instance may hold (SKYFIT_PG_POOL_SIZE).')
-@minValue(1)
+@minValue(3)
 @maxValue(50)
 param pgPoolSize int = 4
 
@@ -96,6 +96,17 @@ param pipedriveExpansionBaseUrl string
 @maxValue(64)
 param pipedriveMaxParallelWindows int = 4
 
+@description('NCRONTAB schedule of the Zendesk timer (six fields); the host needs it even while the source is off.')
+param zendeskSchedule string = '0 0 4 * * *'
+
+@description('https://{subdomain}.zendesk.com; empty leaves the Zendesk source off.')
+param zendeskBaseUrl string = ''
+
+@description('oauth: put the token in the vault secret zendesk-oauth-token; token: zendeskEmail plus the secret zendesk-api-token.')
+@allowed([ 'oauth', 'token' ])
+param zendeskAuth string = 'oauth'
+
+param zendeskEmail string = ''
 @description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
 param chatwootSchedule string = '0 0 3 * * *'
 
@@ -265,6 +276,10 @@ module functionApp 'modules/function-app.bicep' = {
     pipedriveCommercialBaseUrl: pipedriveCommercialBaseUrl
     pipedriveExpansionBaseUrl: pipedriveExpansionBaseUrl
     pipedriveMaxParallelWindows: pipedriveMaxParallelWindows
+    zendeskSchedule: zendeskSchedule
+    zendeskBaseUrl: zendeskBaseUrl
+    zendeskAuth: zendeskAuth
+    zendeskEmail: zendeskEmail
     chatwootSchedule: chatwootSchedule
     chatwootSourceJdbcUrl: chatwootSourceJdbcUrl
     chatwootSourceUser: chatwootSourceUser

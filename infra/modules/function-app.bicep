@@ -48,6 +48,13 @@ param pipedriveCommercialBaseUrl string
 param pipedriveExpansionBaseUrl string
 param pipedriveMaxParallelWindows int
 
+param zendeskSchedule string
+@description('https://{subdomain}.zendesk.com, or empty to leave the source off.')
+param zendeskBaseUrl string
+@description('oauth: ZENDESK_OAUTH_TOKEN from the vault secret zendesk-oauth-token; token: ZENDESK_EMAIL with the secret zendesk-api-token.')
+@allowed([ 'oauth', 'token' ])
+param zendeskAuth string
+param zendeskEmail string
 param chatwootSchedule string
 @description('Empty: the Chatwoot source is off (and its password setting stays empty).')
 param chatwootSourceJdbcUrl string
@@ -104,6 +111,7 @@ var settings = {
   SKYFIT_ALLOW_HTTP_HOSTS: ''
   SKYFIT_HTTP_MAX_BODY_MB: '64'
   SKYFIT_SOURCE_CLOCK_SKEW_MINUTES: '5'
+  SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS: '900'
 
   // workflow
   SKYFIT_BACKFILL_MAX_DAYS: '366'
@@ -126,6 +134,17 @@ var settings = {
   PIPEDRIVE_MAX_RETRY_WAIT_SECONDS: '120'
   PIPEDRIVE_HTTP_RETRIES: '5'
   PIPEDRIVE_MAX_PARALLEL_WINDOWS: string(pipedriveMaxParallelWindows)
+
+  // Zendesk (one account; only the chosen credential is set: an unresolved vault reference would be sent as a token)
+  ZENDESK_SCHEDULE: zendeskSchedule
+  ZENDESK_BASE_URL: zendeskBaseUrl
+  ZENDESK_SCOPE: 'support'
+  ZENDESK_OAUTH_TOKEN: !empty(zendeskBaseUrl) && zendeskAuth == 'oauth' ? '@Microsoft.KeyVault(${kvRef};SecretName=zendesk-oauth-token)' : ''
+  ZENDESK_EMAIL: !empty(zendeskBaseUrl) && zendeskAuth == 'token' ? zendeskEmail : ''
+  ZENDESK_API_TOKEN: !empty(zendeskBaseUrl) && zendeskAuth == 'token' ? '@Microsoft.KeyVault(${kvRef};SecretName=zendesk-api-token)' : ''
+  ZENDESK_EXPORT_REQUESTS_PER_MINUTE: '10'
+  ZENDESK_START_DATE: ''
+  ZENDESK_MAX_PARALLEL_WINDOWS: '4'
 
   // Chatwoot (a read-only login on its PostgreSQL, on when the JDBC URL is set; the password lives in Key Vault).
   // The host needs the schedule even while the source is off.

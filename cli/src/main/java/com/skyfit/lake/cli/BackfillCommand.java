@@ -1,18 +1,17 @@
 package com.skyfit.lake.cli;
 
-import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.pipeline.PlanRequest;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = "Re-read a date range in windows (SKYFIT_BACKFILL_WINDOW_DAYS each). An interrupted backfill "
+        description = "Re-read a date range in windows (the entity's own size, or SKYFIT_BACKFILL_WINDOW_DAYS). An interrupted backfill "
                 + "over the same range resumes where it stopped. Watermarks are not moved.")
 final class BackfillCommand implements Callable<Integer> {
-    @Option(names = "--source", required = true, description = "Source, e.g. pipedrive.")
-    String source;
+    @Mixin
+    SharedOptions.Selection selection;
 
     @Option(names = "--from", required = true, description = "First day, YYYY-MM-DD (inclusive).")
     String from;
@@ -20,21 +19,13 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, description = "Last day, YYYY-MM-DD (inclusive).")
     String to;
 
-    @Option(names = "--scope", split = ",", description = "Only these scopes.")
-    List<String> scopes = List.of();
-
-    @Option(names = "--entity", split = ",", description = "Only these entities.")
-    List<String> entities = List.of();
-
-    @Option(names = "--workers", defaultValue = "4", description = "Windows extracted at once (default: ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(names = "--triggered-by", defaultValue = "manual", description = "manual, scheduler or api.")
-    String triggeredBy;
+    @Mixin
+    SharedOptions.Workers workers;
 
     @Override
     public Integer call() {
         return RunCommand.execute(CliSettings.load(),
-                new PlanRequest(null, source, scopes, entities, "backfill", triggeredBy, from, to), workers);
+                new PlanRequest(null, selection.source, selection.scopes, selection.entities, "backfill",
+                        selection.triggeredBy, from, to), workers.workers);
     }
 }

@@ -2,37 +2,36 @@ package com.skyfit.lake.cli;
 
 import com.skyfit.lake.bronze.BronzeStores;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.simulator.ChatwootChanges;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
-import java.time.Clock;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
+import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes) and Chatwoot (a database with its analytics view) -> bronze -> "
-                + "staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
+        description = "Simulated Pipedrive (two scopes), Zendesk and Chatwoot (a database with its analytics view) -> "
+                + "bronze -> staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
                 + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "2000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Mixin
+    SharedOptions.Simulation simulation;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Data seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--workers", defaultValue = "4", description = "Windows extracted at once (default: ${DEFAULT-VALUE}).")
-    int workers;
+    @Mixin
+    SharedOptions.Workers workers;
 
     @Override
     public Integer call() throws Exception {
@@ -40,25 +39,28 @@ final class DemoCommand implements Callable<Integer> {
         Path home = base.home().resolve("demo");
         ScratchFolder.recreate(home);
         long started = System.nanoTime();
+        int scale = simulation.scaleOr(2000);
+        long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
-                .seed(seed).start()) {
+                .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
             Map<String, String> demo = new HashMap<>();
             demo.put(Settings.HOME, home.toString());
             demo.put(Settings.PG_URL, null);
             demo.put(Settings.PG_USER, null);
             demo.put(Settings.PG_PASSWORD, null);
             demo.put(Settings.BRONZE_URL, null);
-            demo.put("SKYFIT_PG_FSYNC", "false"); // recreated on every demo: speed over crash safety
-            demo.put("PIPEDRIVE_SCOPES", String.join(",", sim.scopes()));
-            demo.put("PIPEDRIVE_REQUESTS_PER_2S", "400");
+            demo.put(Settings.PG_FSYNC, "false"); // recreated on every demo: speed over crash safety
+            SourceKeys pd = PipedriveConfig.KEYS;
+            demo.put(pd.scopes(), String.join(",", sim.scopes()));
+            demo.put(pd.requestsPer(2), "400");
             // Every run reconciles, so the persons, organizations and activities deleted below are found at once
             // (in production every 7 days: their lists never show a deleted record).
-            demo.put("PIPEDRIVE_RECONCILE_DAYS", "0");
+            demo.put(pd.reconcileDays(), "0");
             for (String scope : sim.scopes()) {
-                String key = "PIPEDRIVE_" + scope.toUpperCase(Locale.ROOT);
-                demo.put(key + "_BASE_URL", sim.baseUrl(scope));
-                demo.put(key + "_API_TOKEN", sim.token(scope));
+                demo.put(pd.baseUrl(scope), sim.baseUrl(scope));
+                demo.put(pd.apiToken(scope), sim.token(scope));
             }
+            demo.putAll(ZendeskDemo.settings(zendesk));
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
             // Chatwoot is a database: it lives beside the warehouse on the same embedded server, so the
@@ -80,15 +82,20 @@ final class DemoCommand implements Callable<Integer> {
                 BatchRunner runner = new BatchRunner(engine);
 
                 System.out.println();
-                System.out.println("== 1. full load of both Pipedrive scopes and of Chatwoot");
+                System.out.println("== 1. full load of both Pipedrive scopes, of Zendesk (its exports meet a 429 and "
+                        + "wait) and of Chatwoot");
                 boolean ok = batch(engine, runner, "pipedrive", "full");
+                ok &= batch(engine, runner, "zendesk", "full");
                 ok &= batch(engine, runner, "chatwoot", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
                 ChatwootChanges talk = chatwoot.mutate(scale / 20 + 1, scale / 10 + 1, scale / 20 + 1, scale / 50 + 1,
                         seed + 1);
                 System.out.println();
-                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Chatwoot " + talk.summary());
+                zendesk.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1);
+                System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Zendesk "
+                        + (scale / 20 + 1) + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1)
+                        + " deleted tickets; Chatwoot " + talk.summary());
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
@@ -96,11 +103,14 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("== 3. incremental run (from the watermarks, less the overlap; Pipedrive's whole lists "
                         + "and, with PIPEDRIVE_RECONCILE_DAYS=0, its unfiltered reads flag what the source no longer lists)");
                 ok &= batch(engine, runner, "pipedrive", "incremental");
+                System.out.println("== 3b. Zendesk incremental run (tickets and users from the stored export cursor)");
+                ok &= batch(engine, runner, "zendesk", "incremental");
                 ok &= batch(engine, runner, "chatwoot", "incremental");
 
                 System.out.println();
                 System.out.println("== 4. core tables against the simulators' truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
+                ok &= ZendeskDemo.verify(engine.database(), zendesk, System.out);
                 ok &= ChatwootDemo.verify(engine.database(), chatwoot, System.out);
 
                 System.out.println();
@@ -121,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
     private boolean batch(DefaultIngestEngine engine, BatchRunner runner, String source, String loadType) {
         try (Console console = new Console(System.out)) {
             BatchRunner.Outcome o = runner.run(new PlanRequest(null, source, List.of(), List.of(), loadType, "manual",
-                    null, null), workers, console);
+                    null, null), workers.workers, console);
             console.close();
             boolean ok = RunReport.print(engine.database(), o.batchId(), System.out);
             if (o.error() != null) {

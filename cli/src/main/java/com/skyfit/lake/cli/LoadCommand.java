@@ -28,7 +28,7 @@ final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = CliSettings.load();
         if (batchSize != null) {
-            settings = settings.with("SKYFIT_LOAD_BATCH_FILES", batchSize.toString());
+            settings = settings.with(com.skyfit.lake.staging.LoaderOptions.BATCH_FILES, batchSize.toString());
         }
         try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
             List<String> parts = new ArrayList<>();
@@ -39,9 +39,7 @@ final class LoadCommand implements Callable<Integer> {
                     }
                 }
             } else {
-                String latest = engine.database().queryFirst(
-                        "SELECT batch_id FROM ops.runs ORDER BY started_at DESC LIMIT 1", ps -> {}, rs -> rs.getString(1))
-                        .orElse(null);
+                String latest = new com.skyfit.lake.control.OpsQueries(engine.database()).latestBatchId().orElse(null);
                 if (latest != null) {
                     parts.addAll(force
                             ? new FileLedger(engine.database()).partsOfBatch(latest)

@@ -1,18 +1,22 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.simulator.PipedriveSimulator;
+import com.skyfit.lake.simulator.ZendeskSimulator;
+import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Serve the simulated Pipedrive API (two company accounts) and a simulated Chatwoot database "
-                + "(an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
+        description = "Serve the simulated Pipedrive API (two company accounts), Zendesk API and a simulated Chatwoot "
+                + "database (an embedded PostgreSQL under {SKYFIT_HOME}/sandbox) until interrupted, and print the settings that "
                 + "point `skyfit run` at them.")
 final class SandboxCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "1000", description = "Deals per scope (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Mixin
+    SharedOptions.Simulation simulation;
 
     @Option(names = "--conversations", description = "Conversations in the simulated Chatwoot (default: the scale).")
     Integer conversations;
@@ -20,26 +24,31 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: any free port).")
     int port;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Data seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
         java.nio.file.Path folder = CliSettings.load().home().resolve("sandbox");
         ScratchFolder.recreate(folder);
+        int scale = simulation.scaleOr(1000);
+        long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
                 .seed(seed).port(port).start();
+                ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0);
                 com.skyfit.lake.control.Database server = com.skyfit.lake.control.Database.embedded(folder.resolve("pg"))) {
             var chatwoot = ChatwootDemo.create(server, conversations == null ? scale : conversations, seed);
             System.out.println("Simulated Pipedrive API is serving. Use it from another shell:");
             System.out.println();
-            System.out.println("export PIPEDRIVE_SCOPES=" + String.join(",", sim.scopes()));
+            SourceKeys pd = PipedriveConfig.KEYS;
+            System.out.println("export " + pd.scopes() + "=" + String.join(",", sim.scopes()));
             for (String scope : sim.scopes()) {
-                String key = "PIPEDRIVE_" + scope.toUpperCase(java.util.Locale.ROOT);
-                System.out.println("export " + key + "_BASE_URL=" + sim.baseUrl(scope));
+                System.out.println("export " + pd.baseUrl(scope) + "=" + sim.baseUrl(scope));
                 // A simulator token guards nothing real; printing it is what makes the sandbox usable.
-                System.out.println("export " + key + "_API_TOKEN=" + sim.token(scope));
+                System.out.println("export " + pd.apiToken(scope) + "=" + sim.token(scope));
             }
+            System.out.println();
+            System.out.println("Simulated Zendesk API:");
+            System.out.println();
+            // A simulator token guards nothing real; printing it is what makes the sandbox usable.
+            ZendeskDemo.settings(zendesk).forEach((k, v) -> System.out.println("export " + k + "=" + v));
             System.out.println();
             System.out.println("Simulated Chatwoot database (its analytics view; the login may only read it):");
             System.out.println();
@@ -48,9 +57,12 @@ final class SandboxCommand implements Callable<Integer> {
                     .forEach(e -> System.out.println("export " + e.getKey() + "=" + e.getValue()));
             System.out.println();
             System.out.println("./skyfit run --source pipedrive");
+            System.out.println("./skyfit run --source zendesk");
             System.out.println("./skyfit run --source chatwoot");
             System.out.println("curl -H \"x-api-token: $PIPEDRIVE_COMMERCIAL_API_TOKEN\" "
                     + sim.baseUrl("commercial") + "/api/v2/deals?limit=2");
+            System.out.println("curl -u \"$ZENDESK_EMAIL/token:$ZENDESK_API_TOKEN\" \"$ZENDESK_BASE_URL"
+                    + "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=2\"");
             System.out.println();
             System.out.println("Press Ctrl+C to stop.");
             new CountDownLatch(1).await();

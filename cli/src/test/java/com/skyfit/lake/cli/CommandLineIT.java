@@ -57,8 +57,10 @@ class CommandLineIT {
         Result r = run(Settings.of(Map.of(Settings.HOME, home.toString())), "demo", "--scale", "60");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("== 1. full load", "== 3. incremental run", "OK, core matches the source",
-                "== 5. bad input kept", "value not a number: 1.500,00")
+                "== 5. bad input kept", "value not a number: 1.500,00", "== 3b. Zendesk incremental run")
                 .containsPattern("default +conversations +\\d+ +\\d+ +[1-9]\\d* +0  match")
+                .containsPattern("zendesk +tickets +\\d+ +\\d+ +\\d+ +0  match")
+                .containsPattern("zendesk +custom fields .* match")
                 .doesNotContain("MISMATCH");
         // The truth check covers deletes of every entity and archived deals, and each was found.
         String truth = r.out().substring(r.out().indexOf("== 4."), r.out().indexOf("== 5."));
@@ -69,6 +71,30 @@ class CommandLineIT {
             assertThat(Long.parseLong(c[4])).as("deleted " + String.join(" ", c)).isPositive();
             assertThat(Long.parseLong(c[5]) > 0).as("archived " + String.join(" ", c)).isEqualTo(c[1].equals("deals"));
         });
+    }
+
+    @Test
+    void runReadsZendeskAndARejectedTokenNamesTheSettingsToFix() {
+        try (com.skyfit.lake.simulator.ZendeskSimulator sim = com.skyfit.lake.simulator.ZendeskSimulator.builder()
+                .scale(20).exportLimit(1000, java.time.Duration.ofMinutes(1)).start()) {
+            Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
+            s.put(Settings.HOME, home.toString());
+            s.put("ZENDESK_BASE_URL", sim.baseUrl());
+            s.put("ZENDESK_OAUTH_TOKEN", sim.oauthToken());
+            s.put("ZENDESK_EXPORT_REQUESTS_PER_MINUTE", "1000");
+            Result ok = run(Settings.of(s), "run", "--source", "zendesk");
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(ok.out()).contains("tickets", "ticket_forms", "success").doesNotContain(sim.oauthToken());
+
+            s.put("ZENDESK_OAUTH_TOKEN", "revoked-oauth-token");
+            Result rejected = run(Settings.of(s), "run", "--source", "zendesk", "--entity", "tickets");
+            assertThat(rejected.exit()).isNotZero();
+            assertThat(rejected.out() + rejected.err()).contains("HTTP 401", "ZENDESK_OAUTH_TOKEN")
+                    .doesNotContain("revoked-oauth-token");
+        }
+        Result off = run(Settings.of(Map.of(Settings.HOME, home.toString())), "run", "--source", "zendesk");
+        assertThat(off.exit()).isEqualTo(2);
+        assertThat(off.err()).contains("ZENDESK_BASE_URL");
     }
 
     @Test

@@ -24,11 +24,25 @@ public final class Settings {
     public static final String BRONZE_URL = "SKYFIT_BRONZE_URL";
     public static final String STORAGE_CONNECTION_STRING = "SKYFIT_STORAGE_CONNECTION_STRING";
     public static final String PG_RETRY_SECONDS = "SKYFIT_PG_RETRY_SECONDS";
+    /** Embedded PostgreSQL only: false trades crash safety for speed (the demo, recreated every time). */
+    public static final String PG_FSYNC = "SKYFIT_PG_FSYNC";
 
     private final Map<String, String> values;
+    /** Told every key read (set or not): how the documented-settings tests learn the keys a source reads. */
+    private final java.util.function.Consumer<String> reads;
 
     private Settings(Map<String, String> values) {
+        this(values, key -> {});
+    }
+
+    private Settings(Map<String, String> values, java.util.function.Consumer<String> reads) {
         this.values = Map.copyOf(values);
+        this.reads = reads;
+    }
+
+    /** The same values, telling {@code reads} every key a reader asks for. */
+    public Settings recordingReads(java.util.function.Consumer<String> reads) {
+        return new Settings(values, reads);
     }
 
     public static Settings fromEnvironment() {
@@ -55,7 +69,7 @@ public final class Settings {
                 merged.put(k, v);
             }
         });
-        return new Settings(merged);
+        return new Settings(merged, reads);
     }
 
     public Settings with(String key, String value) {
@@ -65,6 +79,7 @@ public final class Settings {
     }
 
     public Optional<String> optional(String key) {
+        reads.accept(key);
         String v = values.get(key);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
     }

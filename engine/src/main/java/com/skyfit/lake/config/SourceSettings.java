@@ -95,4 +95,19 @@ public final class SourceSettings {
     public static Duration clockSkew(Settings settings) {
         return Duration.ofMinutes(settings.integer(CLOCK_SKEW_MINUTES, 5, 0, 24 * 60));
     }
+
+    /**
+     * A source's overlap, at least the allowed clock skew: a watermark may sit up to the skew past the clock of the
+     * run that set it, and the next window starts an overlap before it, so a smaller overlap skips what changed in
+     * between.
+     */
+    public static Duration overlap(Settings settings, String key, int defaultMinutes) {
+        Duration overlap = Duration.ofMinutes(settings.integer(key, defaultMinutes, 0, 7 * 24 * 60));
+        Duration skew = clockSkew(settings);
+        if (overlap.compareTo(skew) < 0) {
+            throw new SettingsException(key, "must be at least " + CLOCK_SKEW_MINUTES + " (" + skew.toMinutes()
+                    + " minutes): a watermark may lie that far ahead of the run's clock, got " + overlap.toMinutes());
+        }
+        return overlap;
+    }
 }

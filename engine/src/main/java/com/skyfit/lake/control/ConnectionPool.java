@@ -19,13 +19,18 @@ public final class ConnectionPool {
     public static final String POOL_SIZE = "SKYFIT_PG_POOL_SIZE";
     public static final String AUTH = "SKYFIT_PG_AUTH";
     public static final int DEFAULT_POOL_SIZE = 4;
+    /**
+     * The request gate keeps one connection for good; below three, one activity and one load could not both
+     * make progress beside it.
+     */
+    public static final int MIN_POOL_SIZE = 3;
     /** pgjdbc asks this azure-identity-extensions plugin for a Microsoft Entra token instead of a password. */
     static final String ENTRA_PLUGIN = "com.azure.identity.extensions.jdbc.postgresql.AzurePostgresqlAuthenticationPlugin";
 
     private ConnectionPool() {}
 
     public static int size(Settings settings) {
-        return settings.integer(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 100);
+        return settings.integer(POOL_SIZE, DEFAULT_POOL_SIZE, MIN_POOL_SIZE, 100);
     }
 
     /** The pool configuration for an external server as the settings describe it (not yet connected). */

@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
             return new Database(ConnectionPool.open(settings, url.get()), describe(url.get()), null);
         }
         return EmbeddedDatabase.start(settings.home().resolve("pg"), ConnectionPool.size(settings),
-                settings.bool("SKYFIT_PG_FSYNC", true));
+                settings.bool(Settings.PG_FSYNC, true));
     }
 
     /** A pooled connection to a server with a password (tests and tools). */
@@ -100,6 +100,9 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:sql/migrations")
                 .schemas("ops")
                 .createSchemas(true)
+                // versions are allocated in ranges per line of work (docs/architecture.md): a lower version that
+                // appears after a higher one has been applied is a mistake to stop on, never to apply silently
+                .outOfOrder(false)
                 .load();
     }
 

@@ -75,9 +75,16 @@ public final class FileLedger {
     private static final String PARTS = "SELECT blob_path, records, bytes, sha256 FROM ops.bronze_files WHERE run_id = ?";
 
     private final Database database;
+    private final PgRetry retry;
 
     public FileLedger(Database database) {
+        this(database, new PgRetry(List.of()));
+    }
+
+    /** The writer's records and reads ({@link #recordWritten}, {@link #partsOf}) ride out transient failures. */
+    public FileLedger(Database database, PgRetry retry) {
         this.database = database;
+        this.retry = retry;
     }
 
     /**
@@ -87,9 +94,11 @@ public final class FileLedger {
      */
     public boolean recordWritten(BronzePath path, BronzePart part, Instant windowStart, Instant windowEnd)
             throws SQLException {
-        try (Connection c = database.connection()) {
-            return recordWritten(c, path, part, windowStart, windowEnd);
-        }
+        return retry.call("recording bronze part " + path.path(), () -> {
+            try (Connection c = database.connection()) {
+                return recordWritten(c, path, part, windowStart, windowEnd);
+            }
+        });
     }
 
     public boolean recordWritten(Connection c, BronzePath path, BronzePart part, Instant windowStart,
@@ -110,7 +119,8 @@ public final class FileLedger {
 
     /** Every part of a run, ordered by path (and so by part number within an entity). */
     public List<BronzePart> partsOf(String runId) throws SQLException {
-        return parts(PARTS + " ORDER BY blob_path", runId, false, null, null);
+        return retry.call("bronze parts of run " + runId, () -> parts(PARTS + " ORDER BY blob_path", runId, false, null,
+                null));
     }
 
     /** The parts of one date window of a run, ordered by path. */

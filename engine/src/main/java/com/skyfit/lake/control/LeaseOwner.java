@@ -27,7 +27,10 @@ public record LeaseOwner(String id) {
         return new LeaseOwner(process.pid() + "@" + HOST + "/" + startMillis(process).orElse(0L));
     }
 
-    /** A batch driven by durable orchestration: alive as long as its activities refresh the heartbeat. */
+    /**
+     * A batch driven by durable orchestration: alive as long as its activities refresh the heartbeat. Stored as
+     * 'orchestration' (the comment of V005__run_leases.sql says 'batch'; a landed migration is never edited).
+     */
     public static LeaseOwner orchestration() {
         return new LeaseOwner("orchestration");
     }

@@ -87,6 +87,27 @@ public final class OpsQueries {
         return files.failedCount();
     }
 
+    /** One run of a batch as the command line prints it. */
+    public record BatchRow(String scope, String entity, String status, long extracted, long files, long staged,
+            long inserted, long updated, long unchanged, long deleted, double seconds, String error) {}
+
+    /** The runs of a batch, by scope and entity, with their counts. */
+    public List<BatchRow> batchRows(String batchId) {
+        return query("""
+                SELECT scope, entity, status, rows_extracted, bronze_files, rows_staged, rows_inserted, rows_updated,
+                       rows_unchanged, rows_deleted, coalesce(duration_seconds, 0), error_message
+                FROM ops.runs WHERE batch_id = ? ORDER BY scope, entity""", ps -> ps.setString(1, batchId),
+                rs -> new BatchRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getDouble(11),
+                        rs.getString(12)));
+    }
+
+    /** The batch that started last, if any. */
+    public java.util.Optional<String> latestBatchId() {
+        return query("SELECT batch_id FROM ops.runs ORDER BY started_at DESC LIMIT 1", ps -> {},
+                rs -> rs.getString(1)).stream().findFirst();
+    }
+
     /**
      * Every core table known to the transform ledger or present in schema core, with its last
      * transform and, where the table has an _updated_at column, its newest row.

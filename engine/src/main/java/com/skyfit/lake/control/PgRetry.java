@@ -81,8 +81,17 @@ public final class PgRetry {
         return BY_CLASS.getOrDefault(sqlState.substring(0, 2), Kind.PERMANENT);
     }
 
-    /** Classifies by the first SQLSTATE found along the cause chain. */
+    /**
+     * Classifies by the first SQLSTATE found along the cause chain. A {@link java.sql.SQLTransientException}
+     * anywhere on it is transient whatever its state: the pool's "no connection within the timeout"
+     * (SQLTransientConnectionException) has no SQLSTATE and only says the pool was busy.
+     */
     public static Kind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientException) {
+                return Kind.TRANSIENT;
+            }
+        }
         return sqlState(failure).map(PgRetry::classify).orElse(Kind.PERMANENT);
     }
 

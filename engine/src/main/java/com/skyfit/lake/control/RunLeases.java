@@ -19,10 +19,20 @@ import java.util.Optional;
 public final class RunLeases {
     private final Database db;
     private final Duration timeout;
+    private final Duration orchestrationTimeout;
 
     public RunLeases(Database db, Duration timeout) {
+        this(db, timeout, timeout);
+    }
+
+    /**
+     * A batch driven by durable orchestration refreshes its leases only while one of its activities runs; between
+     * them it waits in durable timers, retry back-offs and the host's queues, so its leases get the longer timeout.
+     */
+    public RunLeases(Database db, Duration timeout, Duration orchestrationTimeout) {
         this.db = db;
         this.timeout = timeout;
+        this.orchestrationTimeout = orchestrationTimeout;
     }
 
     public Duration timeout() {
@@ -80,9 +90,10 @@ public final class RunLeases {
         return new Take(true, Optional.of(current), Optional.empty());
     }
 
-    /** Dead: not refreshed within the timeout, or owned by a process of this host that has ended. */
+    /** Dead: not refreshed within its owner's timeout, or owned by a process of this host that has ended. */
     public boolean isDead(Lease lease) {
-        return lease.ageSeconds() > timeout.toSeconds() || LeaseOwner.isGoneOnThisHost(lease.ownerId());
+        Duration limit = LeaseOwner.orchestration().id().equals(lease.ownerId()) ? orchestrationTimeout : timeout;
+        return lease.ageSeconds() > limit.toSeconds() || LeaseOwner.isGoneOnThisHost(lease.ownerId());
     }
 
     /** Names the run the lease is held for (set once the planner has opened or resumed it). */
@@ -106,6 +117,16 @@ public final class RunLeases {
             ps.setString(4, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
+            }
+        }
+    }
+
+    /** The entity's lease, read on the caller's connection (inside its transaction). */
+    public Optional<Lease> current(Connection c, String source, String scope, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LEASE_COLUMNS + " WHERE source = ? AND scope = ? AND entity = ?")) {
+            bindKey(ps, source, scope, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(lease(rs)) : Optional.empty();
             }
         }
     }

@@ -102,23 +102,21 @@ public final class RunLedger {
     }
 
     /**
-     * Closes every run still 'running' whose batch holds no live lease of its entity (its owner stopped
-     * refreshing it): no run stays 'running' on the ledger once its owner is gone.
+     * Closes every run still 'running' whose batch no longer holds its entity's lease (the lease was given back or
+     * another batch took it): such a run can never complete. A run whose batch still holds the lease is left alone
+     * however old its heartbeat: whether a stale lease is dead is for the next plan of that entity to decide
+     * ({@link RunLeases#take}), with the timeout of the lease's kind of owner.
      */
-    public int abandonOrphans(java.time.Duration leaseTimeout) {
+    public int abandonOrphans() {
         return write("close abandoned runs", """
                 UPDATE ops.runs r SET status = 'failed', completed_at = now(),
                        duration_seconds = extract(epoch FROM now() - r.started_at),
-                       error_message = 'abandoned: its owner stopped (no lease heartbeat in the last ' || ? || ' s); '
+                       error_message = 'abandoned: its batch no longer holds the lease of its entity; '
                                        || 'the next run of this entity reads its windows again'
                 WHERE r.status = 'running'
                   AND NOT EXISTS (SELECT 1 FROM ops.run_leases l
                                   WHERE l.source = r.source AND l.scope = r.scope AND l.entity = r.entity
-                                    AND l.batch_id = r.batch_id
-                                    AND l.heartbeat_at > now() - make_interval(secs => ?))""", ps -> {
-            ps.setLong(1, leaseTimeout.toSeconds());
-            ps.setLong(2, leaseTimeout.toSeconds());
-        });
+                                    AND l.batch_id = r.batch_id)""", ps -> {});
     }
 
     /** Re-attaches an unfinished run to a new batch (a resumed backfill) and marks it running again. */
@@ -148,6 +146,50 @@ public final class RunLedger {
             ps.setObject(5, to);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * True when no full load of the entity succeeded within the period (re-scans are recorded as full loads),
+     * measured on the database's clock, as the ledger's times are.
+     */
+    public boolean noFullLoadWithin(Connection c, String source, String scope, String entity, java.time.Duration period)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT NOT EXISTS (SELECT 1 FROM ops.runs
+                 WHERE source = ? AND scope = ? AND entity = ? AND load_type = 'full' AND status = 'success'
+                   AND started_at > now() - make_interval(secs => ?))""")) {
+            ps.setString(1, source);
+            ps.setString(2, scope);
+            ps.setString(3, entity);
+            ps.setLong(4, period.toSeconds());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * The batch's run of the entity, if it has one, after taking the batch's advisory lock until the caller's
+     * transaction ends: two plans of one batch at the same time open each entity once.
+     */
+    public Optional<String> runOfBatch(Connection c, String batchId, String source, String scope, String entity)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('plan ' || ?))")) {
+            ps.setString(1, batchId);
+            ps.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT run_id FROM ops.runs WHERE batch_id = ? AND source = ? AND scope = ? AND entity = ?
+                ORDER BY started_at LIMIT 1""")) {
+            ps.setString(1, batchId);
+            ps.setString(2, source);
+            ps.setString(3, scope);
+            ps.setString(4, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }

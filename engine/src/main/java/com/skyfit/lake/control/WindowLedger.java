@@ -23,9 +23,14 @@ public final class WindowLedger {
         this.runs = runs;
     }
 
-    /** A window of a run. start/end are null for open bounds. */
+    /** A window of a run. start/end are null for open bounds; cursorValue is the export cursor after it, if any. */
     public record Window(String runId, int index, Instant start, Instant end, String status, int attempts,
-            long records, Instant maxCursor) {}
+            long records, Instant maxCursor, String cursorValue) {
+        public Window(String runId, int index, Instant start, Instant end, String status, int attempts, long records,
+                Instant maxCursor) {
+            this(runId, index, start, end, status, attempts, records, maxCursor, null);
+        }
+    }
 
     public void addWindow(Connection c, String runId, int index, Instant start, Instant end) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -43,6 +48,29 @@ public final class WindowLedger {
             ps.executeUpdate();
         }
     }
+
+    /**
+     * Sets the extracted windows of a resumed run that own a part the loader failed for good back to pending: their
+     * next extract reads the window whole again into new parts (the failed part stays on the ledger, failed), so
+     * nothing that part held is lost to the run. Returns how many windows it reopened.
+     */
+    public int reopenWindowsWithFailedParts(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ops.windows w SET status = 'pending', error_message = 'a bronze part failed to load; read again'
+                WHERE w.run_id = ? AND w.status = 'extracted'
+                  AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.run_id = w.run_id AND f.status = 'failed'
+                                AND """ + SAME_WINDOW + ")")) {
+            ps.setString(1, runId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * A bronze part (alias f) of the window (alias w): parts record open bounds as null, windows as +-infinity.
+     */
+    public static final String SAME_WINDOW =
+            " f.window_start IS NOT DISTINCT FROM (CASE WHEN isfinite(w.window_start) THEN w.window_start END)"
+            + " AND f.window_end IS NOT DISTINCT FROM (CASE WHEN isfinite(w.window_end) THEN w.window_end END) ";
 
     public List<Window> windows(Connection c, String runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(WINDOW_COLUMNS)) {
@@ -66,25 +94,39 @@ public final class WindowLedger {
             SELECT run_id, window_index,
                    CASE WHEN isfinite(window_start) THEN window_start END,
                    CASE WHEN isfinite(window_end) THEN window_end END,
-                   status, attempts, records, max_cursor
+                   status, attempts, records, max_cursor, cursor_value
             FROM ops.windows WHERE run_id = ? ORDER BY window_index""";
 
     private static Window window(ResultSet rs) throws SQLException {
         return new Window(rs.getString(1), rs.getInt(2), RunLedger.instant(rs, 3), RunLedger.instant(rs, 4), rs.getString(5),
-                rs.getInt(6), rs.getLong(7), RunLedger.instant(rs, 8));
+                rs.getInt(6), rs.getLong(7), RunLedger.instant(rs, 8), rs.getString(9));
     }
 
-    public void windowStarted(String runId, Instant start, Instant end) {
-        updateWindow("status = 'running', attempts = attempts + 1, started_at = now(), error_message = NULL",
-                runId, start, end, ps -> {});
+    /*
+     * Window writes are fenced: an extracted window is never written again, and only the batch that owns the run
+     * writes its windows, so a stale duplicate of an extract (an at-least-once redelivery, or the activity of a batch
+     * that lost its entity) cannot set a finished window back to running or failed.
+     */
+
+    public void windowStarted(String batchId, String runId, Instant start, Instant end) {
+        updateWindow("status = 'running', attempts = w.attempts + 1, started_at = now(), error_message = NULL",
+                batchId, runId, start, end, ps -> {});
     }
 
-    public void windowExtracted(String runId, Instant start, Instant end, long records, int files, Instant maxCursor) {
-        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?",
-                runId, start, end, ps -> {
+    public void windowExtracted(String batchId, String runId, Instant start, Instant end, long records, int files,
+            Instant maxCursor) {
+        windowExtracted(batchId, runId, start, end, records, files, maxCursor, null);
+    }
+
+    /** As above, with the export cursor that continues after the window (a candidate until the run succeeds). */
+    public void windowExtracted(String batchId, String runId, Instant start, Instant end, long records, int files,
+            Instant maxCursor, String cursorValue) {
+        updateWindow("status = 'extracted', completed_at = now(), records = ?, bronze_files = ?, max_cursor = ?, "
+                + "cursor_value = ?", batchId, runId, start, end, ps -> {
                     ps.setLong(1, records);
                     ps.setInt(2, files);
                     RunLedger.setInstant(ps, 3, maxCursor);
+                    ps.setString(4, cursorValue);
                 });
         runs.write("window counts of run " + runId, """
                 UPDATE ops.runs r SET rows_extracted = w.records, bronze_files = w.files
@@ -95,26 +137,30 @@ public final class WindowLedger {
         });
     }
 
-    public void windowFailed(String runId, Instant start, Instant end, String message) {
-        windowFailed(runId, start, end, message, null);
+    public void windowFailed(String batchId, String runId, Instant start, Instant end, String message) {
+        windowFailed(batchId, runId, start, end, message, null);
     }
 
     /** As above, keeping the failure's stack trace (already free of secrets) for the run's error_detail. */
-    public void windowFailed(String runId, Instant start, Instant end, String message, String detail) {
-        updateWindow("status = 'failed', completed_at = now(), error_message = ?, error_detail = ?", runId, start, end,
-                ps -> {
+    public void windowFailed(String batchId, String runId, Instant start, Instant end, String message, String detail) {
+        updateWindow("status = 'failed', completed_at = now(), error_message = ?, error_detail = ?", batchId, runId,
+                start, end, ps -> {
                     ps.setString(1, message);
                     ps.setString(2, RunLedger.truncate(detail, 20000));
                 });
     }
 
-    private void updateWindow(String set, String runId, Instant start, Instant end, Database.Binder extra) {
+    private void updateWindow(String set, String batchId, String runId, Instant start, Instant end,
+            Database.Binder extra) {
         int offset = set.chars().filter(ch -> ch == '?').map(x -> 1).sum();
-        runs.write("window of run " + runId, "UPDATE ops.windows SET " + set + " WHERE run_id = ? AND window_start = "
-                + bound(start, "-infinity") + " AND window_end = " + bound(end, "infinity"), ps -> {
+        runs.write("window of run " + runId, "UPDATE ops.windows w SET " + set + " FROM ops.runs r"
+                + " WHERE r.run_id = w.run_id AND r.batch_id = ? AND w.status <> 'extracted' AND w.run_id = ?"
+                + " AND w.window_start = " + bound(start, "-infinity") + " AND w.window_end = " + bound(end, "infinity"),
+                ps -> {
             extra.bind(ps);
-            ps.setString(offset + 1, runId);
-            int i = offset + 2;
+            ps.setString(offset + 1, batchId);
+            ps.setString(offset + 2, runId);
+            int i = offset + 3;
             if (start != null) {
                 ps.setTimestamp(i++, Timestamp.from(start));
             }

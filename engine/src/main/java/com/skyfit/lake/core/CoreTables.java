@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables). Adding one is a
- * declaration, a line here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under
+ * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables, ZendeskTables). Adding
+ * one is a declaration, a line here, its CREATE TABLE in a migration (TableDdl writes it) and its generated file under
  * sql/transforms. A step no declaration can express is registered as hand-written (CoreTable.handWritten).
  */
 public final class CoreTables {
@@ -21,11 +21,18 @@ public final class CoreTables {
     public static final CoreTable CHATWOOT_CONVERSATIONS = ChatwootTables.CONVERSATIONS;
     /** Each run's complete id listing; its hand-written step marks the conversations it no longer holds as deleted. */
     public static final CoreTable CHATWOOT_ID_LISTINGS = ChatwootTables.ID_LISTINGS;
+    public static final CoreTable ZD_TICKETS = ZendeskTables.TICKETS;
+    public static final CoreTable ZD_USERS = ZendeskTables.USERS;
+    public static final CoreTable ZD_ORGANIZATIONS = ZendeskTables.ORGANIZATIONS;
+    public static final CoreTable ZD_GROUPS = ZendeskTables.GROUPS;
+    public static final CoreTable ZD_TICKET_FIELDS = ZendeskTables.TICKET_FIELDS;
+    public static final CoreTable ZD_TICKET_FORMS = ZendeskTables.TICKET_FORMS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
             PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
             // listings after conversations: a batch's deletes are judged against the rows it just wrote
-            CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS);
+            CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS,
+            ZD_TICKETS, ZD_USERS, ZD_ORGANIZATIONS, ZD_GROUPS, ZD_TICKET_FIELDS, ZD_TICKET_FORMS);
 
     private CoreTables() {}
 

@@ -7,8 +7,12 @@ package com.skyfit.lake.core;
  */
 @FunctionalInterface
 public interface RunCredit {
-    String creditedRun(String stagingRunId);
+    /**
+     * Reads what it needs on the transform's own connection: a second pool connection asked for while the transform
+     * holds its first could wait on a pool that only the transform itself would free.
+     */
+    String creditedRun(java.sql.Connection c, String stagingRunId) throws java.sql.SQLException;
 
     /** Credit the run that extracted the rows (a transform outside any batch). */
-    RunCredit EXTRACTING_RUN = runId -> runId;
+    RunCredit EXTRACTING_RUN = (c, runId) -> runId;
 }

@@ -128,7 +128,7 @@ public final class TransformRunner {
         if (fullRefresh && table.flagsMissing()) {
             MissingRows.replay(c, table); // the deletes found by absence are not in staging: found again here
         }
-        TransformResult result = summarize(table, credited(perRun, credit), warned, secondsSince(started));
+        TransformResult result = summarize(table, credited(c, perRun, credit), warned, secondsSince(started));
         saveState(c, table, to, result);
         for (TransformResult.RunCounts r : result.perRun()) {
             RunLedger.addTransformCounts(c, r.runId(), r.inserted(), r.updated(), r.unchanged(), r.deleted());
@@ -137,10 +137,11 @@ public final class TransformRunner {
     }
 
     /** The counts per run the transform credits, merged when several staging runs credit the same one. */
-    private static List<TransformResult.RunCounts> credited(List<TransformResult.RunCounts> perRun, RunCredit credit) {
+    private static List<TransformResult.RunCounts> credited(Connection c, List<TransformResult.RunCounts> perRun,
+            RunCredit credit) throws SQLException {
         Map<String, TransformResult.RunCounts> byRun = new LinkedHashMap<>();
         for (TransformResult.RunCounts r : perRun) {
-            String runId = r.runId() == null ? null : credit.creditedRun(r.runId());
+            String runId = r.runId() == null ? null : credit.creditedRun(c, r.runId());
             byRun.merge(String.valueOf(runId), new TransformResult.RunCounts(runId, r.candidates(), r.inserted(),
                     r.updated(), r.unchanged(), r.deleted()), (a, b) -> new TransformResult.RunCounts(a.runId(),
                     a.candidates() + b.candidates(), a.inserted() + b.inserted(), a.updated() + b.updated(),

@@ -80,9 +80,16 @@ final class BatchCompletion {
             return new Problem("the run's windows leave " + gaps.size() + " part(s) of its range unread, first "
                     + gaps.get(0) + "; the next run of this entity plans them again", null);
         }
+        // A failed part is superseded when its window was read again whole after the part was written, and that
+        // later read succeeded: its records are in the later parts.
         List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
-                SELECT status || ': ' || blob_path || coalesce(' (' || error_message || ')', '')
-                FROM ops.bronze_files WHERE run_id = ? AND status <> 'loaded' ORDER BY blob_path""",
+                SELECT f.status || ': ' || f.blob_path || coalesce(' (' || f.error_message || ')', '')
+                FROM ops.bronze_files f WHERE f.run_id = ? AND f.status <> 'loaded'
+                  AND NOT (f.status = 'failed' AND EXISTS (
+                      SELECT 1 FROM ops.windows w WHERE w.run_id = f.run_id AND w.status = 'extracted'
+                        AND f.written_at < w.started_at AND """ + WindowLedger.SAME_WINDOW + """
+                      ))
+                ORDER BY f.blob_path""",
                 ps -> ps.setString(1, run.runId()), rs -> rs.getString(1)));
         if (!problems.isEmpty()) {
             return new Problem(problems.size() + " bronze parts not loaded into staging; first: " + problems.get(0),
@@ -92,15 +99,19 @@ final class BatchCompletion {
     }
 
     private void succeed(RunLedger.Run run) {
-        Instant cursor = windowLedger.windows(run.runId()).stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
+        List<WindowLedger.Window> windows = windowLedger.windows(run.runId());
+        Instant cursor = windows.stream().map(WindowLedger.Window::maxCursor).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(null);
+        // An export cursor continues where the run's last window stopped; stored with the run's success.
+        String exportCursor = run.loadType().equals("backfill") ? null : windows.stream()
+                .map(WindowLedger.Window::cursorValue).filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
         // A backfill re-reads old history; moving the watermark would skip what lies between.
         boolean advances = !run.loadType().equals("backfill") && cursor != null;
         runs.transaction("complete run " + run.runId(), c -> {
             // The fence: a batch that lost the entity to another run (its heartbeat stopped long enough) must
             // neither succeed nor move the watermark behind the new owner's back.
             if (!leases.holds(c, run.source(), run.scope(), run.entity(), run.batchId())) {
-                String owner = leases.current(run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
+                String owner = leases.current(c, run.source(), run.scope(), run.entity()).map(RunLeases.Lease::describe)
                         .orElse("no batch holds it");
                 runs.fail(c, run.runId(), "lost the lease of its entity before completing: " + owner);
                 return null;
@@ -113,8 +124,9 @@ final class BatchCompletion {
             // The run's read is known complete only now: its deletes-by-absence commit with its success.
             MissingRows.afterRun(c, run.source(), run.entity(), run.scope(), run.runId());
             runs.complete(c, run.runId(), watermarkEnd);
-            if (advances) {
-                watermarks.advance(c, run.source(), run.scope(), run.entity(), cursor, run.runId());
+            if (advances || exportCursor != null) {
+                watermarks.advance(c, run.source(), run.scope(), run.entity(), advances ? cursor : null, exportCursor,
+                        run.runId());
             }
             return null;
         });

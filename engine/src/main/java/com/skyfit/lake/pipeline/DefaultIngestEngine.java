@@ -45,6 +45,11 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultIngestEngine.class);
     /** How long a run's lease lives without a heartbeat before the next run of its entity may take it. */
     public static final String LEASE_TIMEOUT_SECONDS = "SKYFIT_LEASE_TIMEOUT_SECONDS";
+    /**
+     * The same for a batch driven by durable orchestration, which refreshes its leases only while an activity runs:
+     * well above its longest wait between activities (extract retry back-off up to 5 minutes, queue time).
+     */
+    public static final String ORCHESTRATION_LEASE_TIMEOUT_SECONDS = "SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS";
 
     private final Settings settings;
     private final Database db;
@@ -52,6 +57,8 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
     private final WindowLedger windowLedger;
+    /** The same ledger with one short retry: marking a failed window must not hide the failure behind its own. */
+    private final WindowLedger failureMarks;
     private final WatermarkStore watermarks;
     private final FileLedger files;
     private final RunLeases leases;
@@ -62,24 +69,34 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final TransformRunner transforms;
     private final boolean ownsDatabase;
     private final PartLimits partLimits;
+    private final List<CoreTable> tables;
 
     public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
             Clock clock, boolean ownsDatabase) {
+        this(settings, db, store, connectors, CoreTables.all(), clock, ownsDatabase);
+    }
+
+    /** An engine over the given core tables (the catalog's, or a table a test declares beside them). */
+    public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
+            List<CoreTable> tables, Clock clock, boolean ownsDatabase) {
         this.settings = settings;
+        this.tables = List.copyOf(tables);
         this.db = db;
         this.store = store;
         this.connectors = new LinkedHashMap<>(connectors);
         PgRetry retry = PgRetry.fromSettings(settings);
         this.runs = new RunLedger(db, retry);
         this.windowLedger = new WindowLedger(db, runs);
+        this.failureMarks = new WindowLedger(db, new RunLedger(db, new PgRetry(List.of(java.time.Duration.ofSeconds(1)))));
         this.watermarks = new WatermarkStore(db, retry);
-        this.files = new FileLedger(db);
+        this.files = new FileLedger(db, retry);
         this.leases = new RunLeases(db, java.time.Duration.ofSeconds(
-                settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)));
+                settings.integer(LEASE_TIMEOUT_SECONDS, 120, 5, 86_400)), java.time.Duration.ofSeconds(
+                settings.integer(ORCHESTRATION_LEASE_TIMEOUT_SECONDS, 900, 5, 86_400)));
         this.heartbeat = new LeaseHeartbeat(leases);
         this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
-        this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, new Reconciliation(db),
-                clock, settings.integer("SKYFIT_BACKFILL_WINDOW_DAYS", 7, 1, 366));
+        this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, clock,
+                settings.integer(Planner.BACKFILL_WINDOW_DAYS, 7, 1, 366));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db, retry);
         this.ownsDatabase = ownsDatabase;
@@ -120,12 +137,15 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     /** Plans for a batch driven by durable orchestration: its activities keep the leases alive. */
     @Override
     public RunPlan plan(PlanRequest request) {
-        return planner.plan(request, LeaseOwner.orchestration());
+        return plan(request, LeaseOwner.orchestration());
     }
 
     /** Plans for a batch this process drives from start to end (the CLI). */
     public RunPlan plan(PlanRequest request, LeaseOwner owner) {
-        return planner.plan(request, owner);
+        // a retried plan, or one of many entities, keeps the leases it has already taken fresh
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(request.batchId())) {
+            return planner.plan(request, owner);
+        }
     }
 
     /** Keeps the batch's leases alive until the handle is closed. */
@@ -175,23 +195,28 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     + " (" + owner.status() + (owner.errorMessage() == null ? "" : ": " + owner.errorMessage()) + ")",
                     null);
         }
-        windowLedger.windowStarted(w.runId(), start, end);
+        windowLedger.windowStarted(w.batchId(), w.runId(), start, end);
         BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),
                 w.runId(), 0);
         // A retried window continues after the parts its earlier attempt committed (see BronzePartWriter).
         try (BronzePartWriter writer = BronzePartWriter.forWindow(store, files, run, window.index(), start, end,
                 partLimits)) {
-            SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, writer::write);
+            // The stored export cursor moves only when a run of this entity completes, and one run of an entity
+            // is live at a time: what this window reads from is what the last successful run left.
+            String resume = w.loadType().equals("incremental") && source.resumesByCursor(w.entity())
+                    ? watermarks.cursor(w.source(), w.scope(), w.entity()).orElse(null) : null;
+            SourceConnector.Extracted got = source.extract(w.scope(), w.entity(), start, end, resume, writer::write);
             List<BronzePart> parts = writer.finish();
             List<String> paths = parts.stream().map(BronzePart::path).toList();
-            windowLedger.windowExtracted(w.runId(), start, end, got.records(), parts.size(), got.maxCursor());
+            windowLedger.windowExtracted(w.batchId(), w.runId(), start, end, got.records(), parts.size(), got.maxCursor(),
+                    got.cursor());
             LOG.info("extracted {} {}/{} window {}..{}: {} records in {} parts{}", w.source(), w.scope(), w.entity(),
                     w.windowStart(), w.windowEnd(), got.records(), parts.size(),
                     got.unparsable() > 0 ? " (" + got.unparsable() + " unparsable, kept for staging to flag invalid)" : "");
             return new ExtractResult(w.runId(), w.scope(), w.entity(), w.windowStart(), w.windowEnd(), got.records(),
                     paths, Planner.iso(got.maxCursor()));
         } catch (IOException | RuntimeException e) {
-            windowLedger.windowFailed(w.runId(), start, end, e.getMessage(), BatchRunner.stackOf(e));
+            markFailed(w, start, end, e.getMessage(), e);
             String message = "extract of " + w.source() + " " + w.scope() + "/" + w.entity() + " window "
                     + (w.windowStart() == null ? "start" : w.windowStart()) + ".."
                     + (w.windowEnd() == null ? "now" : w.windowEnd()) + " failed: " + e.getMessage();
@@ -199,14 +224,39 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                     : new ExtractException(message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            windowLedger.windowFailed(w.runId(), start, end, "interrupted");
+            markFailed(w, start, end, "interrupted", e);
             throw new ExtractException("extract interrupted", e);
+        }
+    }
+
+    /**
+     * Best effort: when the database itself is down, the window stays 'running' on the ledger (the run fails at
+     * completion, or the next plan re-reads it) and the extract's own error is what the caller sees.
+     */
+    private void markFailed(WindowTask w, Instant start, Instant end, String why, Throwable original) {
+        try {
+            failureMarks.windowFailed(w.batchId(), w.runId(), start, end, why, BatchRunner.stackOf(original));
+        } catch (RuntimeException e) {
+            original.addSuppressed(e);
+            LOG.warn("could not mark window {}..{} of run {} failed: {}", w.windowStart(), w.windowEnd(), w.runId(),
+                    e.getMessage());
         }
     }
 
     @Override
     public LoadResult load(List<String> parts, boolean force) {
-        return loader.load(parts, force);
+        // a long load is a step of every batch whose parts it loads: their leases stay alive meanwhile
+        List<String> batches = parts.isEmpty() ? List.of() : runs.retrying("batches of parts", () -> db.query(
+                "SELECT DISTINCT r.batch_id FROM ops.bronze_files f JOIN ops.runs r USING (run_id)"
+                        + " WHERE f.blob_path = ANY (?) AND r.status = 'running' AND r.batch_id IS NOT NULL",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", parts.toArray())), rs -> rs.getString(1)));
+        List<LeaseHeartbeat.Handle> alive = new ArrayList<>();
+        try {
+            batches.forEach(b -> alive.add(heartbeat.keepAlive(b)));
+            return loader.load(parts, force);
+        } finally {
+            alive.forEach(LeaseHeartbeat.Handle::close);
+        }
     }
 
     @Override
@@ -221,7 +271,7 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     @Override
     public List<TransformResult> transform(String batchId, boolean fullRefresh) {
         if (batchId == null) {
-            return transforms.runAll(CoreTables.all(), fullRefresh);
+            return transforms.runAll(tables, fullRefresh);
         }
         try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
             List<RunLedger.Run> batchRuns = runs.runsOfBatch(batchId);
@@ -232,23 +282,27 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
                 }
             }
             List<CoreTable> tables = new ArrayList<>();
-            for (CoreTable t : CoreTables.all()) {
+            for (CoreTable t : this.tables) {
                 if (touched.contains(t.source() + "/" + t.entity())) {
                     tables.add(t);
                 }
             }
-            return transforms.runAll(tables, fullRefresh, new RunCredits(runs, batchRuns));
+            return transforms.runAll(tables, fullRefresh, new RunCredits(batchRuns));
         }
     }
 
     @Override
     public void completeBatch(String batchId) {
-        completion.complete(batchId);
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
+            completion.complete(batchId);
+        }
     }
 
     @Override
     public void failBatch(String batchId, String message, String detail) {
-        completion.fail(batchId, message, detail);
+        try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
+            completion.fail(batchId, message, detail);
+        }
     }
 
     public RunLedger runs() {

@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a request into runs and date windows. One run per scope and entity; incremental runs read one
- * window from the watermark (less the overlap) to now; full runs read everything; backfills split the
- * range into windows of a configurable number of days, and a backfill over the same range that did not
+ * Turns a request into runs and date windows. One run per scope and entity. An entity that declares a window size
+ * (a day of gym entries) has every range split into windows of that size (see {@link #openRange}); any other
+ * entity's incremental run reads one window from the watermark (less the overlap) to now and its full run reads
+ * everything; backfills split the range into windows of the entity's size or of a configurable number of days
+ * ({@value #BACKFILL_WINDOW_DAYS}), and a backfill over the same range that did not
  * finish is resumed: its extracted windows are kept, only the rest (and any part of the range no window covers)
  * are planned again.
  *
@@ -36,6 +38,8 @@ import java.util.Optional;
 public final class Planner {
     public static final List<String> LOAD_TYPES = List.of("incremental", "full", "backfill");
     public static final List<String> TRIGGERS = List.of("manual", "scheduler", "api");
+    /** Days per backfill window of an entity that declares no window size of its own. */
+    public static final String BACKFILL_WINDOW_DAYS = "SKYFIT_BACKFILL_WINDOW_DAYS";
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,20 +48,18 @@ public final class Planner {
     private final RunLedger runs;
     private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
-    private final Reconciliation reconciliation;
+    private final Reconciliation reconciliation = new Reconciliation();
     private final Clock clock;
     private final int backfillWindowDays;
     private final RunLeases leases;
 
     public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WindowLedger windowLedger,
-            WatermarkStore watermarks, RunLeases leases, Reconciliation reconciliation, Clock clock,
-            int backfillWindowDays) {
+            WatermarkStore watermarks, RunLeases leases, Clock clock, int backfillWindowDays) {
         this.connectors = connectors;
         this.runs = runs;
         this.windowLedger = windowLedger;
         this.watermarks = watermarks;
         this.leases = leases;
-        this.reconciliation = reconciliation;
         this.clock = clock;
         this.backfillWindowDays = backfillWindowDays;
     }
@@ -82,47 +84,37 @@ public final class Planner {
         String batchId = req.batchId() != null && !req.batchId().isBlank() ? req.batchId() : newId(now);
         String ingestionDate = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
         List<RunLedger.Run> planned = req.batchId() == null ? List.of() : runs.runsOfBatch(batchId);
-        if (!planned.isEmpty()) {
-            // a retried or redelivered plan of the same batch: the same runs and their windows, nothing new opened
-            return replan(batchId, planned, source, ingestionDate);
+        if (planned.isEmpty()) {
+            runs.abandonOrphans();
         }
-
-        runs.abandonOrphans(leases.timeout());
+        // A retried or redelivered plan of the same batch gets the same runs and their windows; an entity the
+        // interrupted first plan never reached (each entity commits on its own) is opened now.
         List<String> runIds = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
         for (String scope : scopes) {
             for (String entity : entities) {
-                Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
-                String runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
-                runIds.add(runId);
+                Optional<RunLedger.Run> earlier = planned.stream()
+                        .filter(r -> r.scope().equals(scope) && r.entity().equals(entity)).findFirst();
+                String runId;
+                if (earlier.isPresent()) {
+                    runId = earlier.get().runId();
+                    runIds.add(runId);
+                    if (!earlier.get().status().equals("running")) {
+                        continue;
+                    }
+                } else {
+                    Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
+                    runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
+                    runIds.add(runId);
+                }
+                // a due re-scan opened its run as a full load: its windows say so too
+                String runLoadType = source.rescanEvery(entity) == null ? loadType
+                        : runs.run(runId).map(RunLedger.Run::loadType).orElse(loadType);
                 for (WindowLedger.Window w : windowLedger.windows(runId)) {
                     if (!w.status().equals("extracted")) {
-                        tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, loadType,
+                        tasks.add(new WindowTask(batchId, runId, source.name(), scope, entity, runLoadType,
                                 iso(w.start()), iso(w.end()), ingestionDate));
                     }
-                }
-            }
-        }
-        return new RunPlan(batchId, runIds, tasks);
-    }
-
-    /** The plan of a batch already on the ledger: its runs, and the windows of its live runs not yet extracted. */
-    private RunPlan replan(String batchId, List<RunLedger.Run> planned, SourceConnector source, String ingestionDate) {
-        List<String> runIds = new ArrayList<>();
-        List<WindowTask> tasks = new ArrayList<>();
-        // in the order the first plan had: scopes, then entities, as the source lists them
-        List<RunLedger.Run> ordered = planned.stream().sorted(java.util.Comparator
-                .comparingInt((RunLedger.Run r) -> source.scopes().indexOf(r.scope()))
-                .thenComparingInt(r -> source.entities().indexOf(r.entity()))).toList();
-        for (RunLedger.Run r : ordered) {
-            runIds.add(r.runId());
-            if (!r.status().equals("running")) {
-                continue;
-            }
-            for (WindowLedger.Window w : windowLedger.windows(r.runId())) {
-                if (!w.status().equals("extracted")) {
-                    tasks.add(new WindowTask(batchId, r.runId(), r.source(), r.scope(), r.entity(), r.loadType(),
-                            iso(w.start()), iso(w.end()), ingestionDate));
                 }
             }
         }
@@ -134,6 +126,12 @@ public final class Planner {
 
     private String open(Connection c, Opening o) throws SQLException {
         String name = o.source().name();
+        // A duplicate plan of the same batch running at the same time waits here for the first one's transaction,
+        // then finds the run it opened instead of opening a second.
+        Optional<String> same = runs.runOfBatch(c, o.batchId(), name, o.scope(), o.entity());
+        if (same.isPresent()) {
+            return same.get();
+        }
         RunLeases.Take take = leases.take(c, name, o.scope(), o.entity(), o.batchId(), o.owner());
         if (!take.acquired()) {
             String runId = newId(o.now());
@@ -146,7 +144,7 @@ public final class Planner {
                 .map(p -> "abandoned: its owner " + p.ownerId() + " stopped (last lease heartbeat " + p.heartbeatAt()
                         + "); batch " + o.batchId() + " took the entity over")
                 .orElse("abandoned: no live owner; batch " + o.batchId() + " took the entity over"));
-        String runId = o.loadType().equals("backfill") ? openBackfill(c, o) : openIncremental(c, o);
+        String runId = o.loadType().equals("backfill") ? openBackfill(c, o) : openRange(c, o);
         leases.attachRun(c, name, o.scope(), o.entity(), o.batchId(), runId);
         return runId;
     }
@@ -160,6 +158,7 @@ public final class Planner {
         if (unfinished.isPresent()) {
             runId = unfinished.get().runId();
             runs.resumeRun(c, runId, o.batchId(), o.trigger());
+            windowLedger.reopenWindowsWithFailedParts(c, runId);
         } else {
             runId = newId(o.now());
             runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), "backfill", o.trigger(), null, o.from(),
@@ -171,36 +170,80 @@ public final class Planner {
         }
         // Plans the parts of the range no window covers: all of it for a new run, what an interrupted plan
         // never wrote for a resumed one.
+        Duration size = Optional.ofNullable(o.source().windowSize(o.entity())).orElse(Duration.ofDays(backfillWindowDays));
         List<WindowLedger.Window> existing = windowLedger.windows(c, runId);
         int index = existing.stream().mapToInt(WindowLedger.Window::index).max().orElse(-1) + 1;
         for (WindowCoverage.Gap gap : WindowCoverage.gaps(existing, start, end)) {
-            for (Instant s = gap.start(); s.isBefore(gap.end()); s = s.plus(Duration.ofDays(backfillWindowDays))) {
-                Instant e = s.plus(Duration.ofDays(backfillWindowDays));
-                windowLedger.addWindow(c, runId, index++, s, e.isAfter(gap.end()) ? gap.end() : e);
-            }
+            index = addWindows(c, runId, index, gap.start(), gap.end(), size);
         }
         return runId;
     }
 
-    private String openIncremental(Connection c, Opening o) throws SQLException {
+    /**
+     * An incremental or full run. An entity read by update time gets one window, from the watermark less the
+     * overlap (nothing: from the beginning) to now. A windowed entity gets windows of its size, aligned to
+     * multiples of it, from the watermark less the overlap, or for a full load or a due re-scan from the source's
+     * start date, to the window holding now (a REST source with windowed streams cannot start without its start date;
+     * a connector of another kind without one gets one open window, as the other kinds do).
+     */
+    private String openRange(Connection c, Opening o) throws SQLException {
         String name = o.source().name();
         String runId = newId(o.now());
+        Duration size = o.source().supportsUpdatedFilter(o.entity()) ? o.source().windowSize(o.entity()) : null;
+        String loadType = o.loadType();
+        if (size != null && loadType.equals("incremental") && rescanDue(c, o)) {
+            loadType = "full"; // a periodic re-scan is a full load on the ledger, which is how the next one is timed
+        }
         Instant since = null;
         // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
-        if (o.loadType().equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
-                && !reconciliation.due(o.source(), o.scope(), o.entity(), o.now())) {
-            since = watermarks.get(name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
+        if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
+                && !reconciliation.due(c, o.source(), o.scope(), o.entity(), o.now())) {
+            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
         }
-        runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), since, null, null,
-                since, null);
-        windowLedger.addWindow(c, runId, 0, since, null);
+        Instant start = since != null ? since : o.source().startDate();
+        if (size == null || start == null) {
+            runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), loadType, o.trigger(), since, null, null,
+                    since, null);
+            windowLedger.addWindow(c, runId, 0, since, null);
+            return runId;
+        }
+        Instant first = align(start, size);
+        Instant end = align(o.now(), size).plus(size);
+        runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), loadType, o.trigger(), since, null, null,
+                first, end);
+        addWindows(c, runId, 0, first, end, size);
         return runId;
+    }
+
+    /** A windowed entity with a re-scan period is due when no full load succeeded within that period. */
+    private boolean rescanDue(Connection c, Opening o) throws SQLException {
+        Duration every = o.source().rescanEvery(o.entity());
+        if (every == null || o.source().startDate() == null) {
+            return false;
+        }
+        return runs.noFullLoadWithin(c, o.source().name(), o.scope(), o.entity(), every);
+    }
+
+    /** Consecutive windows of the size over [start, end), the last one cut at end; returns the next index. */
+    private int addWindows(Connection c, String runId, int index, Instant start, Instant end, Duration size)
+            throws SQLException {
+        for (Instant s = start; s.isBefore(end); s = s.plus(size)) {
+            Instant e = s.plus(size);
+            windowLedger.addWindow(c, runId, index++, s, e.isAfter(end) ? end : e);
+        }
+        return index;
+    }
+
+    /** The start of the window of this size that holds t (windows are aligned to multiples of their size). */
+    static Instant align(Instant t, Duration size) {
+        long unit = size.toSeconds();
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), unit) * unit);
     }
 
     private SourceConnector connector(String name) {
         SourceConnector c = name == null ? null : connectors.get(name);
         if (c == null && name != null && com.skyfit.lake.source.Sources.names().contains(name)) {
-            throw new com.skyfit.lake.config.SettingsException(Connectors.onSetting(name),
+            throw new com.skyfit.lake.config.SettingsException(com.skyfit.lake.source.Sources.requiredSetting(name),
                     "is required to run source " + name + " (with the other settings of that source)");
         }
         if (c == null) {

@@ -2,6 +2,10 @@ package com.skyfit.lake.pipeline;
 
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.core.RunCredit;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +16,10 @@ import java.util.Map;
  * same source, scope and entity, which finished the job. Rows of any other run keep their extracting run.
  */
 final class RunCredits implements RunCredit {
-    private final RunLedger runs;
     private final Map<String, String> byEntity = new HashMap<>();
     private final Map<String, String> cache = new HashMap<>();
 
-    RunCredits(RunLedger runs, List<RunLedger.Run> batchRuns) {
-        this.runs = runs;
+    RunCredits(List<RunLedger.Run> batchRuns) {
         for (RunLedger.Run r : batchRuns) {
             if (r.status().equals("running")) {
                 byEntity.put(key(r), r.runId());
@@ -27,12 +29,29 @@ final class RunCredits implements RunCredit {
     }
 
     @Override
-    public synchronized String creditedRun(String stagingRunId) {
-        return cache.computeIfAbsent(stagingRunId, id -> runs.run(id).map(r -> byEntity.getOrDefault(key(r), id))
-                .orElse(id));
+    public synchronized String creditedRun(Connection c, String stagingRunId) throws SQLException {
+        String known = cache.get(stagingRunId);
+        if (known != null) {
+            return known;
+        }
+        String credited = stagingRunId;
+        try (PreparedStatement ps = c.prepareStatement("SELECT source, scope, entity FROM ops.runs WHERE run_id = ?")) {
+            ps.setString(1, stagingRunId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    credited = byEntity.getOrDefault(key(rs.getString(1), rs.getString(2), rs.getString(3)), stagingRunId);
+                }
+            }
+        }
+        cache.put(stagingRunId, credited);
+        return credited;
     }
 
     private static String key(RunLedger.Run r) {
-        return r.source() + "\u0000" + r.scope() + "\u0000" + r.entity();
+        return key(r.source(), r.scope(), r.entity());
+    }
+
+    private static String key(String source, String scope, String entity) {
+        return source + "\u0000" + scope + "\u0000" + entity;
     }
 }

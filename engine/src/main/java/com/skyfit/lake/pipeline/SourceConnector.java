@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * What the pipeline needs from a configured source: its scopes and entities, how each entity is read
- * incrementally, and the reading itself. Each source (Pipedrive today) adapts its declarative
- * definition to this; the planner and the extract step know nothing else about it.
+ * incrementally and in which windows, and the reading itself. A REST source adapts its declarative
+ * definition to this ({@code RestConnector}); a source of another kind (a database read by watermark) implements
+ * it itself. The planner and the extract step know nothing else about a source.
  */
 public interface SourceConnector extends AutoCloseable {
 
@@ -30,6 +31,27 @@ public interface SourceConnector extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The size of the entity's windows: a range is planned as consecutive windows of this size, each one extract
+     * activity and one line in gap analysis. Null: one window per run (from the watermark less the overlap to now).
+     */
+    default Duration windowSize(String entity) {
+        return null;
+    }
+
+    /**
+     * How often an incremental run of the entity instead re-reads its whole range from {@link #startDate()} (records
+     * that change without a new date); null: never. The planner records such a run as a full load.
+     */
+    default Duration rescanEvery(String entity) {
+        return null;
+    }
+
+    /** Where full loads and re-scans of windowed entities start; null when the source has no start date set. */
+    default Instant startDate() {
+        return null;
+    }
+
     /** How far back an incremental run re-reads before the watermark (records are deduplicated downstream). */
     Duration overlap();
 
@@ -38,13 +60,32 @@ public interface SourceConnector extends AutoCloseable {
             throws IOException, InterruptedException;
 
     /**
+     * True when the entity is read by an opaque export cursor: the cursor a read returns is stored once its data
+     * is in core, and the next incremental read continues from it.
+     */
+    default boolean resumesByCursor(String entity) {
+        return false;
+    }
+
+    /** As above, continuing from a stored export cursor when {@code resumeCursor} is not null. */
+    default Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
+            String resumeCursor, RecordSink sink) throws IOException, InterruptedException {
+        return extract(scope, entity, updatedSince, updatedUntil, sink);
+    }
+
+    /**
      * Records read (unparsable ones included: they reach bronze as raw lines that staging flags
      * invalid), the watermark candidate (null when none; the lowest of the passes' highest update
-     * times, never past now plus the allowed clock skew) and how many records could not be parsed.
+     * times, never past now plus the allowed clock skew), how many records could not be parsed, and the export
+     * cursor that continues after the read (null for entities without one).
      */
-    record Extracted(long records, Instant maxCursor, long unparsable) {
+    record Extracted(long records, Instant maxCursor, long unparsable, String cursor) {
         public Extracted(long records, Instant maxCursor) {
-            this(records, maxCursor, 0);
+            this(records, maxCursor, 0, null);
+        }
+
+        public Extracted(long records, Instant maxCursor, long unparsable) {
+            this(records, maxCursor, unparsable, null);
         }
     }
 

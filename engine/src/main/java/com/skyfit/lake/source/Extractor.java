@@ -44,12 +44,25 @@ public final class Extractor {
      */
     public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
                                RecordSink sink) throws IOException {
+        return read(stream, scope, updatedSince, updatedUntil, updatedSince, null, sink);
+    }
+
+    /**
+     * As above, where {@code settled} is the watermark the window was planned from (its start plus the overlap):
+     * records at or before it were read by an earlier run, and only re-read because of the overlap; and with a
+     * {@code resumeCursor} (one an earlier read's outcome returned, stored after its data reached core) a stream
+     * whose paging can resume starts from that cursor instead of from {@code updatedSince}.
+     */
+    public ExtractOutcome read(StreamSpec stream, ScopeConfig scope, Instant updatedSince, Instant updatedUntil,
+                               Instant settled, String resumeCursor, RecordSink target) throws IOException {
+        RecordSink sink = stream.dedupe() ? new DedupingSink(stream.primaryKey(), stream.cursorField(), target) : target;
+        String checkpoint = null;
         PageParser parser = new PageParser(stream.paginator().recordsField(), stream.cursorField());
         long records = 0;
         long unparsable = 0;
         int requests = 0;
         int blind = 0;
-        Watermark watermark = new Watermark(updatedUntil);
+        Watermark watermark = new Watermark(updatedUntil, stream.isIncremental() ? settled : null);
         for (StreamSpec.Pass pass : stream.passes()) {
             watermark.passStarted(clock.instant());
             String path = pass.pathOr(stream.path());
@@ -60,11 +73,16 @@ public final class Extractor {
                 if (updatedSince != null) {
                     query.put(inc.sinceParam(), inc.format().format(updatedSince, false));
                 }
-                if (updatedUntil != null) {
+                if (updatedUntil != null && inc.untilParam() != null) {
                     query.put(inc.untilParam(), inc.format().format(updatedUntil, true));
                 }
             }
             query.putAll(stream.paginator().first(stream.pageSize()));
+            Map<String, String> resumed = resumeCursor == null ? null
+                    : stream.paginator().resume(resumeCursor, stream.pageSize());
+            if (resumed != null) {
+                query = new LinkedHashMap<>(resumed);
+            }
             while (query != null) {
                 byte[] body = http.get(scope, definition.errors(), path, query);
                 requests++;
@@ -80,10 +98,10 @@ public final class Extractor {
                             scope.source(), scope.name(), stream.entity(), path, page.damage(),
                             page.unparsable());
                 }
-                Map<String, String> next = page.split()
-                        ? stream.paginator().next(query, new Paginator.Page(page.records(), page.envelope()),
-                                stream.pageSize())
-                        : null;
+                Paginator.Page read = new Paginator.Page(page.records(), page.envelope());
+                Map<String, String> next = page.split() ? stream.paginator().next(query, read, stream.pageSize()) : null;
+                String pageCheckpoint = page.split() ? stream.paginator().checkpoint(read) : null;
+                checkpoint = pageCheckpoint != null ? pageCheckpoint : checkpoint;
                 if (!page.split() || (next == null && page.envelopeDamaged())) {
                     // Ending here would look like the last page and move the watermark past pages never read.
                     next = stream.paginator().nextWithoutBody(query, stream.pageSize());
@@ -104,6 +122,9 @@ public final class Extractor {
                             scope.source() + " scope '" + scope.name() + "' " + stream.entity()
                                     + ": the next page repeats the last one", null);
                 }
+                if (next != null && pastUntil(stream, page.maxCursor(), updatedUntil)) {
+                    next = null; // an export has no upper bound: it stops once its records pass the window's end
+                }
                 query = next;
             }
             watermark.passEnded();
@@ -116,24 +137,44 @@ public final class Extractor {
             log.info("{} scope '{}' {}: {} records in {} requests", scope.source(), scope.name(), stream.entity(),
                     records, requests);
         }
-        return new ExtractOutcome(records, requests, max, unparsable);
+        if (sink instanceof DedupingSink d && d.dropped() > 0) {
+            records -= d.dropped();
+            log.info("{} scope '{}' {}: {} records sent again at a page boundary were dropped", scope.source(),
+                    scope.name(), stream.entity(), d.dropped());
+        }
+        // A resumed read that found nothing new still covers everything up to the cursor it started from.
+        String cursor = checkpoint != null ? checkpoint : resumeCursor;
+        return new ExtractOutcome(records, requests, max, unparsable, cursor);
+    }
+
+    /**
+     * True when a stream that cannot send an upper bound (an export ordered by its cursor) has read past the
+     * window's end: every later page holds only later records, which the next window or run reads.
+     */
+    private static boolean pastUntil(StreamSpec stream, Instant pageMax, Instant until) {
+        return until != null && pageMax != null && stream.isIncremental() && stream.incremental().untilParam() == null
+                && !pageMax.isBefore(until);
     }
 
     /**
      * The watermark candidate of a read: the lowest of its passes' highest update times, so a record
      * changed between two passes (after the first read its range, before the second) is read again
-     * next time. A pass that saw no cursor is complete up to when it started (or the window's end);
-     * no candidate at all when no pass saw one. Never later than now plus the allowed clock skew.
+     * next time. A pass that saw no cursor, or none later than the watermark the window was planned from
+     * (what it saw lies in the overlap, read before), is complete up to when it started (or the window's end):
+     * otherwise a pass that keeps re-reading its last change in the overlap would hold the watermark there for
+     * good. No candidate at all when no pass saw anything new. Never later than now plus the allowed clock skew.
      */
     static final class Watermark {
         private final Instant until;
+        private final Instant settled;
         private Instant passStart;
         private Instant passMax;
         private Instant lowest;
         private boolean anySeen;
 
-        Watermark(Instant until) {
+        Watermark(Instant until, Instant settled) {
             this.until = until;
+            this.settled = settled;
         }
 
         void passStarted(Instant now) {
@@ -149,7 +190,7 @@ public final class Extractor {
 
         void passEnded() {
             Instant bound = passMax;
-            if (bound == null) {
+            if (bound == null || (settled != null && !bound.isAfter(settled))) {
                 bound = until != null && until.isBefore(passStart) ? until : passStart;
             } else {
                 anySeen = true;

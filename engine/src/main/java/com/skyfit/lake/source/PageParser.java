@@ -110,7 +110,7 @@ final class PageParser {
                         if (v == JsonToken.VALUE_STRING) {
                             c = Timestamps.parse(p.getText());
                         } else if (v == JsonToken.VALUE_NUMBER_INT) {
-                            c = Instant.ofEpochSecond(p.getLongValue());
+                            c = epochSeconds(p);
                         } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
                             depth++;
                         }
@@ -174,5 +174,21 @@ final class PageParser {
             sb.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return sb.toString();
+    }
+
+    /**
+     * A whole-number cursor as epoch seconds; one too large for a date (or for a long) gives the record no cursor,
+     * and the record itself is kept as it came.
+     */
+    private static Instant epochSeconds(JsonParser p) throws java.io.IOException {
+        JsonParser.NumberType type = p.getNumberType();
+        if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochSecond(p.getLongValue());
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
     }
 }

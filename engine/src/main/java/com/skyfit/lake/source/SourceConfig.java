@@ -1,6 +1,7 @@
 package com.skyfit.lake.source;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** The settings of one source, validated at start-up: its scopes, request behaviour and overlap. */
@@ -21,6 +22,11 @@ public interface SourceConfig {
      */
     default Duration reconcileEvery() {
         return Duration.ofDays(7);
+    }
+
+    /** Where full reads and re-scans of windowed streams start ({SOURCE}_START_DATE); null when not set. */
+    default Instant startDate() {
+        return null;
     }
 
     default ScopeConfig scope(String name) {

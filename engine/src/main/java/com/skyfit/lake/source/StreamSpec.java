@@ -2,6 +2,7 @@ package com.skyfit.lake.source;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ public record StreamSpec(
         Incremental incremental,
         Map<String, String> params,
         List<Pass> passes,
+        Windows windows,
+        boolean dedupe,
         boolean reconciles) {
 
     /** One request sequence of a read: its path (null: the stream's) and the parameters it adds. */
@@ -38,7 +41,26 @@ public record StreamSpec(
         }
     }
 
-    /** How the time window is sent: parameter names and the time format the API expects. */
+    /**
+     * How the planner cuts the stream's ranges: windows of {@code size} (null: one window per run, from the
+     * watermark less the overlap to now), and, for records that change without a new date, a read of the whole
+     * range from the source's start date every {@code rescanEvery} (null: never).
+     */
+    public record Windows(Duration size, Duration rescanEvery) {
+        public static final Windows NONE = new Windows(null, null);
+    }
+
+    /** The kinds of stream, as the planner sees them. */
+    public enum Kind {
+        /** Read whole every run (a handful of rows, or no filter to read by). */
+        WHOLE_LIST,
+        /** Filtered by update time from the watermark less the overlap (Pipedrive). */
+        UPDATED_SINCE,
+        /** Filtered by an event date, in windows of a declared size, with an optional periodic re-scan (EVO). */
+        EVENT_WINDOWS
+    }
+
+    /** How the time window is sent: parameter names (the until one may be null) and the time format the API expects. */
     public record Incremental(String sinceParam, String untilParam, TimeFormat format) {}
 
     public enum TimeFormat {
@@ -69,6 +91,17 @@ public record StreamSpec(
     public StreamSpec {
         params = Map.copyOf(params);
         passes = passes.isEmpty() ? List.of(new Pass(null, Map.of())) : List.copyOf(passes);
+        windows = windows == null ? Windows.NONE : windows;
+        if (windows.size() != null && incremental == null) {
+            throw new IllegalArgumentException("stream " + entity + " declares windows but no time filter to read them by");
+        }
+        if (reconciles && windows.size() != null) {
+            throw new IllegalArgumentException("stream " + entity + " reconciles by a whole read, which windows would cut");
+        }
+    }
+
+    public Kind kind() {
+        return incremental == null ? Kind.WHOLE_LIST : windows.size() == null ? Kind.UPDATED_SINCE : Kind.EVENT_WINDOWS;
     }
 
     public boolean isIncremental() {
@@ -77,7 +110,7 @@ public record StreamSpec(
 
     public StreamSpec withPageSize(int size) {
         return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes,
-                reconciles);
+                windows, dedupe, reconciles);
     }
 
     public static Builder builder(String entity, String path) {
@@ -94,6 +127,8 @@ public record StreamSpec(
         private Incremental incremental;
         private final Map<String, String> params = new LinkedHashMap<>();
         private final List<Pass> passes = new ArrayList<>();
+        private Windows windows = Windows.NONE;
+        private boolean dedupe;
         private boolean reconciles;
 
         private Builder(String entity, String path) {
@@ -151,12 +186,33 @@ public record StreamSpec(
             return this;
         }
 
+        /**
+         * Drops a record already handed on in this read with the same primary key and cursor value: an export
+         * that starts each page at the last page's end time ({@code >=}) sends the records of that second again.
+         */
+        public Builder dedupe() {
+            this.dedupe = true;
+            return this;
+        }
+
+        /** Windows of this size: each one Durable activity and one line of gap analysis (e.g. one day). */
+        public Builder windows(Duration size) {
+            this.windows = new Windows(size, windows.rescanEvery());
+            return this;
+        }
+
+        /** Reads the whole range from the source's start date again this often (records that change undated). */
+        public Builder rescanEvery(Duration every) {
+            this.windows = new Windows(windows.size(), every);
+            return this;
+        }
+
         public StreamSpec build() {
             if (paginator == null) {
                 throw new IllegalStateException("stream " + entity + " needs a paginator");
             }
             return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes,
-                    reconciles);
+                    windows, dedupe, reconciles);
         }
     }
 }

@@ -78,6 +78,10 @@ public final class StagingLoader {
             try {
                 part = BronzePath.parse(path);
             } catch (IllegalArgumentException e) {
+                // Not recorded in ops.bronze_files: its rows need a valid run and ingestion date, and no writer of
+                // this engine produces such a name. Loud instead, with the path, so an operator can remove it.
+                LOG.error("Bronze blob {} cannot be loaded and is not recorded in ops.bronze_files: {}", path,
+                        e.getMessage());
                 done.add(new PartResult(new FileOutcome(path, "failed", 0, 0, e.getMessage()), 0));
                 continue;
             }
@@ -196,7 +200,7 @@ public final class StagingLoader {
 
     /** A transient failure that outlived the retries: the part waits for the next batch, still 'written'. */
     private PartResult retryLater(BronzePath part, String reason) {
-        String why = reason + " (transient: the next load tries again)";
+        String why = reason + LoadResult.POSTPONED;
         LOG.warn("Bronze part {} not loaded: {}", part, why);
         mark(part, "recording the postponed load of ", c -> ledger.markRetryLater(c, part, why));
         return PartResult.failed(part, why);

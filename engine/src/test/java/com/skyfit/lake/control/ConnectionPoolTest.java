@@ -25,7 +25,9 @@ class ConnectionPoolTest {
     void aSmallPoolByDefaultAndItsSizeIsASetting() {
         assertThat(config("SKYFIT_PG_USER", "app", "SKYFIT_PG_PASSWORD", "pw").getMaximumPoolSize())
                 .isEqualTo(ConnectionPool.DEFAULT_POOL_SIZE).isLessThanOrEqualTo(5);
-        assertThat(config("SKYFIT_PG_POOL_SIZE", "2").getMaximumPoolSize()).isEqualTo(2);
+        assertThat(config("SKYFIT_PG_POOL_SIZE", "3").getMaximumPoolSize()).isEqualTo(3);
+        assertThatThrownBy(() -> config("SKYFIT_PG_POOL_SIZE", "2")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("SKYFIT_PG_POOL_SIZE");
         assertThat(config().getMinimumIdle()).as("an idle worker keeps no connection").isZero();
         assertThatThrownBy(() -> config("SKYFIT_PG_POOL_SIZE", "0")).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("SKYFIT_PG_POOL_SIZE");

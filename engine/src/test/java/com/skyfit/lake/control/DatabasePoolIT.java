@@ -25,7 +25,7 @@ class DatabasePoolIT {
     @Test
     void everyStatementReusesThePoolsFewConnections() throws Exception {
         Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
-        s.put("SKYFIT_PG_POOL_SIZE", "2");
+        s.put("SKYFIT_PG_POOL_SIZE", "3");
         try (Database db = Database.open(Settings.of(s))) {
             Set<Integer> backends = ConcurrentHashMap.newKeySet();
             AtomicInteger most = new AtomicInteger();
@@ -45,8 +45,8 @@ class DatabasePoolIT {
             } finally {
                 threads.shutdownNow();
             }
-            assertThat(backends).as("server processes that answered 60 statements").hasSizeLessThanOrEqualTo(2);
-            assertThat(most.get()).as("sessions of this pool open at once").isBetween(1, 2);
+            assertThat(backends).as("server processes that answered 60 statements").hasSizeLessThanOrEqualTo(3);
+            assertThat(most.get()).as("sessions of this pool open at once").isBetween(1, 3);
         }
     }
 

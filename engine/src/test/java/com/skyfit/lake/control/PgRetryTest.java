@@ -37,6 +37,25 @@ class PgRetryTest {
     }
 
     @Test
+    void aBusyPoolIsTransientAndRetried() throws Exception {
+        // what HikariCP throws when no connection frees up within its timeout: no SQLSTATE, no cause
+        SQLException busy = new java.sql.SQLTransientConnectionException(
+                "skyfit - Connection is not available, request timed out after 30000ms.");
+        assertThat(PgRetry.classify(busy)).isEqualTo(Kind.TRANSIENT);
+        assertThat(PgRetry.classify(new RuntimeException(busy))).isEqualTo(Kind.TRANSIENT);
+        assertThat(PgRetry.classify(new java.sql.SQLTransactionRollbackException("rolled back"))).isEqualTo(Kind.TRANSIENT);
+
+        AtomicInteger attempts = new AtomicInteger();
+        String out = new PgRetry(FAST).call("test work", () -> {
+            if (attempts.incrementAndGet() < 2) {
+                throw busy;
+            }
+            return "done";
+        });
+        assertThat(out).isEqualTo("done");
+    }
+
+    @Test
     void transientFailuresAreRetriedUntilTheWorkSucceeds() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         String out = new PgRetry(FAST).call("test work", () -> {

@@ -61,12 +61,33 @@ class RunLedgerRetryIT {
             return null;
         });
         refusals.set(2);
-        windows.windowStarted("r1", null, null);
+        windows.windowStarted("b1", "r1", null, null);
         refusals.set(3);
         ledger.fail("r1", "stopped for the test", null);
 
         assertThat(ledger.run("r1").orElseThrow().status()).isEqualTo("failed");
         assertThat(windows.windows("r1")).singleElement().satisfies(w -> assertThat(w.status()).isEqualTo("running"));
+    }
+
+    @Test
+    void theBronzeWritersLedgerWritesAreRetriedOnTransientFailures(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        FileLedger files = new FileLedger(flaky(), new PgRetry(List.of(Duration.ofMillis(10), Duration.ofMillis(10),
+                Duration.ofMillis(10))));
+        com.skyfit.lake.bronze.BronzePath run = new com.skyfit.lake.bronze.BronzePath("pipedrive", "commercial", "deals",
+                java.time.LocalDate.of(2026, 3, 1), "r-writer", 0);
+        refusals.set(2); // the writer's first read of the run's parts
+        java.util.List<com.skyfit.lake.bronze.BronzePart> parts;
+        try (com.skyfit.lake.bronze.BronzePartWriter w = com.skyfit.lake.bronze.BronzePartWriter.forWindow(
+                new com.skyfit.lake.bronze.LocalBronzeStore(dir), files, run, 0, null, null,
+                com.skyfit.lake.bronze.PartLimits.defaults())) {
+            w.write("{\"id\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            refusals.set(2); // recording the committed part
+            parts = w.finish();
+        }
+        assertThat(parts).hasSize(1);
+        assertThat(files.partsOf("r-writer")).extracting(com.skyfit.lake.bronze.BronzePart::path)
+                .containsExactly(parts.get(0).path());
     }
 
     @Test

@@ -14,6 +14,7 @@ import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ class RunOwnershipIT {
         s.put("SKYFIT_PG_RETRY_SECONDS", "0.01");
         s.put("SKYFIT_BACKFILL_WINDOW_DAYS", "30");
         s.put("SKYFIT_LEASE_TIMEOUT_SECONDS", "5");
+        s.put("SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS", "5");
         settings = Settings.of(s);
         engine = engine(settings);
     }
@@ -166,6 +168,44 @@ class RunOwnershipIT {
     }
 
     @Test
+    void aResumedBackfillReadsAgainTheWindowOfAFailedPartAndThenSucceeds() {
+        engine.close();
+        engine = engine(settings.with("SKYFIT_BACKFILL_WINDOW_DAYS", "366"));
+        String from = "2023-01-01"; // the simulator's records lie around 2024
+        String to = "2026-12-31";
+        PlanRequest req = new PlanRequest(null, "pipedrive", List.of("commercial"), List.of("deals"), "backfill", "api",
+                from, to);
+        RunPlan first = engine.plan(req);
+        String runId = first.runIds().get(0);
+        first.windows().forEach(engine::extract);
+        String broken = db.queryFirst("SELECT blob_path FROM ops.bronze_files WHERE run_id = ? ORDER BY blob_path LIMIT 1",
+                ps -> ps.setString(1, runId), rs -> rs.getString(1)).orElseThrow();
+        Instant brokenWindow = db.queryFirst("SELECT window_start FROM ops.bronze_files WHERE blob_path = ?",
+                ps -> ps.setString(1, broken), rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
+        // what the loader records for a corrupt gzip
+        db.execute("UPDATE ops.bronze_files SET status = 'failed', error_message = 'not a gzip file' WHERE blob_path = ?",
+                ps -> ps.setString(1, broken));
+        engine.load(engine.unloadedParts(first.batchId()), false);
+        engine.transform(first.batchId(), false);
+        engine.completeBatch(first.batchId());
+        assertThat(status(runId)).isEqualTo("failed");
+        assertThat(error(runId)).contains("not a gzip file");
+
+        RunPlan resumed = engine.plan(req);
+        assertThat(resumed.runIds()).containsExactly(runId);
+        assertThat(resumed.windows()).singleElement()
+                .satisfies(w -> assertThat(Instant.parse(w.windowStart())).isEqualTo(brokenWindow));
+        resumed.windows().forEach(engine::extract);
+        engine.load(engine.unloadedParts(resumed.batchId()), false);
+        engine.transform(resumed.batchId(), false);
+        engine.completeBatch(resumed.batchId());
+
+        assertThat(status(runId)).isEqualTo("success");
+        assertThat(db.queryFirst("SELECT status FROM ops.bronze_files WHERE blob_path = ?", ps -> ps.setString(1, broken),
+                rs -> rs.getString(1))).as("the failed part stays on the ledger as it was").contains("failed");
+    }
+
+    @Test
     void transformCountsSurviveAFailureInALaterTableAndTheRetry() {
         RunPlan plan = engine.plan(request("full", "deals", "persons"));
         plan.windows().forEach(engine::extract);
@@ -185,6 +225,100 @@ class RunOwnershipIT {
         engine.transform(plan.batchId(), false);
         assertThat(count("core.pd_persons")).isPositive();
         assertThat(sum("rows_inserted", plan.batchId())).isEqualTo(count("core.pd_deals") + count("core.pd_persons"));
+    }
+
+    @Test
+    void aDurableBatchWaitingForARetryKeepsItsRunsWhileOtherEntitiesArePlanned() {
+        DefaultIngestEngine durable = engine(settings.with("SKYFIT_ORCHESTRATION_LEASE_TIMEOUT_SECONDS", "900"));
+        try {
+            RunPlan waiting = durable.plan(new PlanRequest("batch-waiting", "pipedrive", List.of("commercial"),
+                    List.of("deals", "persons"), "incremental", "scheduler", null, null));
+            // a window failed and the orchestration waits minutes for its retry: no activity refreshes the leases
+            db.execute("UPDATE ops.run_leases SET heartbeat_at = now() - interval '200 seconds' WHERE batch_id = ?",
+                    ps -> ps.setString(1, waiting.batchId()));
+
+            durable.plan(request("full", "users"));
+            RunPlan sameEntity = durable.plan(request("incremental", "deals"));
+
+            assertThat(error(sameEntity.runIds().get(0))).startsWith("not started: pipedrive commercial/deals is owned");
+            for (String runId : waiting.runIds()) {
+                assertThat(status(runId)).isEqualTo("running");
+            }
+
+            // past the orchestration timeout the next plan of that entity, and only of it, takes the lease over
+            db.execute("UPDATE ops.run_leases SET heartbeat_at = now() - interval '1000 seconds' WHERE batch_id = ?",
+                    ps -> ps.setString(1, waiting.batchId()));
+            durable.plan(request("full", "deals"));
+            assertThat(status(waiting.runIds().get(0))).isEqualTo("failed");
+            assertThat(error(waiting.runIds().get(0))).startsWith("abandoned: its owner orchestration");
+            assertThat(status(waiting.runIds().get(1))).isEqualTo("running");
+        } finally {
+            durable.close();
+        }
+    }
+
+    @Test
+    void aRetriedPlanOpensTheEntitiesTheInterruptedFirstPlanNeverReached() {
+        // the first attempt committed deals, then its worker stopped before persons
+        RunPlan partial = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals"), "full", "api", null, null));
+        RunPlan retried = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals", "persons"), "full", "api", null, null));
+
+        assertThat(retried.runIds()).hasSize(2).startsWith(partial.runIds().get(0));
+        assertThat(retried.windows()).extracting(WindowTask::entity).containsExactly("deals", "persons");
+        assertThat(status(retried.runIds().get(1))).isEqualTo("running");
+        RunPlan again = engine.plan(new PlanRequest("batch-retried", "pipedrive", List.of("commercial"),
+                List.of("deals", "persons"), "full", "api", null, null));
+        assertThat(again.runIds()).isEqualTo(retried.runIds());
+    }
+
+    @Test
+    void twoPlansOfOneBatchAtTheSameTimeOpenOneRunPerEntity() throws Exception {
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                PlanRequest req = new PlanRequest("batch-twice-" + round, "pipedrive", List.of("commercial"),
+                        List.of("deals", "persons", "users"), "full", "api", null, null);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Callable<RunPlan> plan = () -> {
+                    go.await();
+                    return engine.plan(req);
+                };
+                java.util.concurrent.Future<RunPlan> a = two.submit(plan);
+                java.util.concurrent.Future<RunPlan> b = two.submit(plan);
+                go.countDown();
+                assertThat(a.get().runIds()).isEqualTo(b.get().runIds());
+                assertThat(db.query("SELECT entity, count(*) FROM ops.runs WHERE batch_id = ? GROUP BY entity",
+                        ps -> ps.setString(1, req.batchId()), rs -> rs.getLong(2))).hasSize(3).containsOnly(1L);
+                assertThat(db.query("SELECT status FROM ops.runs WHERE batch_id = ?",
+                        ps -> ps.setString(1, req.batchId()), rs -> rs.getString(1))).containsOnly("running");
+                engine.failBatch(req.batchId(), "round over", null);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStaleDuplicateExtractCannotSetAnExtractedWindowBackToRunningOrFailed() {
+        RunPlan plan = engine.plan(request("full", "deals"));
+        WindowTask w = plan.windows().get(0);
+        engine.extract(w);
+        com.skyfit.lake.control.WindowLedger windows = new com.skyfit.lake.control.WindowLedger(db, engine.runs());
+
+        // the duplicate delivery that started before the first finished, then failed
+        windows.windowStarted(w.batchId(), w.runId(), null, null);
+        windows.windowFailed(w.batchId(), w.runId(), null, null, "duplicate gave up");
+        // the activity of a batch that no longer owns the run
+        windows.windowFailed("batch-stale", w.runId(), null, null, "stale batch");
+
+        assertThat(windows.windows(w.runId())).singleElement().satisfies(x -> {
+            assertThat(x.status()).isEqualTo("extracted");
+            assertThat(x.attempts()).isEqualTo(1);
+        });
+        assertThat(db.queryFirst("SELECT error_message FROM ops.windows WHERE run_id = ?",
+                ps -> ps.setString(1, w.runId()), rs -> String.valueOf(rs.getString(1)))).contains("null");
     }
 
     @Test

@@ -85,6 +85,40 @@ class ExtractorPassesIT {
     }
 
     @Test
+    void aPassThatOnlyReReadsTheOverlapDoesNotHoldTheWatermarkAtItsLastChange() throws Exception {
+        // The last deletion (T2) lies before the watermark the window was planned from, so the deleted pass reads it
+        // again on every run through the overlap; the new changes of the other pass must still move the watermark.
+        Instant watermark = Instant.parse("2026-05-20T10:00:00Z");
+        deals(null, page("2026-05-20 09:55:00", "2026-05-25 08:00:00"));
+        deals("deleted", page("2026-05-20 09:52:00"));
+        ExtractOutcome out = extractor.read(extractor.definition().stream("deals"), scope,
+                watermark.minus(Duration.ofMinutes(10)), null, watermark, null, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
+        assertThat(out.records()).isEqualTo(3);
+        assertThat(out.maxCursor()).isEqualTo(Instant.parse("2026-05-25T08:00:00Z"));
+
+        // nothing new in either pass: no candidate, the watermark stays
+        server.resetAll();
+        deals(null, page("2026-05-20 09:55:00"));
+        deals("deleted", page("2026-05-20 09:52:00"));
+        assertThat(extractor.read(extractor.definition().stream("deals"), scope, watermark.minus(Duration.ofMinutes(10)),
+                null, watermark, null, r -> { }).maxCursor()).isNull();
+    }
+
+    @Test
+    void anEpochCursorTooLargeForADateLeavesItsRecordWithoutACursor() throws Exception {
+        deals(null, "{\"success\":true,\"data\":[{\"id\":1,\"update_time\":99999999999999999},"
+                + "{\"id\":2,\"update_time\":123456789012345678901234567890},"
+                + "{\"id\":3,\"update_time\":1779000000}],\"additional_data\":{\"next_cursor\":null}}");
+        deals("deleted", page());
+
+        ExtractOutcome out = readDeals();
+
+        assertThat(out.records()).isEqualTo(3);
+        assertThat(out.unparsable()).isZero();
+        assertThat(out.maxCursor()).isEqualTo(Instant.ofEpochSecond(1779000000));
+    }
+
+    @Test
     void anEmptyPassDoesNotHoldTheWatermarkBackOrPushItForward() throws Exception {
         deals(null, page("2026-05-03 08:00:00"));
         deals("deleted", page());

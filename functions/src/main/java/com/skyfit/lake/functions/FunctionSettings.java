@@ -1,7 +1,7 @@
 package com.skyfit.lake.functions;
 
 import com.skyfit.lake.config.Settings;
-import java.util.Locale;
+import com.skyfit.lake.config.SourceKeys;
 
 /**
  * The settings only the Function App reads (the engine reads its own). Every key is listed in
@@ -21,12 +21,12 @@ public final class FunctionSettings {
 
     /** e.g. PIPEDRIVE_MAX_PARALLEL_WINDOWS: extract activities in flight at once for one source. */
     public static String maxParallelKey(String source) {
-        return source.toUpperCase(Locale.ROOT) + "_MAX_PARALLEL_WINDOWS";
+        return SourceKeys.of(source).maxParallelWindows();
     }
 
     /** e.g. PIPEDRIVE_SCOPES: the scopes a scheduled run covers (empty: all the source has). */
     public static String scopesKey(String source) {
-        return source.toUpperCase(Locale.ROOT) + "_SCOPES";
+        return SourceKeys.of(source).scopes();
     }
 
     public static int maxParallel(Settings s, String source) {

@@ -25,11 +25,22 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class IngestStarter {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /**
+     * A suspended instance is not active: an operator paused it, and counting it would skip every later
+     * occurrence without a word. It is reported instead (see {@link Started#suspended}).
+     */
     private static final Set<OrchestrationRuntimeStatus> ACTIVE = Set.of(OrchestrationRuntimeStatus.RUNNING,
-            OrchestrationRuntimeStatus.PENDING, OrchestrationRuntimeStatus.SUSPENDED);
+            OrchestrationRuntimeStatus.PENDING);
 
-    /** What a start did: the instance, and whether it is new or one already running. */
-    public record Started(String instanceId, String batchId, boolean alreadyRunning) {}
+    /**
+     * What a start did: the instance, and whether it is new or one already running; suspended names an earlier
+     * scheduled instance an operator left suspended (null if none).
+     */
+    public record Started(String instanceId, String batchId, boolean alreadyRunning, String suspended) {
+        Started(String instanceId, String batchId, boolean alreadyRunning) {
+            this(instanceId, batchId, alreadyRunning, null);
+        }
+    }
 
     private IngestStarter() {}
 
@@ -61,12 +72,16 @@ public final class IngestStarter {
             // this occurrence already ran (a repeated firing): never overwrite its history
             return new Started(instanceId, null, true);
         }
+        List<OrchestrationMetadata> suspended = client.queryInstances(new OrchestrationStatusQuery()
+                .setInstanceIdPrefix(scheduledPrefix(source))
+                .setRuntimeStatusList(List.of(OrchestrationRuntimeStatus.SUSPENDED))
+                .setMaxInstanceCount(1)).getOrchestrationState();
         String batchId = batchId(source, "scheduled", now);
         IngestInput input = input(settings, batchId, source, "incremental", "scheduler", null, null,
                 SourceSettings.normalizeScopes(settings.list(FunctionSettings.scopesKey(source), null)), null);
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
-        return new Started(instanceId, batchId, false);
+        return new Started(instanceId, batchId, false, suspended.isEmpty() ? null : suspended.get(0).getInstanceId());
     }
 
     /** Starts a backfill of a source over an inclusive date range; every backfill is its own instance. */

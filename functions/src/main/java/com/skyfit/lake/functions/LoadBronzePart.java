@@ -27,13 +27,20 @@ public class LoadBronzePart {
             context.getLogger().info("Ignored bronze/" + name + ": not a bronze part");
             return;
         }
+        if (result.filesFailed() > 0) {
+            context.getLogger().severe("bronze/" + name + " failed for good (not retried): "
+                    + IngestActivities.failures(result));
+            return;
+        }
         context.getLogger().info("bronze/" + name + ": loaded " + result.filesLoaded() + ", skipped "
                 + result.filesSkipped() + ", rows " + result.rowsLoaded() + ", invalid " + result.rowsInvalid());
     }
 
     /**
-     * Loads one part by its name below bronze/. Returns null for blobs that are not parts. A part that
-     * fails to load throws, so the host retries the event; the orchestrator's fallback catches the rest.
+     * Loads one part by its name below bronze/. Returns null for blobs that are not parts. Only a part a transient
+     * failure sent back to 'written' throws, so the host delivers the event again; a part failed for good (corrupt
+     * gzip, impossible name) is on the ledger or in the log with its reason, and redelivering it would only read it
+     * again until the event lands in the poison queue. The orchestrator's fallback catches the rest.
      */
     static LoadResult load(String name) {
         String path = "bronze/" + name;
@@ -41,8 +48,8 @@ public class LoadBronzePart {
             return null;
         }
         LoadResult result = EngineProvider.engine().load(List.of(path), false);
-        if (result.filesFailed() > 0) {
-            throw new IllegalStateException("Could not load " + path + ": " + IngestActivities.failures(result));
+        if (result.files().stream().anyMatch(LoadResult.FileOutcome::postponed)) {
+            throw new IllegalStateException("Could not load " + path + " for now: " + IngestActivities.failures(result));
         }
         return result;
     }

@@ -5,25 +5,13 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
-import java.time.Instant;
+import com.skyfit.lake.source.pipedrive.PipedriveSource;
 
-/** Starts the scheduled Pipedrive ingest. The schedule is the app setting PIPEDRIVE_SCHEDULE (daily by default). */
-public class PipedriveSchedule {
-    static final String SOURCE = "pipedrive";
-
+/** The Pipedrive timer, on the app setting PIPEDRIVE_SCHEDULE (daily by default). */
+public class PipedriveSchedule extends SourceSchedule {
     @FunctionName("PipedriveSchedule")
-    public void run(
-            @TimerTrigger(name = "timer", schedule = "%PIPEDRIVE_SCHEDULE%") String timer,
-            @DurableClientInput(name = "durableContext") DurableClientContext durableContext,
-            ExecutionContext context) {
-        IngestStarter.Started started = IngestStarter.startScheduled(durableContext.getClient(),
-                EngineProvider.settings(), SOURCE, Instant.now());
-        if (started.alreadyRunning()) {
-            context.getLogger().info("Scheduled " + SOURCE + " ingest " + started.instanceId()
-                    + " is still running (or this occurrence already ran); not starting another");
-        } else {
-            context.getLogger().info("Started scheduled " + SOURCE + " ingest " + started.instanceId()
-                    + " (batch " + started.batchId() + ")");
-        }
+    public void run(@TimerTrigger(name = "timer", schedule = "%PIPEDRIVE_SCHEDULE%") String timer,
+            @DurableClientInput(name = "durableContext") DurableClientContext durableContext, ExecutionContext context) {
+        start(PipedriveSource.NAME, timer, durableContext, context);
     }
 }

@@ -36,6 +36,7 @@ class FunctionJsonIT {
                 Map.entry("Health", "httpTrigger"),
                 Map.entry("Runs", "httpTrigger"),
                 Map.entry("PipedriveSchedule", "timerTrigger"),
+                Map.entry("ZendeskSchedule", "timerTrigger"),
                 Map.entry("ChatwootSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
@@ -62,6 +63,8 @@ class FunctionJsonIT {
         JsonNode timer = trigger(FUNCTIONS.get("PipedriveSchedule"));
         assertThat(timer.get("schedule").asText()).isEqualTo("%PIPEDRIVE_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("PipedriveSchedule"))).isTrue();
+        assertThat(trigger(FUNCTIONS.get("ZendeskSchedule")).get("schedule").asText()).isEqualTo("%ZENDESK_SCHEDULE%");
+        assertThat(hasDurableClient(FUNCTIONS.get("ZendeskSchedule"))).isTrue();
         assertThat(trigger(FUNCTIONS.get("ChatwootSchedule")).get("schedule").asText()).isEqualTo("%CHATWOOT_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("ChatwootSchedule"))).isTrue();
         assertThat(hasDurableClient(FUNCTIONS.get("Backfill"))).isTrue();
@@ -91,11 +94,20 @@ class FunctionJsonIT {
         assertThat(activities).isPositive();
         assertThat(blobLoads).isPositive();
         assertThat(host.at("/concurrency/dynamicConcurrencyEnabled").asBoolean(true)).isFalse();
-        // docs/connection-budget.md: instances x pool size is the app's share of the server's connections
-        assertThat(activities + blobLoads).isLessThanOrEqualTo(com.skyfit.lake.control.ConnectionPool.DEFAULT_POOL_SIZE);
+        // docs/connection-budget.md: instances x pool size is the app's share of the server's connections; inside an
+        // instance, the gate's connection plus what activities, blob loads and LoadParts' streams ask for at once
+        int gate = 1;
+        int loaderStreams = com.skyfit.lake.staging.LoaderOptions.fromSettings(com.skyfit.lake.config.Settings.of(
+                java.util.Map.of())).parallelism();
+        int worstCase = activities + blobLoads + gate + loaderStreams;
+        assertThat(com.skyfit.lake.control.ConnectionPool.DEFAULT_POOL_SIZE)
+                .isGreaterThanOrEqualTo(com.skyfit.lake.control.ConnectionPool.MIN_POOL_SIZE);
         String budget = java.nio.file.Files.readString(Path.of("..", "docs", "connection-budget.md"));
         assertThat(budget).contains("maximumInstanceCount x SKYFIT_PG_POOL_SIZE",
-                "maxConcurrentActivityFunctions` | " + activities, "maxDegreeOfParallelism` | " + blobLoads);
+                "maxConcurrentActivityFunctions` | " + activities, "maxDegreeOfParallelism` | " + blobLoads,
+                activities + " activities + " + blobLoads + " blob loads + gate " + gate + " + LoadParts' "
+                        + loaderStreams + "\nloader streams (`SKYFIT_LOAD_PARALLELISM`) = " + worstCase,
+                "below " + com.skyfit.lake.control.ConnectionPool.MIN_POOL_SIZE + " stops start-up");
     }
 
     @Test

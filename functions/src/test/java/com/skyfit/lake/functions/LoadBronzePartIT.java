@@ -79,6 +79,35 @@ class LoadBronzePartIT {
         }
     }
 
+    @Test
+    void aCorruptPartIsFailedOnTheLedgerOnceAndItsEventIsNotRedelivered() throws Exception {
+        String corrupt = NAME.replace("part-00000", "part-00001");
+        Path file = home.resolve("bronze").resolve("bronze").resolve(corrupt);
+        Files.write(file, "this is not gzip".getBytes(StandardCharsets.UTF_8));
+
+        LoadResult result = LoadBronzePart.load(corrupt);
+
+        assertThat(result.filesFailed()).isEqualTo(1);
+        assertThat(result.files()).noneMatch(LoadResult.FileOutcome::postponed);
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status, attempts FROM ops.bronze_files WHERE blob_path = 'bronze/"
+                        + corrupt + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("failed");
+            assertThat(rs.getInt(2)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPartNamedWithAnImpossibleDateFailsWithoutARedelivery() {
+        String impossible = NAME.replace("2026-03-01", "2026-02-30");
+
+        LoadResult result = LoadBronzePart.load(impossible);
+
+        assertThat(result.filesFailed()).isEqualTo(1);
+        assertThat(result.files()).singleElement().satisfies(f -> assertThat(f.error()).contains("impossible"));
+    }
+
     private long stagedRows() throws Exception {
         try (Connection c = connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM stg_pipedrive.deals_raw WHERE blob_path = 'bronze/" + NAME + "'")) {

@@ -42,11 +42,22 @@ class LoadBronzePartTest {
     }
 
     @Test
-    void aPartThatFailsToLoadFailsTheInvocationSoTheEventIsRetried() {
+    void aPartPostponedByATransientFailureFailsTheInvocationSoTheEventIsRetried() {
+        String why = "connection refused" + LoadResult.POSTPONED;
         engine.loadResult = new LoadResult(0, 0, 1, 0, 0,
-                List.of(new LoadResult.FileOutcome("bronze/" + PART, "failed", 0, 0, "connection refused")));
+                List.of(new LoadResult.FileOutcome("bronze/" + PART, "failed", 0, 0, why)));
 
         assertThatThrownBy(() -> LoadBronzePart.load(PART))
-                .hasMessage("Could not load bronze/" + PART + ": bronze/" + PART + " (connection refused)");
+                .hasMessage("Could not load bronze/" + PART + " for now: bronze/" + PART + " (" + why + ")");
+    }
+
+    @Test
+    void aPartFailedForGoodIsNotRedelivered() {
+        engine.loadResult = new LoadResult(0, 0, 1, 0, 0,
+                List.of(new LoadResult.FileOutcome("bronze/" + PART, "failed", 0, 0, "not in GZIP format")));
+
+        new LoadBronzePart().run(new byte[0], PART, FakeHttp.context("LoadBronzePart"));
+
+        assertThat(engine.calls).containsExactly("load [bronze/" + PART + "] force=false");
     }
 }

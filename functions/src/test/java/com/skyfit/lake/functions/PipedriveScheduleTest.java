@@ -51,7 +51,7 @@ class PipedriveScheduleTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"RUNNING", "PENDING", "SUSPENDED"})
+    @EnumSource(names = {"RUNNING", "PENDING"})
     void doesNotStartATwinWhileTheScheduledRunIsActive(OrchestrationRuntimeStatus status) {
         FakeDurableClient client = new FakeDurableClient().withInstance(EARLIER, status);
 
@@ -92,6 +92,37 @@ class PipedriveScheduleTest {
         assertThat(second.instanceId()).isEqualTo("ingest-pipedrive-scheduled-20260303T0500Z");
         assertThat(client.scheduled).extracting(FakeDurableClient.Scheduled::instanceId)
                 .containsExactly(first.instanceId(), second.instanceId());
+    }
+
+    @Test
+    void aSuspendedRunDoesNotSkipLaterOccurrencesAndIsReported() {
+        FakeDurableClient client = new FakeDurableClient().withInstance(EARLIER, OrchestrationRuntimeStatus.SUSPENDED);
+
+        IngestStarter.Started started = IngestStarter.startScheduled(client, EngineProvider.settings(), "pipedrive",
+                java.time.Instant.parse("2026-03-02T05:00:03Z"));
+
+        assertThat(started.alreadyRunning()).isFalse();
+        assertThat(started.suspended()).isEqualTo(EARLIER);
+        assertThat(client.scheduled).singleElement().extracting(FakeDurableClient.Scheduled::instanceId)
+                .isEqualTo("ingest-pipedrive-scheduled-20260302T0500Z");
+    }
+
+    @Test
+    void aPastDueFiringKeepsTheInstanceIdOfItsOccurrence() {
+        FakeDurableClient client = new FakeDurableClient();
+        // fired at 05:47 after the app was down: ScheduleStatus.Next is the 05:00 occurrence it stands for
+        String timer = "{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":{\"Last\":\"2026-03-01T05:00:00+00:00\","
+                + "\"Next\":\"2026-03-02T05:00:00+00:00\",\"LastUpdated\":\"2026-03-01T05:00:02+00:00\"},\"IsPastDue\":true}";
+
+        java.time.Instant occurrence = PipedriveSchedule.occurrence(timer, java.time.Instant.parse("2026-03-02T05:47:12Z"));
+        IngestStarter.Started started = IngestStarter.startScheduled(client, EngineProvider.settings(), "pipedrive",
+                occurrence);
+
+        assertThat(started.instanceId()).isEqualTo("ingest-pipedrive-scheduled-20260302T0500Z");
+        assertThat(PipedriveSchedule.occurrence("{}", java.time.Instant.parse("2026-03-02T05:00:41Z")))
+                .isEqualTo(java.time.Instant.parse("2026-03-02T05:00:00Z"));
+        assertThat(PipedriveSchedule.occurrence("{\"ScheduleStatus\":{\"Next\":\"2026-03-02T05:00:00\"}}",
+                java.time.Instant.parse("2026-03-02T05:00:01Z"))).isEqualTo(java.time.Instant.parse("2026-03-02T05:00:00Z"));
     }
 
     @Test

@@ -3,7 +3,6 @@ package com.skyfit.lake.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.source.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +33,7 @@ class SettingsParityIT {
             "SKYFIT_HOME", "command line working folder",
             // a connection string needs a shared key, which the lake account refuses; Azure uses SKYFIT_STORAGE__* with the identity
             "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string",
-            // the embedded PostgreSQL's durability switch; Azure uses a PostgreSQL server
+            // the embedded PostgreSQL's durability: Azure runs a managed server
             "SKYFIT_PG_FSYNC", "embedded PostgreSQL only");
 
     @Test
@@ -79,7 +78,7 @@ class SettingsParityIT {
         JsonNode passed = bicep.file("main.bicep").path("modules").path("functionApp").path("body").path("params");
         JsonNode mainParams = bicep.file("main.bicep").path("params");
         for (String source : Sources.names()) {
-            String key = Connectors.scopesSetting(source);
+            String key = Sources.requiredSetting(source);
             JsonNode value = bicep.appSettings().get(key);
             if (value == null || !example.has(key)) {
                 continue; // the first test reports the missing key
@@ -93,7 +92,7 @@ class SettingsParityIT {
 
     private static List<String> prefixes() {
         List<String> out = new ArrayList<>(List.of("SKYFIT"));
-        Sources.names().forEach(s -> out.add(s.toUpperCase(Locale.ROOT)));
+        Sources.all().forEach(s -> out.add(s.settingPrefix().substring(0, s.settingPrefix().length() - 1)));
         return out;
     }
 
@@ -116,38 +115,30 @@ class SettingsParityIT {
     }
 
     /**
-     * Keys built from a source's name and its scopes: the setting that turns it on ({SOURCE}_SCOPES for a REST
-     * source), {SOURCE}_MAX_PARALLEL_WINDOWS, and for
-     * each scope of the example {SOURCE}_{SCOPE}{suffix}, the suffixes being the "_X" literals of the source's package.
+     * Keys of every registered source: {SOURCE}_MAX_PARALLEL_WINDOWS, and every key its settings reader asks for
+     * when it reads the example (its required setting, and per scope of the example its base URL, credential...).
      */
-    private static Set<String> perSourceKeys(JsonNode example) throws IOException {
+    private static Set<String> perSourceKeys(JsonNode example) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        example.fields().forEachRemaining(e -> values.put(e.getKey(),
+                e.getValue().asText().isBlank() ? placeholder(e.getKey()) : e.getValue().asText()));
+        com.skyfit.lake.config.Settings settings = com.skyfit.lake.config.Settings.of(values);
         Set<String> keys = new TreeSet<>();
-        Pattern suffix = Pattern.compile("\"(_[A-Z][A-Z0-9_]*[A-Z0-9])\"");
-        for (String source : Sources.names()) {
-            keys.add(Connectors.onSetting(source));
-            if (Sources.connectorEntry(source).isEmpty()) { // a source with its own connector has no scope list
-                keys.add(FunctionSettings.scopesKey(source));
-            }
-            keys.add(FunctionSettings.maxParallelKey(source));
-            Set<String> suffixes = new TreeSet<>();
-            Path pkg = ROOT.resolve("engine/src/main/java/com/skyfit/lake/source").resolve(source);
-            if (Files.isDirectory(pkg)) {
-                try (Stream<Path> files = Files.walk(pkg)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                        Matcher m = suffix.matcher(Files.readString(f));
-                        while (m.find()) {
-                            suffixes.add(m.group(1));
-                        }
-                    }
-                }
-            }
-            String prefix = source.toUpperCase(Locale.ROOT) + "_";
-            for (String scope : example.path(Connectors.scopesSetting(source)).asText().split(",")) {
-                if (!scope.isBlank()) {
-                    suffixes.forEach(s -> keys.add(prefix + scope.trim().toUpperCase(Locale.ROOT) + s));
-                }
-            }
+        for (Sources.Entry source : Sources.all()) {
+            keys.addAll(source.settingsRead(settings));
+            keys.add(FunctionSettings.maxParallelKey(source.name()));
         }
         return keys;
+    }
+
+    /** A value of the right form for a key the example leaves empty (a source off by default, a secret). */
+    private static String placeholder(String key) {
+        if (key.endsWith("_JDBC_URL")) {
+            return "jdbc:postgresql://localhost:5432/placeholder";
+        }
+        if (key.endsWith("_START_DATE")) {
+            return "2020-01-01";
+        }
+        return key.endsWith("_BASE_URL") ? "https://placeholder.example" : "placeholder";
     }
 }

@@ -112,8 +112,8 @@ class ChatwootConfigTest {
     void theRegistryTurnsChatwootOnByItsJdbcUrl() {
         assertThat(Sources.names()).contains("pipedrive", "chatwoot");
         assertThat(Sources.entities("chatwoot")).containsExactly("conversations", "conversation_ids");
-        assertThat(Connectors.onSetting("chatwoot")).isEqualTo("CHATWOOT_SOURCE_JDBC_URL");
-        assertThat(Connectors.onSetting("pipedrive")).isEqualTo("PIPEDRIVE_SCOPES");
+        assertThat(Sources.requiredSetting("chatwoot")).isEqualTo("CHATWOOT_SOURCE_JDBC_URL");
+        assertThat(Sources.requiredSetting("pipedrive")).isEqualTo("PIPEDRIVE_SCOPES");
         assertThat(Connectors.configured(Settings.of(Map.of()))).isEmpty();
         var on = Connectors.configured(Settings.of(valid()));
         assertThat(on).containsOnlyKeys("chatwoot");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.source.RestConfig;
 import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.Sources;
 import com.skyfit.lake.source.StreamSpec;
@@ -33,7 +34,7 @@ class PipedriveConfigTest {
 
     @Test
     void readsScopesAndDefaults() {
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(valid()));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(valid()));
         assertThat(c.scopes()).extracting(s -> s.name()).containsExactly("commercial", "expansion");
         assertThat(c.scope("commercial").baseUrl()).hasToString("https://skyfit.pipedrive.com");
         assertThat(c.scope("expansion").credential().setting()).isEqualTo("PIPEDRIVE_EXPANSION_API_TOKEN");
@@ -58,12 +59,22 @@ class PipedriveConfigTest {
         m.put("PIPEDRIVE_REQUESTS_PER_2S", "80");
         m.put("PIPEDRIVE_MAX_RETRY_WAIT_SECONDS", "10");
         m.put("PIPEDRIVE_HTTP_RETRIES", "2");
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(m));
         assertThat(c.overlap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.definition().stream("users").pageSize()).isEqualTo(200);
         assertThat(c.http().requestsPerWindow()).isEqualTo(80);
         assertThat(c.http().maxRetryWait()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.http().retries()).isEqualTo(2);
+    }
+
+    @Test
+    void anOverlapShorterThanTheClockSkewIsRefusedNamingBothSettings() {
+        Map<String, String> m = valid();
+        m.put("PIPEDRIVE_OVERLAP_MINUTES", "0");
+        assertThat(failure(m).setting()).isEqualTo("PIPEDRIVE_OVERLAP_MINUTES");
+        assertThat(failure(m)).hasMessageContaining("SKYFIT_SOURCE_CLOCK_SKEW_MINUTES");
+        m.put("SKYFIT_SOURCE_CLOCK_SKEW_MINUTES", "0");
+        assertThat(PipedriveConfig.fromSettings(Settings.of(m)).overlap()).isZero();
     }
 
     @Test
@@ -104,7 +115,7 @@ class PipedriveConfigTest {
     void scopeNamesAreNormalizedSoMixedCaseFindsTheSameSettings() {
         Map<String, String> m = valid();
         m.put("PIPEDRIVE_SCOPES", " Commercial ,EXPANSION");
-        PipedriveConfig c = PipedriveConfig.fromSettings(Settings.of(m));
+        RestConfig c = PipedriveConfig.fromSettings(Settings.of(m));
         assertThat(c.scopes()).extracting(ScopeConfig::name).containsExactly("commercial", "expansion");
         assertThat(com.skyfit.lake.config.SourceSettings.normalizeScopes(java.util.List.of("Commercial")))
                 .containsExactly("commercial");
@@ -135,12 +146,12 @@ class PipedriveConfigTest {
     @Test
     void reconcilePeriodIsDaysFromZeroAndAWrongValueNamesItsSetting() {
         Map<String, String> m = valid();
-        m.put(PipedriveConfig.RECONCILE_DAYS, "0");
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "0");
         assertThat(PipedriveConfig.fromSettings(Settings.of(m)).reconcileEvery()).isZero();
-        m.put(PipedriveConfig.RECONCILE_DAYS, "-1");
-        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.RECONCILE_DAYS);
-        m.put(PipedriveConfig.RECONCILE_DAYS, "weekly");
-        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.RECONCILE_DAYS);
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "-1");
+        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.KEYS.reconcileDays());
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "weekly");
+        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.KEYS.reconcileDays());
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.skyfit.lake.source.BudgetExhaustedException;
 import com.skyfit.lake.source.ExtractOutcome;
 import com.skyfit.lake.source.Extractor;
 import com.skyfit.lake.source.HttpReader;
+import com.skyfit.lake.source.RestConfig;
 import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.Sources;
 import com.skyfit.lake.source.StreamSpec;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class PipedriveSimulatorIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private PipedriveSimulator sim;
-    private PipedriveConfig config;
+    private RestConfig config;
     private Extractor extractor;
 
     @BeforeEach
@@ -46,10 +47,10 @@ class PipedriveSimulatorIT {
         s.put("PIPEDRIVE_PAGE_SIZE", "100");
         s.put("PIPEDRIVE_REQUESTS_PER_2S", "200");
         for (String scope : sim.scopes()) {
-            s.put(PipedriveConfig.baseUrlSetting(scope), sim.baseUrl(scope));
-            s.put(PipedriveConfig.tokenSetting(scope), sim.token(scope));
+            s.put(PipedriveConfig.KEYS.baseUrl(scope), sim.baseUrl(scope));
+            s.put(PipedriveConfig.KEYS.apiToken(scope), sim.token(scope));
         }
-        config = (PipedriveConfig) Sources.get("pipedrive").config(Settings.of(s));
+        config = (RestConfig) Sources.get("pipedrive").config(Settings.of(s));
         extractor = new Extractor(config.definition(),
                 new HttpReader(config.http().withBackoff(Duration.ofMillis(10), Duration.ofMillis(50))));
     }

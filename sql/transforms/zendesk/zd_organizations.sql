@@ -1,0 +1,217 @@
+-- core.zd_organizations from stg_zendesk.organizations_raw: one row per (scope, id), the newest version:
+-- the latest updated_at, then the highest (run_id, blob_path, line_no).
+-- Read by the time-based export (pages overlap by one second, deduplicated when read).
+-- A deleted organization carries deleted_at.
+-- A deleted record keeps its row with is_deleted = true.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
+--
+-- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
+--   BEGIN;
+--   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
+--   \i sql/transforms/zendesk/zd_organizations.sql
+--   COMMIT;
+-- Returns one row per run of the winning staging rows:
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
+--
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+WITH fields AS MATERIALIZED (
+    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id, t.name, t.group_id, t.external_id, t.domain_names, t.tags, t.details, t.notes,
+               t.shared_tickets, t.shared_comments, t.created_at, t.updated_at, t.deleted_at,
+           (deleted_at IS NOT NULL) AS is_deleted,
+           CASE WHEN num_nonnulls(t.id_text, t.group_id_text, t.shared_tickets_text, t.shared_comments_text,
+               t.created_at_text, t.updated_at_text, t.deleted_at_text)
+           <> num_nonnulls(t.id, t.group_id, t.shared_tickets, t.shared_comments, t.created_at, t.updated_at,
+               t.deleted_at)
+                  OR t.id IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
+               CASE WHEN t.group_id IS NULL AND t.group_id_text IS NOT NULL THEN 'group_id not an integer: ' || t.group_id_text END,
+               CASE WHEN t.shared_tickets IS NULL AND t.shared_tickets_text IS NOT NULL THEN 'shared_tickets not a boolean: ' || t.shared_tickets_text END,
+               CASE WHEN t.shared_comments IS NULL AND t.shared_comments_text IS NOT NULL THEN 'shared_comments not a boolean: ' || t.shared_comments_text END,
+               CASE WHEN t.created_at IS NULL AND t.created_at_text IS NOT NULL THEN 'created_at not a date-time: ' || t.created_at_text END,
+               CASE WHEN t.updated_at IS NULL AND t.updated_at_text IS NOT NULL THEN 'updated_at not a date-time: ' || t.updated_at_text END,
+               CASE WHEN t.deleted_at IS NULL AND t.deleted_at_text IS NOT NULL THEN 'deleted_at not a date-time: ' || t.deleted_at_text END)
+           END AS problem
+    FROM (
+        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_text, ops.try_bigint(e.id_text) AS id,
+               e.name,
+               e.group_id_text, ops.try_bigint(e.group_id_text) AS group_id,
+               e.external_id,
+               e.domain_names,
+               e.tags,
+               e.details,
+               e.notes,
+               e.shared_tickets_text, ops.try_boolean(e.shared_tickets_text) AS shared_tickets,
+               e.shared_comments_text, ops.try_boolean(e.shared_comments_text) AS shared_comments,
+               e.created_at_text, ops.try_timestamptz(e.created_at_text) AS created_at,
+               e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at,
+               e.deleted_at_text, ops.try_timestamptz(e.deleted_at_text) AS deleted_at
+        FROM (
+            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   nullif(raw ->> 'id', '') AS id_text,
+                   nullif(raw ->> 'name', '') AS name,
+                   nullif(raw ->> 'group_id', '') AS group_id_text,
+                   nullif(raw ->> 'external_id', '') AS external_id,
+                   CASE jsonb_typeof(raw -> 'domain_names') WHEN 'array' THEN raw -> 'domain_names' END AS domain_names,
+                   CASE jsonb_typeof(raw -> 'tags') WHEN 'array' THEN raw -> 'tags' END AS tags,
+                   nullif(raw ->> 'details', '') AS details,
+                   nullif(raw ->> 'notes', '') AS notes,
+                   nullif(raw ->> 'shared_tickets', '') AS shared_tickets_text,
+                   nullif(raw ->> 'shared_comments', '') AS shared_comments_text,
+                   nullif(raw ->> 'created_at', '') AS created_at_text,
+                   nullif(raw ->> 'updated_at', '') AS updated_at_text,
+                   nullif(raw ->> 'deleted_at', '') AS deleted_at_text
+            FROM (
+                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                -- below would otherwise decompress it again.
+                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                FROM stg_zendesk.organizations_raw s
+                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                  AND s.validation_status <> 'invalid'
+                OFFSET 0
+            ) d
+            OFFSET 0
+        ) e
+        OFFSET 0
+    ) t
+),
+problems AS (
+    SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
+    FROM fields f
+    WHERE f.problem IS NOT NULL
+),
+flagged AS (
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    UPDATE stg_zendesk.organizations_raw s
+    SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
+        error_message = p.message
+    FROM problems p
+    WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
+      AND s.ctid = p.stg_ctid
+    RETURNING s.run_id
+),
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_organizations) AS empty),
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
+repeated AS (
+    SELECT DISTINCT ON (f.scope, f.id) f.scope, f.id, f.stg_id AS newest_stg_id
+    FROM fields f
+    WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
+        WHERE id IS NOT NULL
+        GROUP BY scope, id HAVING count(*) > 1)
+    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+),
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+inserted AS (
+    INSERT INTO core.zd_organizations (scope, id, name, group_id, external_id, domain_names, tags,
+        details, notes, shared_tickets, shared_comments, created_at, updated_at, deleted_at, is_deleted,
+        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id, l.name, l.group_id, l.external_id, l.domain_names, l.tags, l.details, l.notes,
+        l.shared_tickets, l.shared_comments, l.created_at, l.updated_at, l.deleted_at, l.is_deleted,
+        l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.zd_organizations c WHERE c.scope = l.scope AND c.id = l.id)
+    RETURNING _run_id AS run_id, is_deleted AS deleted
+),
+updated AS (
+    UPDATE core.zd_organizations c
+    SET name = l.name, group_id = l.group_id, external_id = l.external_id, domain_names = l.domain_names,
+        tags = l.tags, details = l.details, notes = l.notes, shared_tickets = l.shared_tickets,
+        shared_comments = l.shared_comments, created_at = l.created_at, updated_at = l.updated_at,
+        deleted_at = l.deleted_at, is_deleted = l.is_deleted, _stg_id = l.stg_id,
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id = l.id
+      AND l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (c.name, c.group_id, c.external_id, c.domain_names, c.tags, c.details, c.notes,
+        c.shared_tickets, c.shared_comments, c.created_at, c.updated_at, c.deleted_at, c.is_deleted)
+        IS DISTINCT FROM
+        (l.name, l.group_id, l.external_id, l.domain_names, l.tags, l.details, l.notes, l.shared_tickets,
+        l.shared_comments, l.created_at, l.updated_at, l.deleted_at, l.is_deleted)
+      AND NOT (SELECT empty FROM target)
+    RETURNING c._run_id AS run_id, c.is_deleted AS deleted
+),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.zd_organizations c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id = l.id
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id = c.id
+                        AND w.id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.updated_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.group_id, c.external_id, c.domain_names, c.tags, c.details, c.notes,
+                            c.shared_tickets, c.shared_comments, c.created_at, c.updated_at, c.deleted_at, c.is_deleted)
+                            IS DISTINCT FROM
+                            (w.name, w.group_id, w.external_id, w.domain_names, w.tags, w.details, w.notes, w.shared_tickets,
+                            w.shared_comments, w.created_at, w.updated_at, w.deleted_at, w.is_deleted))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+candidates AS (
+    SELECT l.run_id, count(*) AS n
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND NOT (SELECT empty FROM target)
+    GROUP BY l.run_id
+),
+written AS (
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+          UNION ALL
+          SELECT run_id, deleted, false FROM updated) w
+    GROUP BY run_id
+),
+warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
+SELECT run_id,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
+       coalesce(w.inserted, 0) AS inserted,
+       coalesce(w.updated, 0) AS updated,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
+       coalesce(w.deleted, 0) AS deleted,
+       coalesce(x.n, 0) AS warned
+FROM candidates c
+FULL JOIN written w USING (run_id)
+FULL JOIN warned x USING (run_id)
+ORDER BY run_id;
