@@ -91,6 +91,7 @@ class ExtractorPassesIT {
         Instant watermark = Instant.parse("2026-05-20T10:00:00Z");
         deals(null, page("2026-05-20 09:55:00", "2026-05-25 08:00:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
+        archived(page());
         ExtractOutcome out = extractor.read(extractor.definition().stream("deals"), scope,
                 watermark.minus(Duration.ofMinutes(10)), null, watermark, null, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
         assertThat(out.records()).isEqualTo(3);
@@ -100,6 +101,7 @@ class ExtractorPassesIT {
         server.resetAll();
         deals(null, page("2026-05-20 09:55:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
+        archived(page());
         assertThat(extractor.read(extractor.definition().stream("deals"), scope, watermark.minus(Duration.ofMinutes(10)),
                 null, watermark, null, r -> { }).maxCursor()).isNull();
     }
@@ -110,6 +112,7 @@ class ExtractorPassesIT {
                 + "{\"id\":2,\"update_time\":123456789012345678901234567890},"
                 + "{\"id\":3,\"update_time\":1779000000}],\"additional_data\":{\"next_cursor\":null}}");
         deals("deleted", page());
+        archived(page());
 
         ExtractOutcome out = readDeals();
 
