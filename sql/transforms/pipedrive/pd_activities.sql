@@ -2,6 +2,8 @@
 -- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 user_id / busy_flag / active_flag, v2 owner_id / busy / is_deleted.
 -- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -161,7 +163,7 @@ updated AS (
         org_id = l.org_id, lead_id = l.lead_id, marked_as_done_time = l.marked_as_done_time,
         busy = l.busy, add_time = l.add_time, update_time = l.update_time, is_deleted = l.is_deleted,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL

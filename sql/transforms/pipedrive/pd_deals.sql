@@ -1,7 +1,10 @@
 -- core.pd_deals from stg_pipedrive.deals_raw: one row per (scope, id), the newest version:
 -- the latest update_time, then the highest (run_id, blob_path, line_no).
--- v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields.
+-- v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields. Archived
+-- deals come from their own list with is_archived and archive_time; unarchived, the plain list again.
 -- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -32,15 +35,17 @@ WITH fields AS MATERIALIZED (
            t.id, t.title, t.value, t.currency, t.status, t.stage_id, t.pipeline_id, t.owner_id,
                t.creator_user_id, t.person_id, t.org_id, t.probability, t.expected_close_date,
                t.stage_change_time, t.won_time, t.lost_time, t.close_time, t.lost_reason, t.visible_to,
-               t.add_time, t.update_time, t.custom_fields,
+               t.add_time, t.update_time, t.archive_time, t.custom_fields,
            coalesce((status = 'deleted' OR coalesce(deleted_flag, false)), false) AS is_deleted,
+           coalesce(t.is_archived, false) AS is_archived,
            CASE WHEN num_nonnulls(t.id_text, t.value_text, t.stage_id_text, t.pipeline_id_text, t.owner_id_text,
                t.creator_user_id_text, t.person_id_text, t.org_id_text, t.probability_text,
                t.expected_close_date_text, t.stage_change_time_text, t.won_time_text, t.lost_time_text,
-               t.close_time_text, t.add_time_text, t.update_time_text, t.deleted_flag_text)
+               t.close_time_text, t.add_time_text, t.update_time_text, t.deleted_flag_text, t.is_archived_text,
+               t.archive_time_text)
            <> num_nonnulls(t.id, t.value, t.stage_id, t.pipeline_id, t.owner_id, t.creator_user_id, t.person_id,
                t.org_id, t.probability, t.expected_close_date, t.stage_change_time, t.won_time, t.lost_time,
-               t.close_time, t.add_time, t.update_time, t.deleted_flag)
+               t.close_time, t.add_time, t.update_time, t.deleted_flag, t.is_archived, t.archive_time)
                   OR t.id IS NULL
            THEN concat_ws('; ',
                CASE WHEN t.id IS NULL THEN 'id missing or not an integer: ' || coalesce(t.id_text, 'null') END,
@@ -59,7 +64,9 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.close_time IS NULL AND t.close_time_text IS NOT NULL THEN 'close_time not a date-time: ' || t.close_time_text END,
                CASE WHEN t.add_time IS NULL AND t.add_time_text IS NOT NULL THEN 'add_time not a date-time: ' || t.add_time_text END,
                CASE WHEN t.update_time IS NULL AND t.update_time_text IS NOT NULL THEN 'update_time not a date-time: ' || t.update_time_text END,
-               CASE WHEN t.deleted_flag IS NULL AND t.deleted_flag_text IS NOT NULL THEN 'is_deleted/deleted not a boolean: ' || t.deleted_flag_text END)
+               CASE WHEN t.deleted_flag IS NULL AND t.deleted_flag_text IS NOT NULL THEN 'is_deleted/deleted not a boolean: ' || t.deleted_flag_text END,
+               CASE WHEN t.is_archived IS NULL AND t.is_archived_text IS NOT NULL THEN 'is_archived not a boolean: ' || t.is_archived_text END,
+               CASE WHEN t.archive_time IS NULL AND t.archive_time_text IS NOT NULL THEN 'archive_time not a date-time: ' || t.archive_time_text END)
            END AS problem
     FROM (
         SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
@@ -85,6 +92,8 @@ WITH fields AS MATERIALIZED (
                e.add_time_text, ops.try_timestamptz(e.add_time_text) AS add_time,
                e.update_time_text, ops.try_timestamptz(e.update_time_text) AS update_time,
                e.deleted_flag_text, ops.try_boolean(e.deleted_flag_text) AS deleted_flag,
+               e.is_archived_text, ops.try_boolean(e.is_archived_text) AS is_archived,
+               e.archive_time_text, ops.try_timestamptz(e.archive_time_text) AS archive_time,
                e.custom_fields
         FROM (
             SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
@@ -110,6 +119,8 @@ WITH fields AS MATERIALIZED (
                    nullif(raw ->> 'add_time', '') AS add_time_text,
                    nullif(raw ->> 'update_time', '') AS update_time_text,
                    coalesce(nullif(raw ->> 'is_deleted', ''), nullif(raw ->> 'deleted', '')) AS deleted_flag_text,
+                   nullif(raw ->> 'is_archived', '') AS is_archived_text,
+                   nullif(raw ->> 'archive_time', '') AS archive_time_text,
                    CASE jsonb_typeof(raw -> 'custom_fields') WHEN 'object' THEN raw -> 'custom_fields' ELSE '{}' END
                        || coalesce((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(raw) e
                                     WHERE length(e.key) = 40 AND ltrim(e.key, '0123456789abcdef') = ''), '{}') AS custom_fields
@@ -163,13 +174,13 @@ repeated AS (
 inserted AS (
     INSERT INTO core.pd_deals (scope, id, title, value, currency, status, stage_id, pipeline_id, owner_id,
         creator_user_id, person_id, org_id, probability, expected_close_date, stage_change_time, won_time,
-        lost_time, close_time, lost_reason, visible_to, add_time, update_time, is_deleted, custom_fields,
-        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        lost_time, close_time, lost_reason, visible_to, add_time, update_time, is_deleted, is_archived,
+        archive_time, custom_fields, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id,
         l.creator_user_id, l.person_id, l.org_id, l.probability, l.expected_close_date,
         l.stage_change_time, l.won_time, l.lost_time, l.close_time, l.lost_reason, l.visible_to,
-        l.add_time, l.update_time, l.is_deleted, l.custom_fields, l.stg_id, l.blob_path, l.line_no,
-        l.run_id, now()
+        l.add_time, l.update_time, l.is_deleted, l.is_archived, l.archive_time, l.custom_fields, l.stg_id,
+        l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -185,9 +196,10 @@ updated AS (
         expected_close_date = l.expected_close_date, stage_change_time = l.stage_change_time,
         won_time = l.won_time, lost_time = l.lost_time, close_time = l.close_time,
         lost_reason = l.lost_reason, visible_to = l.visible_to, add_time = l.add_time,
-        update_time = l.update_time, is_deleted = l.is_deleted, custom_fields = l.custom_fields,
-        _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        update_time = l.update_time, is_deleted = l.is_deleted, is_archived = l.is_archived,
+        archive_time = l.archive_time, custom_fields = l.custom_fields, _stg_id = l.stg_id,
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
@@ -198,12 +210,12 @@ updated AS (
       AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
         c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
         c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
-        c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+        c.add_time, c.update_time, c.is_deleted, c.is_archived, c.archive_time, c.custom_fields)
         IS DISTINCT FROM
         (l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id, l.creator_user_id,
         l.person_id, l.org_id, l.probability, l.expected_close_date, l.stage_change_time, l.won_time,
         l.lost_time, l.close_time, l.lost_reason, l.visible_to, l.add_time, l.update_time, l.is_deleted,
-        l.custom_fields)
+        l.is_archived, l.archive_time, l.custom_fields)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
@@ -226,12 +238,12 @@ repointed AS (
                         AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
                             c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
                             c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
-                            c.add_time, c.update_time, c.is_deleted, c.custom_fields)
+                            c.add_time, c.update_time, c.is_deleted, c.is_archived, c.archive_time, c.custom_fields)
                             IS DISTINCT FROM
                             (w.title, w.value, w.currency, w.status, w.stage_id, w.pipeline_id, w.owner_id, w.creator_user_id,
                             w.person_id, w.org_id, w.probability, w.expected_close_date, w.stage_change_time, w.won_time,
                             w.lost_time, w.close_time, w.lost_reason, w.visible_to, w.add_time, w.update_time, w.is_deleted,
-                            w.custom_fields))
+                            w.is_archived, w.archive_time, w.custom_fields))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

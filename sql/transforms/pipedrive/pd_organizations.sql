@@ -2,6 +2,8 @@
 -- the latest update_time, then the highest (run_id, blob_path, line_no).
 -- v1 sends the address as text with address_* fields, v2 as an object.
 -- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -143,7 +145,8 @@ updated AS (
         address_country = l.address_country, address_postal_code = l.address_postal_code,
         visible_to = l.visible_to, add_time = l.add_time, update_time = l.update_time,
         is_deleted = l.is_deleted, custom_fields = l.custom_fields, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL

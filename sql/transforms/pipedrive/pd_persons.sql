@@ -3,6 +3,8 @@
 -- v1 email / phone / active_flag, v2 emails / phones / is_deleted. The primary address is the
 -- one flagged primary, else the first.
 -- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -153,7 +155,7 @@ updated AS (
         emails = l.emails, phones = l.phones, visible_to = l.visible_to, add_time = l.add_time,
         update_time = l.update_time, is_deleted = l.is_deleted, custom_fields = l.custom_fields,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL

@@ -1,7 +1,10 @@
 -- core.pd_users from stg_pipedrive.users_raw: one row per (scope, id), the newest version:
 -- the latest update_time, then the highest (run_id, blob_path, line_no).
--- Users are deactivated, never deleted: active_flag becomes is_active. v1 names the times
--- created / modified.
+-- Users are deactivated (active_flag becomes is_active); a user the whole list no longer has
+-- is flagged deleted. v1 names the times created / modified.
+-- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -31,6 +34,7 @@ WITH fields AS MATERIALIZED (
     SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id, t.name, t.email, t.phone, t.default_currency, t.locale, t.timezone_name, t.role_id,
                t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time,
+           (false) AS is_deleted,
            CASE WHEN num_nonnulls(t.id_text, t.role_id_text, t.is_admin_text, t.is_active_text, t.last_login_text,
                t.add_time_text, t.update_time_text)
            <> num_nonnulls(t.id, t.role_id, t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time)
@@ -123,25 +127,26 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
     INSERT INTO core.pd_users (scope, id, name, email, phone, default_currency, locale, timezone_name,
-        role_id, is_admin, is_active, last_login, add_time, update_time, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        role_id, is_admin, is_active, last_login, add_time, update_time, is_deleted, _stg_id,
+        _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name,
-        l.role_id, l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.stg_id,
-        l.blob_path, l.line_no, l.run_id, now()
+        l.role_id, l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.is_deleted,
+        l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.pd_users c WHERE c.scope = l.scope AND c.id = l.id)
-    RETURNING _run_id AS run_id, false AS deleted
+    RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
 updated AS (
     UPDATE core.pd_users c
     SET name = l.name, email = l.email, phone = l.phone, default_currency = l.default_currency,
         locale = l.locale, timezone_name = l.timezone_name, role_id = l.role_id, is_admin = l.is_admin,
         is_active = l.is_active, last_login = l.last_login, add_time = l.add_time,
-        update_time = l.update_time, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        update_time = l.update_time, is_deleted = l.is_deleted, _stg_id = l.stg_id,
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
@@ -150,12 +155,12 @@ updated AS (
       AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
-        c.is_active, c.last_login, c.add_time, c.update_time)
+        c.is_active, c.last_login, c.add_time, c.update_time, c.is_deleted)
         IS DISTINCT FROM
         (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
-        l.is_active, l.last_login, l.add_time, l.update_time)
+        l.is_active, l.last_login, l.add_time, l.update_time, l.is_deleted)
       AND NOT (SELECT empty FROM target)
-    RETURNING c._run_id AS run_id, false AS deleted
+    RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
 -- line (same part and line: the same data) is pointed at the line's new staging row, unless the
@@ -174,10 +179,10 @@ repointed AS (
                         AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
                             >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
-                            c.is_active, c.last_login, c.add_time, c.update_time)
+                            c.is_active, c.last_login, c.add_time, c.update_time, c.is_deleted)
                             IS DISTINCT FROM
                             (w.name, w.email, w.phone, w.default_currency, w.locale, w.timezone_name, w.role_id, w.is_admin,
-                            w.is_active, w.last_login, w.add_time, w.update_time))
+                            w.is_active, w.last_login, w.add_time, w.update_time, w.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

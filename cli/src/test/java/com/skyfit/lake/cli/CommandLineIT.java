@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,15 @@ class CommandLineIT {
                 .containsPattern("zendesk +tickets +\\d+ +\\d+ +\\d+ +0  match")
                 .containsPattern("zendesk +custom fields .* match")
                 .doesNotContain("MISMATCH");
+        // The truth check covers deletes of every entity and archived deals, and each was found.
+        String truth = r.out().substring(r.out().indexOf("== 4."), r.out().indexOf("== 5."));
+        List<String[]> rows = truth.lines().filter(l -> l.startsWith("commercial") || l.startsWith("expansion"))
+                .map(l -> l.trim().split("\\s+")).toList();
+        assertThat(rows).hasSize(14).allSatisfy(c -> {
+            assertThat(c[7]).as(String.join(" ", c)).isEqualTo("match");
+            assertThat(Long.parseLong(c[4])).as("deleted " + String.join(" ", c)).isPositive();
+            assertThat(Long.parseLong(c[5]) > 0).as("archived " + String.join(" ", c)).isEqualTo(c[1].equals("deals"));
+        });
     }
 
     @Test

@@ -245,6 +245,9 @@ class FaultMatrixIT {
                 Map.entry("SKYFIT_LOAD_BATCH_FILES", "2"),
                 Map.entry("PIPEDRIVE_SCOPES", "commercial"),
                 Map.entry("PIPEDRIVE_REQUESTS_PER_2S", "1000"),
+                // every run reconciles, so the truth check holds the persons, organizations and activities
+                // deleted between runs to account (their lists never show a deleted record)
+                Map.entry("PIPEDRIVE_RECONCILE_DAYS", "0"),
                 Map.entry("PIPEDRIVE_COMMERCIAL_BASE_URL", sim.baseUrl("commercial")),
                 Map.entry("PIPEDRIVE_COMMERCIAL_API_TOKEN", sim.token("commercial")));
     }

@@ -78,6 +78,14 @@ public record SourceKeys(String source) {
         return key("START_DATE");
     }
 
+    /**
+     * Days between whole, unfiltered reads of the streams whose deletes only such a read finds (the API lists no
+     * deleted records); 0: every run.
+     */
+    public String reconcileDays() {
+        return key("RECONCILE_DAYS");
+    }
+
     /** Extract activities of one run of the source in flight at once in the Function App. */
     public String maxParallelWindows() {
         return key("MAX_PARALLEL_WINDOWS");

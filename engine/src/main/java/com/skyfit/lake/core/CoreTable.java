@@ -24,13 +24,18 @@ import java.util.List;
  * @param children          child tables unnested from arrays
  * @param generated         false for a step the declarations cannot express: its checked-in file is hand-written,
  *                          marked as such ({@link #HAND_WRITTEN}), and its table is described by its migration alone
+ * @param flagsMissing      a complete read that no longer holds a key flags its row deleted ({@link MissingRows});
+ *                          the table then has deleted_by_run and deleted_at
  */
 public record CoreTable(String name, String source, String entity, String stagingTable, String transformResource,
         String description, List<Column> key, List<Column> columns, List<ArrayField> arrays, String versionColumn,
-        String deletedColumn, List<ChildTable> children, boolean generated) {
+        String deletedColumn, List<ChildTable> children, boolean generated, boolean flagsMissing) {
 
     /** The first line of every hand-written transform file; a generated file never starts with it. */
     public static final String HAND_WRITTEN = "-- Hand-written: not generated from a declaration.";
+
+    /** The columns a table that flags missing rows has beside its declared ones: which run found it gone, when. */
+    static final List<String> MISSING_COLUMNS = List.of("deleted_by_run text", "deleted_at timestamptz");
 
     /** "core.pd_deals": also the key of the table's row in ops.transform_state. */
     public String qualifiedName() {
@@ -54,7 +59,7 @@ public record CoreTable(String name, String source, String entity, String stagin
     public static CoreTable handWritten(String source, String entity, String name, String description) {
         return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
                 "sql/transforms/" + source + "/" + name + ".sql", description, List.of(), List.of(), List.of(), null,
-                null, List.of(), false);
+                null, List.of(), false, false);
     }
 
     /** Columns core stores for the record, after the key (derived ones included, inputs excluded). */
@@ -78,6 +83,7 @@ public record CoreTable(String name, String source, String entity, String stagin
         private final List<ChildTable> children = new ArrayList<>();
         private String versionColumn;
         private String deletedColumn;
+        private boolean flagsMissing;
 
         private Builder(String source, String entity, String name) {
             this.source = source;
@@ -121,6 +127,16 @@ public record CoreTable(String name, String source, String entity, String stagin
             return this;
         }
 
+        /**
+         * Deleted when a complete read of the stream (unfiltered, every part loaded) no longer has the key, and
+         * otherwise when {@code column} says so: for lists that leave deleted records out.
+         */
+        public Builder deletedWhenMissing(String column) {
+            this.deletedColumn = column;
+            this.flagsMissing = true;
+            return this;
+        }
+
         public CoreTable build() {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("Core table " + name + " needs a key");
@@ -136,12 +152,15 @@ public record CoreTable(String name, String source, String entity, String stagin
             return new CoreTable(name, source, entity, "stg_" + source + "." + entity + "_raw",
                     "sql/transforms/" + source + "/" + name + ".sql", description, List.copyOf(key),
                     List.copyOf(columns), List.copyOf(arrays), versionColumn, deletedColumn, List.copyOf(children),
-                    true);
+                    true, flagsMissing);
         }
 
         /** The transform keeps lineage, texts and array facts next to the columns: their names must stay free. */
         private void checkNames(List<String> names) {
             List<String> internal = new ArrayList<>(RESERVED);
+            if (flagsMissing) {
+                MISSING_COLUMNS.forEach(d -> internal.add(d.split(" ")[0]));
+            }
             key.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
             columns.stream().filter(Column::isCast).forEach(c -> internal.add(c.readAs()));
             for (ArrayField a : arrays) {

@@ -38,7 +38,8 @@ final class PipedriveTables {
     }
 
     static final CoreTable DEALS = table("deals")
-            .describe("v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields.")
+            .describe("v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields. Archived\n"
+                    + "deals come from their own list with is_archived and archive_time; unarchived, the plain list again.")
             .columns(text("title", "title"), of("value", NUMERIC, "value"), text("currency", "currency"),
                     text("status", "status"), of("stage_id", BIGINT, "stage_id"),
                     of("pipeline_id", BIGINT, "pipeline_id"), ref("owner_id", BIGINT, "owner_id", "user_id"),
@@ -52,8 +53,10 @@ final class PipedriveTables {
                     of("deleted_flag", BOOLEAN, "is_deleted", "deleted").inputOnly(),
                     derived("is_deleted", BOOLEAN, "status = 'deleted' OR coalesce(deleted_flag, false)")
                             .orElse("false"),
+                    of("is_archived", BOOLEAN, "is_archived").orElse("false"),
+                    of("archive_time", TIMESTAMPTZ, "archive_time"),
                     CUSTOM_FIELDS)
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable PERSONS = table("persons")
             .describe("v1 email / phone / active_flag, v2 emails / phones / is_deleted. The primary address is the\n"
@@ -64,7 +67,7 @@ final class PipedriveTables {
                     derived("primary_phone", ColumnType.TEXT, primary("phones")),
                     array("emails", "email"), array("phones", "phone"), text("visible_to", "visible_to"),
                     ADD_TIME, UPDATE_TIME, IS_DELETED_FLAG, ACTIVE_FLAG, IS_DELETED, CUSTOM_FIELDS)
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable ORGANIZATIONS = table("organizations")
             .describe("v1 sends the address as text with address_* fields, v2 as an object.")
@@ -77,7 +80,7 @@ final class PipedriveTables {
                     text("address_postal_code", "address.postal_code", "address_postal_code"),
                     text("visible_to", "visible_to"), ADD_TIME, UPDATE_TIME, IS_DELETED_FLAG, ACTIVE_FLAG,
                     IS_DELETED, CUSTOM_FIELDS)
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable ACTIVITIES = table("activities")
             .describe("v1 user_id / busy_flag / active_flag, v2 owner_id / busy / is_deleted.")
@@ -88,7 +91,7 @@ final class PipedriveTables {
                     text("lead_id", "lead_id"), of("marked_as_done_time", TIMESTAMPTZ, "marked_as_done_time"),
                     of("busy", BOOLEAN, "busy", "busy_flag"), ADD_TIME, UPDATE_TIME, IS_DELETED_FLAG, ACTIVE_FLAG,
                     IS_DELETED)
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable PIPELINES = table("pipelines")
             .describe("v1 active / deal_probability, v2 is_deleted / is_deal_probability_enabled.")
@@ -97,7 +100,7 @@ final class PipedriveTables {
                             .label("deal_probability"),
                     ADD_TIME, UPDATE_TIME, IS_DELETED_FLAG, of("active", BOOLEAN, "active").inputOnly(),
                     derived("is_deleted", BOOLEAN, "coalesce(is_deleted_flag, NOT active, false)"))
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable STAGES = table("stages")
             .describe("v1 rotten_flag / rotten_days / active_flag, v2 is_deal_rot_enabled / days_to_rotten / is_deleted.")
@@ -106,18 +109,19 @@ final class PipedriveTables {
                     of("rotten_flag", BOOLEAN, "is_deal_rot_enabled", "rotten_flag").label("rotten_flag"),
                     of("rotten_days", INTEGER, "days_to_rotten", "rotten_days").label("rotten_days"),
                     ADD_TIME, UPDATE_TIME, IS_DELETED_FLAG, ACTIVE_FLAG, IS_DELETED)
-            .deletedWhen("is_deleted").build();
+            .deletedWhenMissing("is_deleted").build();
 
     static final CoreTable USERS = table("users")
-            .describe("Users are deactivated, never deleted: active_flag becomes is_active. v1 names the times\n"
-                    + "created / modified.")
+            .describe("Users are deactivated (active_flag becomes is_active); a user the whole list no longer has\n"
+                    + "is flagged deleted. v1 names the times created / modified.")
             .columns(text("name", "name"), text("email", "email"), text("phone", "phone"),
                     text("default_currency", "default_currency"), text("locale", "locale"),
                     text("timezone_name", "timezone_name"), of("role_id", BIGINT, "role_id"),
                     of("is_admin", BOOLEAN, "is_admin"), of("is_active", BOOLEAN, "active_flag"),
                     of("last_login", TIMESTAMPTZ, "last_login"), of("add_time", TIMESTAMPTZ, "created"),
-                    of("update_time", TIMESTAMPTZ, "modified"))
-            .build();
+                    of("update_time", TIMESTAMPTZ, "modified"),
+                    derived("is_deleted", BOOLEAN, "false"))
+            .deletedWhenMissing("is_deleted").build();
 
     /** Every address as sent ([{value, label, primary}]); v1 names the list in the singular. */
     private static Column array(String name, String v1Name) {

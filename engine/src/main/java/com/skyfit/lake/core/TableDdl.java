@@ -51,6 +51,9 @@ public final class TableDdl {
             }
             a.sums().forEach(s -> cols.put(s.name(), "numeric"));
         }
+        if (t.flagsMissing()) {
+            CoreTable.MISSING_COLUMNS.forEach(d -> cols.put(d.split(" ")[0], d.split(" ")[1]));
+        }
         return cols;
     }
 

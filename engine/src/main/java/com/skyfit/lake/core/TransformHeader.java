@@ -20,6 +20,10 @@ final class TransformHeader {
         if (t.deletedColumn() != null) {
             h.append("-- A deleted record keeps its row with ").append(t.deletedColumn()).append(" = true.\n");
         }
+        if (t.flagsMissing()) {
+            h.append("-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run\n"
+                    + "-- completes (MissingRows); a newer version of the record makes it live again and clears both.\n");
+        }
         for (ChildTable c : t.children()) {
             h.append("-- ").append(c.qualifiedName()).append(": one row per element of ").append(c.path())
                     .append(", keyed by the parent's key and ")

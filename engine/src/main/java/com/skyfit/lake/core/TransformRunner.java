@@ -125,6 +125,9 @@ public final class TransformRunner {
                 }
             }
         }
+        if (fullRefresh && table.flagsMissing()) {
+            MissingRows.replay(c, table); // the deletes found by absence are not in staging: found again here
+        }
         TransformResult result = summarize(table, credited(c, perRun, credit), warned, secondsSince(started));
         saveState(c, table, to, result);
         for (TransformResult.RunCounts r : result.perRun()) {

@@ -182,7 +182,7 @@ public final class TransformSql {
     private String updated() {
         String set = valueColumns().stream().map(c -> c + " = l." + c).collect(Collectors.joining(", "))
                 + ", _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, "
-                + "_updated_at = now()";
+                + "_updated_at = now()" + (table.flagsMissing() ? ", deleted_by_run = NULL, deleted_at = NULL" : "");
         return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
                 + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"

@@ -5,6 +5,7 @@ import com.skyfit.lake.control.RunLeases;
 import com.skyfit.lake.control.RunLedger;
 import com.skyfit.lake.control.WatermarkStore;
 import com.skyfit.lake.control.WindowLedger;
+import com.skyfit.lake.core.MissingRows;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.Objects;
 /**
  * Ends the runs of a batch. A run succeeds only when every window is extracted, its windows cover its whole
  * range, every part it wrote is loaded, and its batch still holds the entity's lease; its watermark advances in
- * the same transaction. Anything else fails it with the reason. The batch's leases are given back either way.
+ * the same transaction, as do the flags of the keys a complete read no longer has. Anything else fails it with the
+ * reason. The batch's leases are given back either way.
  */
 final class BatchCompletion {
     private final Database db;
@@ -119,6 +121,8 @@ final class BatchCompletion {
             Instant stored = watermarks.get(c, run.source(), run.scope(), run.entity()).orElse(null);
             Instant end = advances ? cursor : run.watermarkStart();
             Instant watermarkEnd = stored != null && (end == null || stored.isAfter(end)) ? stored : end;
+            // The run's read is known complete only now: its deletes-by-absence commit with its success.
+            MissingRows.afterRun(c, run.source(), run.entity(), run.scope(), run.runId());
             runs.complete(c, run.runId(), watermarkEnd);
             if (advances || exportCursor != null) {
                 watermarks.advance(c, run.source(), run.scope(), run.entity(), advances ? cursor : null, exportCursor,

@@ -48,6 +48,7 @@ public final class Planner {
     private final RunLedger runs;
     private final WindowLedger windowLedger;
     private final WatermarkStore watermarks;
+    private final Reconciliation reconciliation = new Reconciliation();
     private final Clock clock;
     private final int backfillWindowDays;
     private final RunLeases leases;
@@ -194,7 +195,9 @@ public final class Planner {
             loadType = "full"; // a periodic re-scan is a full load on the ledger, which is how the next one is timed
         }
         Instant since = null;
-        if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())) {
+        // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
+        if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
+                && !reconciliation.due(c, o.source(), o.scope(), o.entity(), o.now())) {
             since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
         }
         Instant start = since != null ? since : o.source().startDate();

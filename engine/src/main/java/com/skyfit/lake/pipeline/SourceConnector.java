@@ -24,6 +24,14 @@ public interface SourceConnector extends AutoCloseable {
     boolean supportsUpdatedFilter(String entity);
 
     /**
+     * How often an incremental run of the entity reads it whole, unfiltered, to find the keys the source no longer
+     * lists (its API lists no deleted records); null when the entity needs no such read.
+     */
+    default Duration reconcileEvery(String entity) {
+        return null;
+    }
+
+    /**
      * The size of the entity's windows: a range is planned as consecutive windows of this size, each one extract
      * activity and one line in gap analysis. Null: one window per run (from the watermark less the overlap to now).
      */

@@ -63,10 +63,11 @@ public final class Extractor {
         int requests = 0;
         int blind = 0;
         Watermark watermark = new Watermark(updatedUntil, stream.isIncremental() ? settled : null);
-        for (Map<String, String> pass : stream.passes()) {
+        for (StreamSpec.Pass pass : stream.passes()) {
             watermark.passStarted(clock.instant());
+            String path = pass.pathOr(stream.path());
             Map<String, String> query = new LinkedHashMap<>(stream.params());
-            query.putAll(pass);
+            query.putAll(pass.params());
             if (stream.isIncremental()) {
                 StreamSpec.Incremental inc = stream.incremental();
                 if (updatedSince != null) {
@@ -83,7 +84,7 @@ public final class Extractor {
                 query = new LinkedHashMap<>(resumed);
             }
             while (query != null) {
-                byte[] body = http.get(scope, definition.errors(), stream.path(), query);
+                byte[] body = http.get(scope, definition.errors(), path, query);
                 requests++;
                 if (body == null) {
                     break; // the error table's IGNORE: the API says "nothing here" with a status
@@ -94,7 +95,7 @@ public final class Extractor {
                 watermark.seen(page.maxCursor());
                 if (page.damage() != null) {
                     log.warn("{} scope '{}' {} GET {}: {} ({} record(s) kept as raw lines for staging to flag)",
-                            scope.source(), scope.name(), stream.entity(), stream.path(), page.damage(),
+                            scope.source(), scope.name(), stream.entity(), path, page.damage(),
                             page.unparsable());
                 }
                 Paginator.Page read = new Paginator.Page(page.records(), page.envelope());
@@ -107,7 +108,7 @@ public final class Extractor {
                     if (next == null || ++blind > MAX_BLIND_PAGES) {
                         throw new SourceException(scope.source(), scope.name(), 200, ErrorTable.Action.RETRY,
                                 scope.source() + " scope '" + scope.name() + "' " + stream.entity() + ": a page of "
-                                        + stream.path() + " could not be read (" + page.damage() + "), so the next "
+                                        + path + " could not be read (" + page.damage() + "), so the next "
                                         + "page is unknown. The page is kept in bronze as one invalid line; this window "
                                         + "fails and keeps its watermark.", null);
                     }

@@ -17,10 +17,10 @@ import java.util.function.IntFunction;
 /**
  * The settings of a REST source, read the same way for every source from keys named by {@link SourceKeys}:
  * its accounts ({SOURCE}_SCOPES, then per scope a base URL and a credential), page size, request budget,
- * retries, overlap and start date. A source's config is the few lines that call {@link #read} with its defaults.
+ * retries, overlap, start date and how often the streams that reconcile are read whole. A source's config is the few lines that call {@link #read} with its defaults.
  */
 public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, HttpSettings http, Duration overlap,
-        int pageSize, Instant startDate) implements SourceConfig {
+        int pageSize, Instant startDate, Duration reconcileEvery) implements SourceConfig {
 
     public RestConfig {
         scopes = List.copyOf(scopes);
@@ -137,7 +137,11 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                     : Duration.ofMinutes(settings.integer(keys.overlapMinutes(), overlapMinutes, 0, 7 * 24 * 60));
             // A windowed stream's API wants a date range: its full loads and re-scans need a first day.
             boolean windowed = definition.streams().stream().anyMatch(st -> st.kind() == StreamSpec.Kind.EVENT_WINDOWS);
-            return new RestConfig(definition, scopes, http, overlap, pageSize, windowed ? startDate() : null);
+            // Only a source with streams that find deletes by a whole read has the setting.
+            boolean reconciles = definition.streams().stream().anyMatch(StreamSpec::reconciles);
+            Duration reconcileEvery = reconciles ? Duration.ofDays(settings.integer(keys.reconcileDays(), 7, 0, 366)) : null;
+            return new RestConfig(definition, scopes, http, overlap, pageSize, windowed ? startDate() : null,
+                    reconcileEvery);
         }
 
         private ScopeConfig scope(String keyScope, String name) {

@@ -61,6 +61,11 @@ public final class RestConnector implements SourceConnector {
     }
 
     @Override
+    public Duration reconcileEvery(String entity) {
+        return config.definition().stream(entity).reconciles() ? config.reconcileEvery() : null;
+    }
+
+    @Override
     public Instant startDate() {
         return config.startDate();
     }

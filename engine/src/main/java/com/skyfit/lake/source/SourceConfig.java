@@ -16,6 +16,14 @@ public interface SourceConfig {
     /** How far before the last watermark an incremental read starts, so late writes are not missed. */
     Duration overlap();
 
+    /**
+     * How often a stream that {@link StreamSpec#reconciles()} is read whole instead of from its watermark, so
+     * the keys the source no longer has are found; zero: every run.
+     */
+    default Duration reconcileEvery() {
+        return Duration.ofDays(7);
+    }
+
     /** Where full reads and re-scans of windowed streams start ({SOURCE}_START_DATE); null when not set. */
     default Instant startDate() {
         return null;

@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * One stream of a source, as data: where it is, how it pages, what identifies a record, which field
  * is the cursor, and whether the API can filter by update time (incremental) or the stream is read
- * whole every run (snapshot). Each pass is one more request sequence with extra parameters into the
- * same sink (Pipedrive reads deleted deals with status=deleted beside the normal list).
+ * whole every run (snapshot). Each pass is one more request sequence with extra parameters, or at another path,
+ * into the same sink (Pipedrive reads deleted deals with status=deleted and archived deals at
+ * /api/v2/deals/archived beside the normal list). A stream whose API lists no deleted records
+ * {@link #reconciles()}: an unfiltered read of it now and then is the complete listing that finds them.
  */
 public record StreamSpec(
         String entity,
@@ -23,9 +25,21 @@ public record StreamSpec(
         String cursorField,
         Incremental incremental,
         Map<String, String> params,
-        List<Map<String, String>> passes,
+        List<Pass> passes,
         Windows windows,
-        boolean dedupe) {
+        boolean dedupe,
+        boolean reconciles) {
+
+    /** One request sequence of a read: its path (null: the stream's) and the parameters it adds. */
+    public record Pass(String path, Map<String, String> params) {
+        public Pass {
+            params = Map.copyOf(params);
+        }
+
+        public String pathOr(String streamPath) {
+            return path == null ? streamPath : path;
+        }
+    }
 
     /**
      * How the planner cuts the stream's ranges: windows of {@code size} (null: one window per run, from the
@@ -76,10 +90,13 @@ public record StreamSpec(
 
     public StreamSpec {
         params = Map.copyOf(params);
-        passes = passes.isEmpty() ? List.of(Map.of()) : List.copyOf(passes);
+        passes = passes.isEmpty() ? List.of(new Pass(null, Map.of())) : List.copyOf(passes);
         windows = windows == null ? Windows.NONE : windows;
         if (windows.size() != null && incremental == null) {
             throw new IllegalArgumentException("stream " + entity + " declares windows but no time filter to read them by");
+        }
+        if (reconciles && windows.size() != null) {
+            throw new IllegalArgumentException("stream " + entity + " reconciles by a whole read, which windows would cut");
         }
     }
 
@@ -93,7 +110,7 @@ public record StreamSpec(
 
     public StreamSpec withPageSize(int size) {
         return new StreamSpec(entity, path, paginator, size, primaryKey, cursorField, incremental, params, passes,
-                windows, dedupe);
+                windows, dedupe, reconciles);
     }
 
     public static Builder builder(String entity, String path) {
@@ -109,9 +126,10 @@ public record StreamSpec(
         private String cursorField;
         private Incremental incremental;
         private final Map<String, String> params = new LinkedHashMap<>();
-        private final List<Map<String, String>> passes = new ArrayList<>();
+        private final List<Pass> passes = new ArrayList<>();
         private Windows windows = Windows.NONE;
         private boolean dedupe;
+        private boolean reconciles;
 
         private Builder(String entity, String path) {
             this.entity = entity;
@@ -149,7 +167,22 @@ public record StreamSpec(
         }
 
         public Builder pass(Map<String, String> extra) {
-            passes.add(extra);
+            passes.add(new Pass(null, extra));
+            return this;
+        }
+
+        /** A pass at another path of the same API (same paging, cursor and filters). */
+        public Builder passAt(String otherPath, Map<String, String> extra) {
+            passes.add(new Pass(otherPath, extra));
+            return this;
+        }
+
+        /**
+         * The API lists no deleted records of this stream, so deletes are found by reading it whole, unfiltered,
+         * now and then (the source's reconcile setting) and flagging the keys that read no longer has.
+         */
+        public Builder reconciles() {
+            this.reconciles = true;
             return this;
         }
 
@@ -179,7 +212,7 @@ public record StreamSpec(
                 throw new IllegalStateException("stream " + entity + " needs a paginator");
             }
             return new StreamSpec(entity, path, paginator, pageSize, primaryKey, cursorField, incremental, params, passes,
-                    windows, dedupe);
+                    windows, dedupe, reconciles);
         }
     }
 }

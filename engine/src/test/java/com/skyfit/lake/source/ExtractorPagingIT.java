@@ -81,15 +81,20 @@ class ExtractorPagingIT {
     }
 
     @Test
-    void dealsReadTheDeletedListAsASecondPassIntoTheSameSink() throws Exception {
+    void dealsReadTheDeletedAndTheArchivedListsAsFurtherPassesIntoTheSameSink() throws Exception {
         server.stubFor(get(urlPathEqualTo("/api/v2/deals")).withQueryParam("status", absent()).willReturn(aResponse()
                 .withBody("{\"data\":[{\"id\":1,\"status\":\"open\"}],\"additional_data\":{\"next_cursor\":null}}")));
         server.stubFor(get(urlPathEqualTo("/api/v2/deals")).withQueryParam("status", equalTo("deleted")).willReturn(aResponse()
                 .withBody("{\"data\":[{\"id\":2,\"status\":\"deleted\"}],\"additional_data\":{\"next_cursor\":null}}")));
+        server.stubFor(get(urlPathEqualTo("/api/v2/deals/archived")).willReturn(aResponse()
+                .withBody("{\"data\":[{\"id\":3,\"is_archived\":true}],\"additional_data\":{\"next_cursor\":null}}")));
         ExtractOutcome out = extractor.read(extractor.definition().stream("deals"), scope, null, null, this::collect);
-        assertThat(out.records()).isEqualTo(2);
-        assertThat(sink).containsExactly("{\"id\":1,\"status\":\"open\"}", "{\"id\":2,\"status\":\"deleted\"}");
+        assertThat(out.records()).isEqualTo(3);
+        assertThat(sink).containsExactly("{\"id\":1,\"status\":\"open\"}", "{\"id\":2,\"status\":\"deleted\"}",
+                "{\"id\":3,\"is_archived\":true}");
         server.verify(2, getRequestedFor(urlPathEqualTo("/api/v2/deals")).withQueryParam("updated_since", absent()));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/deals/archived")).withQueryParam("status", absent())
+                .withQueryParam("sort_by", equalTo("update_time")).withQueryParam("updated_since", absent()));
     }
 
     @Test

@@ -54,6 +54,10 @@ class ExtractorPassesIT {
                 .willReturn(aResponse().withBody(body)));
     }
 
+    private void archived(String body) {
+        server.stubFor(get(urlPathEqualTo("/api/v2/deals/archived")).willReturn(aResponse().withBody(body)));
+    }
+
     private static String page(String... updateTimes) {
         StringBuilder sb = new StringBuilder("{\"success\":true,\"data\":[");
         for (int i = 0; i < updateTimes.length; i++) {
@@ -74,8 +78,9 @@ class ExtractorPassesIT {
         // not in the first pass, so the watermark must not pass the first pass's highest time.
         deals(null, page("2026-05-01 10:00:00", "2026-05-03 08:00:00"));
         deals("deleted", page("2026-05-20 09:30:00"));
+        archived(page("2026-05-10 00:00:00"));
         ExtractOutcome out = readDeals();
-        assertThat(out.records()).isEqualTo(3);
+        assertThat(out.records()).isEqualTo(4);
         assertThat(out.maxCursor()).isEqualTo(Instant.parse("2026-05-03T08:00:00Z"));
     }
 
@@ -86,6 +91,7 @@ class ExtractorPassesIT {
         Instant watermark = Instant.parse("2026-05-20T10:00:00Z");
         deals(null, page("2026-05-20 09:55:00", "2026-05-25 08:00:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
+        archived(page());
         ExtractOutcome out = extractor.read(extractor.definition().stream("deals"), scope,
                 watermark.minus(Duration.ofMinutes(10)), null, watermark, null, r -> sink.add(new String(r, StandardCharsets.UTF_8)));
         assertThat(out.records()).isEqualTo(3);
@@ -95,6 +101,7 @@ class ExtractorPassesIT {
         server.resetAll();
         deals(null, page("2026-05-20 09:55:00"));
         deals("deleted", page("2026-05-20 09:52:00"));
+        archived(page());
         assertThat(extractor.read(extractor.definition().stream("deals"), scope, watermark.minus(Duration.ofMinutes(10)),
                 null, watermark, null, r -> { }).maxCursor()).isNull();
     }
@@ -105,6 +112,7 @@ class ExtractorPassesIT {
                 + "{\"id\":2,\"update_time\":123456789012345678901234567890},"
                 + "{\"id\":3,\"update_time\":1779000000}],\"additional_data\":{\"next_cursor\":null}}");
         deals("deleted", page());
+        archived(page());
 
         ExtractOutcome out = readDeals();
 
@@ -117,10 +125,12 @@ class ExtractorPassesIT {
     void anEmptyPassDoesNotHoldTheWatermarkBackOrPushItForward() throws Exception {
         deals(null, page("2026-05-03 08:00:00"));
         deals("deleted", page());
+        archived(page());
         assertThat(readDeals().maxCursor()).isEqualTo(Instant.parse("2026-05-03T08:00:00Z"));
         server.resetAll();
         deals(null, page());
         deals("deleted", page());
+        archived(page());
         assertThat(readDeals().maxCursor()).isNull();
     }
 
@@ -128,6 +138,7 @@ class ExtractorPassesIT {
     void aFutureDatedUpdateTimeMovesTheWatermarkNoFurtherThanNowPlusTheSkew() throws Exception {
         deals(null, page("2026-05-03 08:00:00", "2099-01-01 00:00:00"));
         deals("deleted", page("2098-01-01 00:00:00"));
+        archived(page("2097-01-01 00:00:00"));
         assertThat(readDeals().maxCursor()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
     }
 

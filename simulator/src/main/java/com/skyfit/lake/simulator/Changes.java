@@ -6,12 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What one {@code mutate} call did to a scope: the ids it created, updated and deleted, and when. */
+/**
+ * What one {@code mutate} call did to a scope: the ids it created, updated, deleted (deals by status; other
+ * entities out of their lists), archived and unarchived, and when.
+ */
 public final class Changes {
     private final Instant time;
     private final Map<String, List<Long>> created = new TreeMap<>();
     private final Map<String, List<Long>> updated = new TreeMap<>();
     private final Map<String, List<Long>> deleted = new TreeMap<>();
+    private final List<Long> archived = new ArrayList<>();
+    private final List<Long> unarchived = new ArrayList<>();
 
     Changes(Instant time) {
         this.time = time;
@@ -27,6 +32,24 @@ public final class Changes {
 
     void deleted(String entity, long id) {
         deleted.computeIfAbsent(entity, e -> new ArrayList<>()).add(id);
+    }
+
+    void archived(long dealId) {
+        archived.add(dealId);
+    }
+
+    void unarchived(long dealId) {
+        unarchived.add(dealId);
+    }
+
+    /** Deals archived by this change. */
+    public List<Long> archived() {
+        return List.copyOf(archived);
+    }
+
+    /** Deals archived before and unarchived by this change. */
+    public List<Long> unarchived() {
+        return List.copyOf(unarchived);
     }
 
     /** The update_time every changed record got (later than any update time before it). */
@@ -48,7 +71,8 @@ public final class Changes {
 
     /** Counts only, for people: "101 created, 201 updated, 41 deleted". */
     public String summary() {
-        return count(created) + " created, " + count(updated) + " updated, " + count(deleted) + " deleted";
+        return count(created) + " created, " + count(updated) + " updated, " + count(deleted) + " deleted, "
+                + archived.size() + " deals archived, " + unarchived.size() + " unarchived";
     }
 
     private static int count(Map<String, List<Long>> byEntity) {
@@ -57,6 +81,7 @@ public final class Changes {
 
     @Override
     public String toString() {
-        return "Changes{time=" + time + ", created=" + created + ", updated=" + updated + ", deleted=" + deleted + "}";
+        return "Changes{time=" + time + ", created=" + created + ", updated=" + updated + ", deleted=" + deleted
+                + ", archived=" + archived + ", unarchived=" + unarchived + "}";
     }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A Pipedrive API on a local port, serving several company accounts ("scopes"), each under
  * {@code http://127.0.0.1:{port}/{scope}} with its own token, data, request budget and faults.
  * It answers the v2 list endpoints (cursor paging, updated_since/updated_until, sort_by,
- * deals status=deleted) and v1 users (start/limit), with the rate-limit headers of the real API.
+ * deals status=deleted, archived deals at /api/v2/deals/archived) and v1 users (start/limit), with the
+ * rate-limit headers of the real API.
  */
 public final class PipedriveSimulator implements AutoCloseable {
     public static final Set<String> V2_ENTITIES =
@@ -163,10 +164,30 @@ public final class PipedriveSimulator implements AutoCloseable {
         return out;
     }
 
-    /** The current records of an entity by id, deleted deals included (status "deleted"). */
+    /**
+     * The records of an entity the source lists, by id: deleted deals (status "deleted") and archived deals
+     * included, records removed from their lists not (see {@link #removed}).
+     */
     public Map<Long, JsonNode> truth(String scope, String entity) {
         requireEntity(entity);
         return scopeData(scope).truth(entity);
+    }
+
+    /** Records deleted out of their lists (persons, organizations, activities) or gone from a whole list. */
+    public Map<Long, JsonNode> removed(String scope, String entity) {
+        requireEntity(entity);
+        return scopeData(scope).removed(entity);
+    }
+
+    /** Lists a removed record again with a new update time, as a restore at the source does. */
+    public void restore(String scope, String entity, long id) {
+        requireEntity(entity);
+        scopeData(scope).restore(entity, id, clock.instant());
+    }
+
+    /** Archives or unarchives one deal, with a new update time. */
+    public void archive(String scope, long dealId, boolean archived) {
+        scopeData(scope).archive(dealId, archived, clock.instant());
     }
 
     public int size(String scope, String entity) {
@@ -238,6 +259,9 @@ public final class PipedriveSimulator implements AutoCloseable {
     private byte[] route(ScopeData scopeData, String rest, Map<String, String> q) {
         if (rest.startsWith("/api/v2/") && V2_ENTITIES.contains(rest.substring(8))) {
             return V2Lists.page(scopeData, rest.substring(8), q);
+        }
+        if (rest.equals("/api/v2/deals/archived")) {
+            return V2Lists.page(scopeData, "deals", q, true);
         }
         if (rest.equals("/api/v1/users")) {
             return V2Lists.usersV1(scopeData, q);

@@ -24,7 +24,7 @@ final class ScopeData {
 
     /** A list request after parameter parsing. A null filter means "not given". */
     record Query(boolean byUpdateTime, boolean descending, Long sinceMillis, Long untilMillis, String status,
-                 String cursor, int limit, int start) {}
+                 String cursor, int limit, int start, boolean archived) {}
 
     record Page(List<byte[]> records, String nextCursor, boolean more) {}
 
@@ -120,7 +120,7 @@ final class ScopeData {
 
     synchronized Changes mutate(int newRecords, int updates, int deletes, long seed, Instant now) {
         RecordFactory f = new RecordFactory(new Random(seed), BASE);
-        long t = Math.max(now.toEpochMilli() / 1000 * 1000, (lastChangeMillis / 1000 + 1) * 1000);
+        long t = nextChange(now).toEpochMilli();
         String time = PipedriveTime.format(Instant.ofEpochMilli(t));
         Changes changes = new Changes(Instant.ofEpochMilli(t));
         List<ObjectNode> stages = new ArrayList<>();
@@ -130,6 +130,38 @@ final class ScopeData {
             d.put("status", "deleted").put("deleted", true).put("active", false).put("update_time", time);
             store("deals", d);
             changes.deleted("deals", id);
+        }
+        // Persons, organizations and activities are deleted out of their lists (Pipedrive keeps them 30 days
+        // where no list shows them); their last listed version stays the truth of what core holds.
+        for (String entity : List.of("persons", "organizations", "activities")) {
+            for (long id : pick(f, entity, deletes)) {
+                store(entity, parse(tables.get(entity).get(id)), true);
+                changes.deleted(entity, id);
+            }
+        }
+        if (deletes > 0) {
+            for (String entity : List.of("pipelines", "stages", "users")) {
+                List<Long> listed = tables.get(entity).ids(r -> !r.removed());
+                if (listed.size() > 1) {
+                    long id = listed.get(f.nextInt(listed.size()));
+                    store(entity, parse(tables.get(entity).get(id)), true);
+                    changes.deleted(entity, id);
+                }
+            }
+        }
+        List<Long> wasArchived = tables.get("deals").ids(StoredRecord::archived);
+        for (long id : pick(f, "deals", deletes)) {
+            ObjectNode d = parse(tables.get("deals").get(id));
+            d.put("is_archived", true).put("archive_time", time).put("update_time", time);
+            store("deals", d);
+            changes.archived(id);
+        }
+        if (!wasArchived.isEmpty()) {
+            long id = wasArchived.get(f.nextInt(wasArchived.size()));
+            ObjectNode d = parse(tables.get("deals").get(id));
+            d.put("is_archived", false).putNull("archive_time").put("update_time", time);
+            store("deals", d);
+            changes.unarchived(id);
         }
         String[] updatable = {"deals", "persons", "organizations", "activities"};
         Map<String, Integer> perEntity = new LinkedHashMap<>();
@@ -162,8 +194,44 @@ final class ScopeData {
 
     synchronized Map<Long, JsonNode> truth(String entity) {
         Map<Long, JsonNode> out = new LinkedHashMap<>();
-        tables.get(entity).all().forEach(r -> out.put(r.id(), parse(r)));
+        tables.get(entity).all().stream().filter(r -> !r.removed()).forEach(r -> out.put(r.id(), parse(r)));
         return out;
+    }
+
+    /** Records removed at the source, as they were last listed. */
+    synchronized Map<Long, JsonNode> removed(String entity) {
+        Map<Long, JsonNode> out = new LinkedHashMap<>();
+        tables.get(entity).all().stream().filter(StoredRecord::removed).forEach(r -> out.put(r.id(), parse(r)));
+        return out;
+    }
+
+    /** Lists a removed record again, changed now (a deleted record restored). */
+    synchronized void restore(String entity, long id, Instant now) {
+        StoredRecord r = tables.get(entity).get(id);
+        if (r == null || !r.removed()) {
+            throw new IllegalArgumentException(entity + " " + id + " is not removed");
+        }
+        ObjectNode json = parse(r);
+        json.put("users".equals(entity) ? "modified" : "update_time", PipedriveTime.format(nextChange(now)));
+        store(entity, json);
+    }
+
+    /** Archives (or unarchives) a deal, changed now. */
+    synchronized void archive(long dealId, boolean archived, Instant now) {
+        ObjectNode d = parse(tables.get("deals").get(dealId));
+        String time = PipedriveTime.format(nextChange(now));
+        d.put("is_archived", archived).put("update_time", time);
+        if (archived) {
+            d.put("archive_time", time);
+        } else {
+            d.putNull("archive_time");
+        }
+        store("deals", d);
+    }
+
+    /** A change time later than every update time so far, whole seconds. */
+    private Instant nextChange(Instant now) {
+        return Instant.ofEpochMilli(Math.max(now.toEpochMilli() / 1000 * 1000, (lastChangeMillis / 1000 + 1) * 1000));
     }
 
     synchronized int size(String entity) {
@@ -179,9 +247,9 @@ final class ScopeData {
         }
     }
 
-    /** Distinct random ids of records that are not deleted, at most {@code count}. */
+    /** Distinct random ids of records that are listed, not deleted and not archived, at most {@code count}. */
     private List<Long> pick(RecordFactory f, String entity, int count) {
-        List<Long> candidates = tables.get(entity).ids(r -> !r.deleted());
+        List<Long> candidates = tables.get(entity).ids(r -> !r.deleted() && !r.removed() && !r.archived());
         Set<Long> chosen = new LinkedHashSet<>();
         while (chosen.size() < Math.min(count, candidates.size())) {
             chosen.add(candidates.get(f.nextInt(candidates.size())));
@@ -202,13 +270,17 @@ final class ScopeData {
     }
 
     private void store(String entity, ObjectNode record) {
+        store(entity, record, false);
+    }
+
+    private void store(String entity, ObjectNode record, boolean removed) {
         String field = "users".equals(entity) ? "modified" : "update_time";
         long updated = PipedriveTime.parse(record.get(field).asText()).toEpochMilli();
         lastChangeMillis = Math.max(lastChangeMillis, updated);
         String status = record.path("status").isTextual() ? record.get("status").asText() : null;
         try {
             tables.get(entity).put(new StoredRecord(record.get("id").asLong(), updated, status,
-                    RecordFactory.JSON.writeValueAsBytes(record)));
+                    RecordFactory.JSON.writeValueAsBytes(record), removed, record.path("is_archived").asBoolean(false)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -231,6 +303,9 @@ final class ScopeData {
     }
 
     private static boolean matches(String entity, StoredRecord r, Query q) {
+        if (r.removed() || r.archived() != q.archived()) {
+            return false;
+        }
         if (q.sinceMillis() != null && r.updateMillis() < q.sinceMillis()) {
             return false;
         }
@@ -257,10 +332,10 @@ final class ScopeData {
         String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         String[] parts = raw.split(":");
         if (parts[0].equals("i") && parts.length == 2) {
-            return new StoredRecord(Long.parseLong(parts[1]), 0, null, null);
+            return new StoredRecord(Long.parseLong(parts[1]), 0);
         }
         if (parts[0].equals("u") && parts.length == 3) {
-            return new StoredRecord(Long.parseLong(parts[2]), Long.parseLong(parts[1]), null, null);
+            return new StoredRecord(Long.parseLong(parts[2]), Long.parseLong(parts[1]));
         }
         throw new IllegalArgumentException("invalid cursor");
     }

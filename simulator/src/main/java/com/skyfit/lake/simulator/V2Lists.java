@@ -16,6 +16,11 @@ final class V2Lists {
     private V2Lists() {}
 
     static byte[] page(ScopeData data, String entity, Map<String, String> q) {
+        return page(data, entity, q, false);
+    }
+
+    /** A v2 list page; {@code archived}: the archived deals' own list, /api/v2/deals/archived. */
+    static byte[] page(ScopeData data, String entity, Map<String, String> q, boolean archived) {
         String sortBy = q.getOrDefault("sort_by", "id");
         if (!sortBy.equals("id") && !sortBy.equals("update_time") && !sortBy.equals("add_time")) {
             throw new PipedriveSimulator.BadRequest(400, "Validation failed: sort_by: must be one of id, update_time, add_time");
@@ -43,7 +48,7 @@ final class V2Lists {
             cursor = null;
         }
         ScopeData.Query query = new ScopeData.Query(byUpdate, direction.equals("desc"),
-                millis("updated_since", q), millis("updated_until", q), status, cursor, limit, 0);
+                millis("updated_since", q), millis("updated_until", q), status, cursor, limit, 0, archived);
         ScopeData.Page page = data.list(entity, query);
         return envelope(page, g -> {
             g.writeObjectFieldStart("additional_data");
@@ -63,7 +68,8 @@ final class V2Lists {
         }
         // v1 lists quietly cap the page at 500 instead of refusing a larger limit.
         int limit = limit(q.get("limit"), 100, false);
-        ScopeData.Page page = data.list("users", new ScopeData.Query(false, false, null, null, null, null, limit, start));
+        ScopeData.Page page = data.list("users", new ScopeData.Query(false, false, null, null, null, null, limit, start,
+                false));
         return envelope(page, g -> {
             g.writeObjectFieldStart("additional_data");
             g.writeObjectFieldStart("pagination");

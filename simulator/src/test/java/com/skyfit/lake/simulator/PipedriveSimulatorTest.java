@@ -192,15 +192,45 @@ class PipedriveSimulatorTest {
         assertThat(c.updated("deals").size() + c.updated("persons").size() + c.updated("organizations").size()
                 + c.updated("activities").size()).isEqualTo(8);
         Map<Long, JsonNode> deals = sim.truth("commercial", "deals");
-        assertThat(deals).hasSize(128);
+        assertThat(deals).hasSize(128); // deleted and archived deals are still the source's
         for (long id : c.deleted("deals")) {
             assertThat(deals.get(id).get("status").asText()).isEqualTo("deleted");
             assertThat(deals.get(id).get("update_time").asText()).isGreaterThan(before);
         }
         assertThat(c.time()).isEqualTo(Instant.parse("2025-03-01T12:00:00Z"));
 
+        // Archived deals leave the plain list for their own; deleted ones are only listed with status=deleted.
+        assertThat(c.archived()).hasSize(3).doesNotContainAnyElementsOf(c.deleted("deals"));
         List<JsonNode> listed = readAll("commercial", "/api/v2/deals", "limit=500");
-        assertThat(listed).hasSize(125).noneMatch(d -> c.deleted("deals").contains(d.get("id").asLong()));
+        assertThat(listed).hasSize(122).noneMatch(d -> c.deleted("deals").contains(d.get("id").asLong()))
+                .noneMatch(d -> c.archived().contains(d.get("id").asLong()));
+        List<JsonNode> archived = readAll("commercial", "/api/v2/deals/archived", "limit=500");
+        assertThat(archived).extracting(d -> d.get("id").asLong()).containsExactlyInAnyOrderElementsOf(c.archived());
+        assertThat(archived).allSatisfy(d -> {
+            assertThat(d.get("is_archived").asBoolean()).isTrue();
+            assertThat(d.get("archive_time").asText()).isEqualTo(d.get("update_time").asText());
+        });
+        // Persons, organizations and activities are deleted out of their lists; one pipeline, stage and user
+        // leaves its whole list.
+        for (String entity : List.of("persons", "organizations", "activities", "pipelines", "stages", "users")) {
+            List<Long> gone = c.deleted(entity);
+            assertThat(gone).as(entity).hasSize(List.of("persons", "organizations", "activities").contains(entity) ? 3 : 1);
+            assertThat(sim.removed("commercial", entity).keySet()).as(entity).containsExactlyInAnyOrderElementsOf(gone);
+            assertThat(sim.truth("commercial", entity).keySet()).as(entity).doesNotContainAnyElementsOf(gone);
+            String path = entity.equals("users") ? "/api/v1/users" : "/api/v2/" + entity;
+            HttpResponse<String> page = get("commercial", path + "?limit=500");
+            List<Long> listedIds = new ArrayList<>();
+            JSON.readTree(page.body()).get("data").forEach(r -> listedIds.add(r.get("id").asLong()));
+            assertThat(listedIds).as(entity).isNotEmpty().doesNotContainAnyElementsOf(gone);
+        }
+        // A restored person is listed again with a new update time; an unarchived deal returns to the plain list.
+        long person = c.deleted("persons").get(0);
+        sim.restore("commercial", "persons", person);
+        assertThat(sim.removed("commercial", "persons")).doesNotContainKey(person);
+        assertThat(readAll("commercial", "/api/v2/persons", "limit=500&updated_since=" + enc(c.time().plusSeconds(1).toString())))
+                .extracting(p -> p.get("id").asLong()).containsExactly(person);
+        sim.archive("commercial", c.archived().get(0), false);
+        assertThat(readAll("commercial", "/api/v2/deals", "limit=500")).hasSize(123);
         List<JsonNode> deleted = readAll("commercial", "/api/v2/deals", "limit=500&status=deleted");
         assertThat(deleted).extracting(d -> d.get("id").asLong()).containsExactlyInAnyOrderElementsOf(c.deleted("deals"));
 

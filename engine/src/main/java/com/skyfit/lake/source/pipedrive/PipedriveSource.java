@@ -10,8 +10,12 @@ import java.util.Map;
 
 /**
  * Pipedrive as data. v2 lists page by cursor and filter by update time; users stay on v1 and are
- * read whole, as are pipelines and stages (a handful of rows each). Deleted deals are left out of
- * the plain deals list, so deals take a second pass with status=deleted to turn deletes into facts.
+ * read whole, as are pipelines and stages (a handful of rows each); a row a whole read no longer has was
+ * deleted. Deleted and archived deals are left out of the plain deals list, so deals take a pass with
+ * status=deleted (deletes of the last 30 days) and one at /api/v2/deals/archived (archived deals, their own list
+ * since 2025-07-15). Persons, organizations and activities are listed without their deleted records and have
+ * no filter for them: their deletes (and a deal purged 30 days after its delete) are found by reconciling,
+ * an unfiltered read every PIPEDRIVE_RECONCILE_DAYS.
  */
 public final class PipedriveSource {
     public static final String NAME = "pipedrive";
@@ -35,7 +39,8 @@ public final class PipedriveSource {
 
     public static SourceDefinition definition(int pageSize) {
         return new SourceDefinition(NAME, List.of(
-                changing("deals").pass(Map.of()).pass(Map.of("status", "deleted")).pageSize(pageSize).build(),
+                changing("deals").pass(Map.of()).pass(Map.of("status", "deleted"))
+                        .passAt("/api/v2/deals/archived", Map.of()).pageSize(pageSize).build(),
                 changing("persons").pageSize(pageSize).build(),
                 changing("organizations").pageSize(pageSize).build(),
                 changing("activities").pageSize(pageSize).build(),
@@ -50,7 +55,7 @@ public final class PipedriveSource {
         return StreamSpec.builder(entity, "/api/v2/" + entity).paginator(Paginator.cursorInBody())
                 .cursorField("update_time")
                 .incremental("updated_since", "updated_until", TimeFormat.RFC3339_SECONDS)
-                .param("sort_by", "update_time").param("sort_direction", "asc");
+                .param("sort_by", "update_time").param("sort_direction", "asc").reconciles();
     }
 
     private static StreamSpec.Builder whole(String entity) {

@@ -8,6 +8,7 @@ import com.skyfit.lake.config.SettingsException;
 import com.skyfit.lake.source.RestConfig;
 import com.skyfit.lake.source.ScopeConfig;
 import com.skyfit.lake.source.Sources;
+import com.skyfit.lake.source.StreamSpec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -143,10 +144,27 @@ class PipedriveConfigTest {
     }
 
     @Test
+    void reconcilePeriodIsDaysFromZeroAndAWrongValueNamesItsSetting() {
+        Map<String, String> m = valid();
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "0");
+        assertThat(PipedriveConfig.fromSettings(Settings.of(m)).reconcileEvery()).isZero();
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "-1");
+        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.KEYS.reconcileDays());
+        m.put(PipedriveConfig.KEYS.reconcileDays(), "weekly");
+        assertThat(failure(m).setting()).isEqualTo(PipedriveConfig.KEYS.reconcileDays());
+    }
+
+    @Test
     void registryKnowsPipedriveAndNamesTheKnownSources() {
         assertThat(Sources.names()).contains("pipedrive");
-        assertThat(Sources.get("pipedrive").definition().stream("deals").passes()).hasSize(2);
+        assertThat(Sources.get("pipedrive").definition().stream("deals").passes())
+                .extracting(p -> p.pathOr("/api/v2/deals") + p.params())
+                .containsExactly("/api/v2/deals{}", "/api/v2/deals{status=deleted}", "/api/v2/deals/archived{}");
         assertThat(Sources.get("pipedrive").config(Settings.of(valid())).scopes()).hasSize(2);
+        // Lists that never show a deleted record are reconciled; whole lists find deletes on every read.
+        assertThat(Sources.get("pipedrive").definition().streams().stream().filter(StreamSpec::reconciles)
+                .map(StreamSpec::entity)).containsExactly("deals", "persons", "organizations", "activities");
+        assertThat(Sources.get("pipedrive").config(Settings.of(valid())).reconcileEvery()).hasDays(7);
         assertThatThrownBy(() -> Sources.get("salesforce")).hasMessageContaining("known sources: [pipedrive");
     }
 }

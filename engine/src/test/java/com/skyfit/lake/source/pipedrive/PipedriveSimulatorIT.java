@@ -111,8 +111,8 @@ class PipedriveSimulatorIT {
             }
             assertThat(full.get(scope).get("deals").records().values())
                     .filteredOn(d -> d.get("status").asText().equals("deleted")).hasSize(4);
-            // 250 deals + 3 real ones over pages of 100, twice (the deleted pass): 3 + 1 requests.
-            assertThat(full.get(scope).get("deals").outcome().requests()).isEqualTo(4);
+            // 250 deals + 3 real ones over pages of 100, then the deleted pass and the archived pass: 3 + 1 + 1 requests.
+            assertThat(full.get(scope).get("deals").outcome().requests()).isEqualTo(5);
         }
         assertThat(full.get("commercial").get("deals").records()).isNotEqualTo(full.get("expansion").get("deals").records());
 
@@ -129,12 +129,18 @@ class PipedriveSimulatorIT {
                         .containsExactlyInAnyOrderElementsOf(sim.truth(scope, entity).values().stream()
                                 .filter(r -> !Timestamps.parse(r.get("update_time").asText()).isBefore(since))
                                 .map(r -> r.get("id").asLong()).toList())
-                        .containsAll(union(c.created(entity), c.updated(entity), c.deleted(entity)));
+                        .containsAll(union(c.created(entity), c.updated(entity),
+                                entity.equals("deals") ? c.deleted(entity) : List.of()))
+                        // deleted persons, organizations and activities are listed no more
+                        .noneMatch(id -> !entity.equals("deals") && c.deleted(entity).contains(id));
             }
             // Far fewer than a full read: only the changes and the overlap's few neighbours.
             assertThat(got.get("persons").records().size()).isLessThan(c.created("persons").size() + c.updated("persons").size() + 5);
             for (long id : c.deleted("deals")) {
                 assertThat(got.get("deals").records().get(id).get("status").asText()).isEqualTo("deleted");
+            }
+            for (long id : c.archived()) {
+                assertThat(got.get("deals").records().get(id).get("is_archived").asBoolean()).isTrue();
             }
             assertThat(got.get("deals").outcome().maxCursor()).isEqualTo(c.time());
             // Small lists are snapshots: read whole again.
