@@ -66,9 +66,14 @@ class SmallPoolIT {
         dead.windows().forEach(engine::extract);
         engine.load(engine.unloadedParts(dead.batchId()), false);
         engine.failBatch(dead.batchId(), "stopped for the test", null);
-        db.execute("""
-                INSERT INTO ops.watermarks (source, scope, entity, watermark, run_id, updated_at)
-                VALUES ('pipedrive', 'commercial', 'persons', now() - interval '1 day', 'earlier', now())""", ps -> {});
+        // a complete read of persons sets its watermark, so the next incremental plan (reconciliation not yet due)
+        // reads that watermark inside its own transaction
+        RunPlan first = engine.plan(new PlanRequest("batch-first", "pipedrive", List.of("commercial"),
+                List.of("persons"), "full", "manual", null, null));
+        first.windows().forEach(engine::extract);
+        engine.load(engine.unloadedParts(first.batchId()), false);
+        engine.transform(first.batchId(), false);
+        engine.completeBatch(first.batchId());
 
         try (Connection held1 = db.dataSource().getConnection(); Connection held2 = db.dataSource().getConnection()) {
             RunPlan next = CompletableFuture.supplyAsync(() -> engine.plan(new PlanRequest("batch-next", "pipedrive",
