@@ -147,8 +147,12 @@ public final class ChatwootConnector implements SourceConnector {
         String sql = "SELECT v.*, " + cursor + " AS skyfit_cursor FROM " + config.quotedView() + " v"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY skyfit_cursor, v." + ChatwootConfig.quoted(config.idColumn());
+        // The first statement fixes the snapshot; a row stamped in the future (a wrong application clock) must not
+        // carry the watermark past what the next read can see, so no candidate goes past the source's now plus skew.
+        Instant latest = sourceNow(c).plus(config.clockSkew());
         long records = 0;
         Instant max = null;
+        long future = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
             if (since != null) {
@@ -166,14 +170,29 @@ public final class ChatwootConnector implements SourceConnector {
                     sink.accept(json.write(rs));
                     records++;
                     Instant at = instant(rs, cursorColumn, zoned);
+                    if (at != null && at.isAfter(latest)) {
+                        future++;
+                        at = latest;
+                    }
                     if (at != null && (max == null || at.isAfter(max))) {
                         max = at;
                     }
                 }
             }
         }
+        if (future > 0) {
+            LOG.warn("chatwoot {}: {} conversations stamped after the source's clock plus {} min; the watermark stops "
+                    + "at {}", config.scope(), future, config.clockSkew().toMinutes(), latest);
+        }
         LOG.info("chatwoot {}: {} conversations changed since {}", config.scope(), records, since == null ? "the start" : since);
         return new Extracted(records, max);
+    }
+
+    private static Instant sourceNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
     }
 
     private Extracted listIds(Connection c, RecordSink sink) throws SQLException, IOException {
