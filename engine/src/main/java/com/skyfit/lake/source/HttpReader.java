@@ -110,7 +110,7 @@ public final class HttpReader {
             return null;
         }
         String message = message(row.message(), scope, response.statusCode(), target,
-                scope.credential().value().redact(serverMessage(response.body())));
+                scope.credential().redact(serverMessage(response.body())));
         if (row.action() == ErrorTable.Action.BUDGET_EXHAUSTED) {
             log.warn(message);
             throw new BudgetExhaustedException(scope.source(), scope.name(), row, message);
@@ -155,7 +155,7 @@ public final class HttpReader {
         if (r != null) {
             return "HTTP " + r.statusCode();
         }
-        return scope.credential().value().redact(describe(failure));
+        return scope.credential().redact(describe(failure));
     }
 
     private static String describe(Throwable failure) {
@@ -167,7 +167,7 @@ public final class HttpReader {
         String m = template.replace("{source}", scope.source()).replace("{scope}", scope.name())
                 .replace("{setting}", scope.credential().setting()).replace("{status}", String.valueOf(status))
                 .replace("{path}", path).replace("{baseUrl}", scope.baseUrl().toString()).replace("{error}", error);
-        return Redact.url(scope.credential().value().redact(m));
+        return Redact.url(scope.credential().redact(m));
     }
 
     /** The server's own words: Pipedrive's "error", a generic "message", or the start of the body. */

@@ -63,6 +63,28 @@ class HttpReaderErrorTableIT {
     }
 
     @Test
+    void aServerEchoingOnlyTheBareTokenOrTheBase64OfBasicNeverShowsThem() {
+        String token = "Zt0k3nBareEcho4711abcdef";
+        ScopeConfig zendesk = new ScopeConfig("zendesk", "support", URI.create(server.baseUrl()),
+                Credential.basic("agent@example.com/token", Secret.of(token), "ZENDESK_API_TOKEN"));
+        String encoded = java.util.Base64.getEncoder().encodeToString(("agent@example.com/token:" + token)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/api/v2/groups.json")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"Couldn't authenticate you with token " + token + "\"}")));
+        server.stubFor(get(urlPathEqualTo("/api/v2/users.json")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"bad header " + encoded + "\"}")));
+        ErrorTable errors = com.skyfit.lake.source.zendesk.ZendeskSource.DEFINITION.errors();
+
+        assertThatThrownBy(() -> reader.get(zendesk, errors, "/api/v2/groups.json", Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("HTTP 401")
+                .hasMessageContaining("Couldn't authenticate").hasMessageNotContaining(token);
+        assertThatThrownBy(() -> reader.get(zendesk, errors, "/api/v2/users.json", Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("HTTP 400")
+                .hasMessageContaining("bad header").hasMessageNotContaining(encoded).hasMessageNotContaining(token);
+        assertThat(logs.text()).doesNotContain(token).doesNotContain(encoded);
+    }
+
+    @Test
     void rateLimitedWaitsForRetryAfterThenRetries() {
         server.stubFor(get(urlPathEqualTo(PATH)).inScenario("ra").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("recovered"));
