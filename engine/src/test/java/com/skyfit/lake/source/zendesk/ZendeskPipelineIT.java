@@ -165,7 +165,7 @@ class ZendeskPipelineIT {
 
     @Test
     void organizationsSharingOneSecondAreNeitherLostNorLoopedOn() {
-        start(b -> b.maxPerPage(20).burstOrganizations(75), x -> Map.of());
+        start(b -> b.maxPerPage(20).burstOrganizations(75), x -> Map.of("ZENDESK_EXPORT_PAGE_SIZE", "20"));
         BatchRunner.Outcome full = run("full");
         assertThat(statuses(full.batchId())).containsOnly("success");
         assertCoreMatchesTruth();
@@ -174,6 +174,17 @@ class ZendeskPipelineIT {
         long staged = count("SELECT count(*) FROM stg_zendesk.organizations_raw");
         assertThat(staged).isEqualTo(orgs);
         assertThat(sim.requests(ORGS).size()).isLessThan(orgs / 20 + 5);
+    }
+
+    @Test
+    void aServerThatSplitsOneSecondAcrossPagesFailsTheWindowNamingTheSecondInsteadOfSkipping() {
+        start(b -> b.maxPerPage(20).burstOrganizations(75).strictPages(true),
+                x -> Map.of("ZENDESK_EXPORT_PAGE_SIZE", "20"));
+        BatchRunner.Outcome full = run("full");
+        assertThat(status(full.batchId(), "organizations")).isEqualTo("failed");
+        assertThat(db.query("SELECT r.error_message FROM ops.runs r WHERE r.batch_id = ? AND r.entity = 'organizations'",
+                ps -> ps.setString(1, full.batchId()), rs -> rs.getString(1)))
+                .singleElement().asString().contains("all in the second");
     }
 
     @Test
