@@ -79,11 +79,28 @@ public final class Extractor {
             query.putAll(stream.paginator().first(stream.pageSize()));
             Map<String, String> resumed = resumeCursor == null ? null
                     : stream.paginator().resume(resumeCursor, stream.pageSize());
+            Map<String, String> fresh = query;
             if (resumed != null) {
-                query = new LinkedHashMap<>(resumed);
+                query = resumed = new LinkedHashMap<>(resumed);
             }
             while (query != null) {
-                byte[] body = http.get(scope, definition.errors(), stream.path(), query);
+                byte[] body;
+                try {
+                    body = http.get(scope, definition.errors(), stream.path(), query);
+                } catch (SourceException e) {
+                    if (query != resumed || (e.status() != 400 && e.status() != 422)) {
+                        throw e;
+                    }
+                    // A stored cursor the server refuses (expired, or of another account) would fail every run until a
+                    // full load: once, start from the window's start time instead (the watermark less the overlap).
+                    log.warn("{} scope '{}' {}: the stored cursor was refused (HTTP {}); reading from {} instead",
+                            scope.source(), scope.name(), stream.entity(), e.status(), updatedSince);
+                    requests++;
+                    resumeCursor = null;
+                    resumed = null;
+                    query = fresh;
+                    continue;
+                }
                 requests++;
                 if (body == null) {
                     break; // the error table's IGNORE: the API says "nothing here" with a status

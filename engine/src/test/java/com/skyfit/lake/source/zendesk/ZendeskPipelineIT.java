@@ -188,6 +188,28 @@ class ZendeskPipelineIT {
     }
 
     @Test
+    void aRefusedStoredCursorIsReadOnceFromTheWatermarkLessTheOverlapInstead() {
+        start();
+        assertThat(statuses(run("full").batchId())).containsOnly("success");
+        Instant mark = watermark("tickets");
+        db.execute("UPDATE ops.watermarks SET cursor_value = 'bm90LWEtY3Vyc29y' WHERE source = 'zendesk' "
+                + "AND entity = 'tickets'", ps -> {});
+        sim.mutate(4, 2, 0);
+        int before = sim.requests(TICKETS).size();
+
+        BatchRunner.Outcome inc = run("incremental");
+
+        assertThat(statuses(inc.batchId())).containsOnly("success");
+        List<ZendeskSimulator.Request> asked = sim.requests(TICKETS).subList(before, sim.requests(TICKETS).size());
+        assertThat(asked.get(0).query()).containsEntry("cursor", "bm90LWEtY3Vyc29y");
+        assertThat(asked.get(0).status()).isEqualTo(400);
+        assertThat(asked.get(1).query()).doesNotContainKey("cursor")
+                .containsEntry("start_time", String.valueOf(mark.minus(ZendeskConfig.OVERLAP).getEpochSecond()));
+        assertThat(cursor("tickets")).isNotEqualTo("bm90LWEtY3Vyc29y").isNotBlank();
+        assertCoreMatchesTruth();
+    }
+
+    @Test
     void aRateLimitedExportWaitsAsTheServerSaysAndCompletes() {
         start(b -> b.exportLimit(3, Duration.ofSeconds(2)), x -> Map.of());
         BatchRunner.Outcome full = run("full");
