@@ -356,6 +356,18 @@ class ChatwootIT {
     }
 
     @Test
+    void aNonNumericIdColumnFailsTheListingAtOnceNamingTheSetting() {
+        BatchRunner.Outcome failed = run(settings.with(ChatwootConfig.ID_COLUMN, "uuid"), "incremental");
+
+        Ledger ids = ledger(failed.batchId(), "conversation_ids");
+        assertThat(ids.status()).isEqualTo("failed");
+        assertThat(ids.error()).contains("CHATWOOT_SOURCE_ID_COLUMN", "'uuid'", "not an integer id");
+        assertThat(db.queryFirst("SELECT max(w.attempts) FROM ops.windows w JOIN ops.runs r USING (run_id) "
+                + "WHERE r.batch_id = ? AND r.entity = 'conversation_ids'", ps -> ps.setString(1, failed.batchId()),
+                rs -> rs.getLong(1))).as("a wrong setting is not retried").contains(1L);
+    }
+
+    @Test
     void theSourceConnectionCannotWriteEvenAsASuperuser() throws Exception {
         // The test login is the server's superuser: only the connection itself stops the write.
         ChatwootConnector connector = ChatwootConnector.fromSettings(settings
