@@ -76,12 +76,21 @@ public final class Extractor {
                     query.put(inc.untilParam(), inc.format().format(updatedUntil, true));
                 }
             }
+            // What every page of the pass asks besides time and paging (an include=, a filter): a cursor call
+            // built by the paginator alone would drop it.
+            Map<String, String> carried = new LinkedHashMap<>(query);
+            if (stream.isIncremental()) {
+                carried.remove(stream.incremental().sinceParam());
+                if (stream.incremental().untilParam() != null) {
+                    carried.remove(stream.incremental().untilParam());
+                }
+            }
             query.putAll(stream.paginator().first(stream.pageSize()));
             Map<String, String> resumed = resumeCursor == null ? null
                     : stream.paginator().resume(resumeCursor, stream.pageSize());
             Map<String, String> fresh = query;
             if (resumed != null) {
-                query = resumed = new LinkedHashMap<>(resumed);
+                query = resumed = withCarried(carried, resumed);
             }
             while (query != null) {
                 byte[] body;
@@ -141,7 +150,7 @@ public final class Extractor {
                 if (next != null && pastUntil(stream, page.maxCursor(), updatedUntil)) {
                     next = null; // an export has no upper bound: it stops once its records pass the window's end
                 }
-                query = next;
+                query = next == null ? null : withCarried(carried, next);
             }
             watermark.passEnded();
         }
@@ -161,6 +170,13 @@ public final class Extractor {
         // A resumed read that found nothing new still covers everything up to the cursor it started from.
         String cursor = checkpoint != null ? checkpoint : resumeCursor;
         return new ExtractOutcome(records, requests, max, unparsable, cursor);
+    }
+
+    /** The paginator's query plus every carried parameter it does not set itself. */
+    private static Map<String, String> withCarried(Map<String, String> carried, Map<String, String> paging) {
+        Map<String, String> q = new LinkedHashMap<>(carried);
+        q.putAll(paging);
+        return q;
     }
 
     /**
