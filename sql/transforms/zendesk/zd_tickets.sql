@@ -1,7 +1,6 @@
 -- core.zd_tickets from stg_zendesk.tickets_raw: one row per (scope, id), the newest version:
 -- the latest updated_at, then the highest (run_id, blob_path, line_no).
 -- status is new / open / pending / hold / solved / closed, or deleted for a deleted ticket.
--- solved_at and the reply times come with the ticket's metric set where the export sends it.
 -- A deleted record keeps its row with is_deleted = true.
 -- core.zd_ticket_custom_fields: one row per element of custom_fields, keyed by the parent's key and field_id.
 --
@@ -34,17 +33,15 @@ WITH fields AS MATERIALIZED (
     SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id, t.subject, t.status, t.priority, t.type, t.channel, t.requester_id, t.submitter_id,
                t.assignee_id, t.group_id, t.organization_id, t.brand_id, t.ticket_form_id, t.problem_id,
-               t.external_id, t.tags, t.satisfaction_score, t.created_at, t.updated_at, t.due_at, t.solved_at,
-               t.first_reply_minutes, t.full_resolution_minutes, t.generated_timestamp,
-               t.zd_ticket_custom_fields_array,
+               t.external_id, t.tags, t.satisfaction_score, t.created_at, t.updated_at, t.due_at,
+               t.generated_timestamp, t.zd_ticket_custom_fields_array,
            coalesce((status = 'deleted'), false) AS is_deleted,
            CASE WHEN num_nonnulls(t.id_text, t.requester_id_text, t.submitter_id_text, t.assignee_id_text, t.group_id_text,
                t.organization_id_text, t.brand_id_text, t.ticket_form_id_text, t.problem_id_text,
-               t.created_at_text, t.updated_at_text, t.due_at_text, t.solved_at_text, t.first_reply_minutes_text,
-               t.full_resolution_minutes_text, t.generated_timestamp_text)
+               t.created_at_text, t.updated_at_text, t.due_at_text, t.generated_timestamp_text)
            <> num_nonnulls(t.id, t.requester_id, t.submitter_id, t.assignee_id, t.group_id, t.organization_id,
-               t.brand_id, t.ticket_form_id, t.problem_id, t.created_at, t.updated_at, t.due_at, t.solved_at,
-               t.first_reply_minutes, t.full_resolution_minutes, t.generated_timestamp)
+               t.brand_id, t.ticket_form_id, t.problem_id, t.created_at, t.updated_at, t.due_at,
+               t.generated_timestamp)
                   OR t.id IS NULL
                   OR t.zd_ticket_custom_fields_array_type NOT IN ('array', 'null')
            THEN concat_ws('; ',
@@ -60,9 +57,6 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.created_at IS NULL AND t.created_at_text IS NOT NULL THEN 'created_at not a date-time: ' || t.created_at_text END,
                CASE WHEN t.updated_at IS NULL AND t.updated_at_text IS NOT NULL THEN 'updated_at not a date-time: ' || t.updated_at_text END,
                CASE WHEN t.due_at IS NULL AND t.due_at_text IS NOT NULL THEN 'due_at not a date-time: ' || t.due_at_text END,
-               CASE WHEN t.solved_at IS NULL AND t.solved_at_text IS NOT NULL THEN 'metric_set.solved_at/solved_at not a date-time: ' || t.solved_at_text END,
-               CASE WHEN t.first_reply_minutes IS NULL AND t.first_reply_minutes_text IS NOT NULL THEN 'metric_set.reply_time_in_minutes.calendar not an integer: ' || t.first_reply_minutes_text END,
-               CASE WHEN t.full_resolution_minutes IS NULL AND t.full_resolution_minutes_text IS NOT NULL THEN 'metric_set.full_resolution_time_in_minutes.calendar not an integer: ' || t.full_resolution_minutes_text END,
                CASE WHEN t.generated_timestamp IS NULL AND t.generated_timestamp_text IS NOT NULL THEN 'generated_timestamp not an integer: ' || t.generated_timestamp_text END,
                CASE WHEN t.zd_ticket_custom_fields_array_type NOT IN ('array', 'null') THEN 'custom_fields not an array' END)
            END AS problem
@@ -88,9 +82,6 @@ WITH fields AS MATERIALIZED (
                e.created_at_text, ops.try_timestamptz(e.created_at_text) AS created_at,
                e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at,
                e.due_at_text, ops.try_timestamptz(e.due_at_text) AS due_at,
-               e.solved_at_text, ops.try_timestamptz(e.solved_at_text) AS solved_at,
-               e.first_reply_minutes_text, ops.try_integer(e.first_reply_minutes_text) AS first_reply_minutes,
-               e.full_resolution_minutes_text, ops.try_integer(e.full_resolution_minutes_text) AS full_resolution_minutes,
                e.generated_timestamp_text, ops.try_bigint(e.generated_timestamp_text) AS generated_timestamp,
                e.zd_ticket_custom_fields_array,
                jsonb_typeof(e.zd_ticket_custom_fields_array) AS zd_ticket_custom_fields_array_type
@@ -116,9 +107,6 @@ WITH fields AS MATERIALIZED (
                    nullif(raw ->> 'created_at', '') AS created_at_text,
                    nullif(raw ->> 'updated_at', '') AS updated_at_text,
                    nullif(raw ->> 'due_at', '') AS due_at_text,
-                   coalesce(nullif(raw -> 'metric_set' ->> 'solved_at', ''), nullif(raw ->> 'solved_at', '')) AS solved_at_text,
-                   nullif(raw -> 'metric_set' -> 'reply_time_in_minutes' ->> 'calendar', '') AS first_reply_minutes_text,
-                   nullif(raw -> 'metric_set' -> 'full_resolution_time_in_minutes' ->> 'calendar', '') AS full_resolution_minutes_text,
                    nullif(raw ->> 'generated_timestamp', '') AS generated_timestamp_text,
                    raw -> 'custom_fields' AS zd_ticket_custom_fields_array
             FROM (
@@ -206,14 +194,12 @@ repeated AS (
 inserted AS (
     INSERT INTO core.zd_tickets (scope, id, subject, status, priority, type, channel, requester_id,
         submitter_id, assignee_id, group_id, organization_id, brand_id, ticket_form_id, problem_id,
-        external_id, tags, satisfaction_score, created_at, updated_at, due_at, solved_at,
-        first_reply_minutes, full_resolution_minutes, generated_timestamp, is_deleted, _stg_id,
-        _source_blob, _source_line, _run_id, _updated_at)
+        external_id, tags, satisfaction_score, created_at, updated_at, due_at, generated_timestamp,
+        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
     SELECT l.scope, l.id, l.subject, l.status, l.priority, l.type, l.channel, l.requester_id,
         l.submitter_id, l.assignee_id, l.group_id, l.organization_id, l.brand_id, l.ticket_form_id,
         l.problem_id, l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at,
-        l.solved_at, l.first_reply_minutes, l.full_resolution_minutes, l.generated_timestamp,
-        l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.generated_timestamp, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -228,10 +214,9 @@ updated AS (
         group_id = l.group_id, organization_id = l.organization_id, brand_id = l.brand_id,
         ticket_form_id = l.ticket_form_id, problem_id = l.problem_id, external_id = l.external_id,
         tags = l.tags, satisfaction_score = l.satisfaction_score, created_at = l.created_at,
-        updated_at = l.updated_at, due_at = l.due_at, solved_at = l.solved_at,
-        first_reply_minutes = l.first_reply_minutes, full_resolution_minutes = l.full_resolution_minutes,
-        generated_timestamp = l.generated_timestamp, is_deleted = l.is_deleted, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        updated_at = l.updated_at, due_at = l.due_at, generated_timestamp = l.generated_timestamp,
+        is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
@@ -241,13 +226,13 @@ updated AS (
           >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.subject, c.status, c.priority, c.type, c.channel, c.requester_id, c.submitter_id,
         c.assignee_id, c.group_id, c.organization_id, c.brand_id, c.ticket_form_id, c.problem_id,
-        c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at, c.solved_at,
-        c.first_reply_minutes, c.full_resolution_minutes, c.generated_timestamp, c.is_deleted)
+        c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at,
+        c.generated_timestamp, c.is_deleted)
         IS DISTINCT FROM
         (l.subject, l.status, l.priority, l.type, l.channel, l.requester_id, l.submitter_id,
         l.assignee_id, l.group_id, l.organization_id, l.brand_id, l.ticket_form_id, l.problem_id,
-        l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at, l.solved_at,
-        l.first_reply_minutes, l.full_resolution_minutes, l.generated_timestamp, l.is_deleted)
+        l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at,
+        l.generated_timestamp, l.is_deleted)
       AND NOT (SELECT empty FROM target)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
@@ -269,13 +254,13 @@ repointed AS (
                             >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.subject, c.status, c.priority, c.type, c.channel, c.requester_id, c.submitter_id,
                             c.assignee_id, c.group_id, c.organization_id, c.brand_id, c.ticket_form_id, c.problem_id,
-                            c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at, c.solved_at,
-                            c.first_reply_minutes, c.full_resolution_minutes, c.generated_timestamp, c.is_deleted)
+                            c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at,
+                            c.generated_timestamp, c.is_deleted)
                             IS DISTINCT FROM
                             (w.subject, w.status, w.priority, w.type, w.channel, w.requester_id, w.submitter_id,
                             w.assignee_id, w.group_id, w.organization_id, w.brand_id, w.ticket_form_id, w.problem_id,
-                            w.external_id, w.tags, w.satisfaction_score, w.created_at, w.updated_at, w.due_at, w.solved_at,
-                            w.first_reply_minutes, w.full_resolution_minutes, w.generated_timestamp, w.is_deleted))
+                            w.external_id, w.tags, w.satisfaction_score, w.created_at, w.updated_at, w.due_at,
+                            w.generated_timestamp, w.is_deleted))
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),

@@ -34,8 +34,7 @@ final class ZendeskTables {
     }
 
     static final CoreTable TICKETS = table("tickets")
-            .describe("status is new / open / pending / hold / solved / closed, or deleted for a deleted ticket.\n"
-                    + "solved_at and the reply times come with the ticket's metric set where the export sends it.")
+            .describe("status is new / open / pending / hold / solved / closed, or deleted for a deleted ticket.")
             .columns(text("subject", "subject"), text("status", "status"), text("priority", "priority"),
                     text("type", "type"), text("channel", "via.channel"), of("requester_id", BIGINT, "requester_id"),
                     of("submitter_id", BIGINT, "submitter_id"), of("assignee_id", BIGINT, "assignee_id"),
@@ -44,9 +43,6 @@ final class ZendeskTables {
                     of("problem_id", BIGINT, "problem_id"), text("external_id", "external_id"),
                     array("tags", "tags"), text("satisfaction_score", "satisfaction_rating.score"),
                     CREATED_AT, UPDATED_AT, of("due_at", TIMESTAMPTZ, "due_at"),
-                    of("solved_at", TIMESTAMPTZ, "metric_set.solved_at", "solved_at"),
-                    of("first_reply_minutes", INTEGER, "metric_set.reply_time_in_minutes.calendar"),
-                    of("full_resolution_minutes", INTEGER, "metric_set.full_resolution_time_in_minutes.calendar"),
                     of("generated_timestamp", BIGINT, "generated_timestamp"),
                     derived("is_deleted", BOOLEAN, "status = 'deleted'").orElse("false"))
             .child(new ChildTable("zd_ticket_custom_fields", "custom_fields",

@@ -77,14 +77,40 @@ public final class Extractor {
                     query.put(inc.untilParam(), inc.format().format(updatedUntil, true));
                 }
             }
+            // What every page of the pass asks besides time and paging (an include=, a filter): a cursor call
+            // built by the paginator alone would drop it.
+            Map<String, String> carried = new LinkedHashMap<>(query);
+            if (stream.isIncremental()) {
+                carried.remove(stream.incremental().sinceParam());
+                if (stream.incremental().untilParam() != null) {
+                    carried.remove(stream.incremental().untilParam());
+                }
+            }
             query.putAll(stream.paginator().first(stream.pageSize()));
             Map<String, String> resumed = resumeCursor == null ? null
                     : stream.paginator().resume(resumeCursor, stream.pageSize());
+            Map<String, String> fresh = query;
             if (resumed != null) {
-                query = new LinkedHashMap<>(resumed);
+                query = resumed = withCarried(carried, resumed);
             }
             while (query != null) {
-                byte[] body = http.get(scope, definition.errors(), path, query);
+                byte[] body;
+                try {
+                    body = http.get(scope, definition.errors(), path, query);
+                } catch (SourceException e) {
+                    if (query != resumed || (e.status() != 400 && e.status() != 422)) {
+                        throw e;
+                    }
+                    // A stored cursor the server refuses (expired, or of another account) would fail every run until a
+                    // full load: once, start from the window's start time instead (the watermark less the overlap).
+                    log.warn("{} scope '{}' {}: the stored cursor was refused (HTTP {}); reading from {} instead",
+                            scope.source(), scope.name(), stream.entity(), e.status(), updatedSince);
+                    requests++;
+                    resumeCursor = null;
+                    resumed = null;
+                    query = fresh;
+                    continue;
+                }
                 requests++;
                 if (body == null) {
                     break; // the error table's IGNORE: the API says "nothing here" with a status
@@ -125,7 +151,7 @@ public final class Extractor {
                 if (next != null && pastUntil(stream, page.maxCursor(), updatedUntil)) {
                     next = null; // an export has no upper bound: it stops once its records pass the window's end
                 }
-                query = next;
+                query = next == null ? null : withCarried(carried, next);
             }
             watermark.passEnded();
         }
@@ -145,6 +171,13 @@ public final class Extractor {
         // A resumed read that found nothing new still covers everything up to the cursor it started from.
         String cursor = checkpoint != null ? checkpoint : resumeCursor;
         return new ExtractOutcome(records, requests, max, unparsable, cursor);
+    }
+
+    /** The paginator's query plus every carried parameter it does not set itself. */
+    private static Map<String, String> withCarried(Map<String, String> carried, Map<String, String> paging) {
+        Map<String, String> q = new LinkedHashMap<>(carried);
+        q.putAll(paging);
+        return q;
     }
 
     /**

@@ -33,6 +33,8 @@ public final class HttpReader {
     private static final Logger log = LoggerFactory.getLogger(HttpReader.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration USE_BACKOFF = Duration.ofMillis(-1);
+    /** Rate-limit waits of one GET, in all, may reach this many times (retries + 1) x the longest single wait. */
+    static final int RATE_LIMITED_WAIT_FACTOR = 4;
 
     private final HttpSettings settings;
     private final HttpClient client;
@@ -71,7 +73,7 @@ public final class HttpReader {
         RetryPolicy<HttpResponse<byte[]>> retry = RetryPolicy.<HttpResponse<byte[]>>builder()
                 .handleIf((response, failure) -> failure != null
                         ? !CappedBody.isTooLarge(failure) && table.classify(failure).action() == ErrorTable.Action.RETRY
-                        : retriable(table.classify(answer(response, path)).action()))
+                        : table.classify(answer(response, path)).action() == ErrorTable.Action.RETRY)
                 .withBackoff(settings.backoffBase(), settings.backoffMax())
                 .withDelayFn(ctx -> rateLimitWait(table, ctx.getLastResult(), path))
                 .withMaxRetries(settings.retries())
@@ -81,7 +83,25 @@ public final class HttpReader {
                 .build();
         HttpResponse<byte[]> response;
         try {
-            response = Failsafe.with(retry).get(() -> send(scope, table, path, request));
+            // Rate-limit answers wait as the server says and do not use up the retries of transient failures; their
+            // waits together are bounded instead, so a long 429 spell still completes and a stuck one still ends.
+            Duration waited = Duration.ZERO;
+            Duration bound = settings.maxRetryWait().multipliedBy((settings.retries() + 1L) * RATE_LIMITED_WAIT_FACTOR);
+            while (true) {
+                response = Failsafe.with(retry).get(() -> send(scope, table, path, request));
+                if (table.classify(answer(response, path)).action() != ErrorTable.Action.RATE_LIMITED
+                        || waited.compareTo(bound) >= 0) {
+                    break;
+                }
+                Duration wait = rateLimitWait(table, response, path);
+                wait = wait.isNegative() ? settings.backoffBase() : wait;
+                // a wait of 0 still counts a second, so a server that always answers "now" cannot hold the read forever
+                waited = waited.plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+                // send() paused the token for this wait: the next attempt's turn at the gate comes after it.
+                log.warn("{} scope '{}' GET {}: HTTP {} (rate limited); waiting {} ms ({} s of at most {} s waited)",
+                        scope.source(), scope.name(), target, response.statusCode(), wait.toMillis(),
+                        waited.toSeconds(), bound.toSeconds());
+            }
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof InterruptedException) {
@@ -110,7 +130,7 @@ public final class HttpReader {
             return null;
         }
         String message = message(row.message(), scope, response.statusCode(), target,
-                scope.credential().value().redact(serverMessage(response.body())));
+                scope.credential().redact(serverMessage(response.body())));
         if (row.action() == ErrorTable.Action.BUDGET_EXHAUSTED) {
             log.warn(message);
             throw new BudgetExhaustedException(scope.source(), scope.name(), row, message);
@@ -143,10 +163,6 @@ public final class HttpReader {
                 .orElse(USE_BACKOFF);
     }
 
-    private static boolean retriable(ErrorTable.Action action) {
-        return action == ErrorTable.Action.RETRY || action == ErrorTable.Action.RATE_LIMITED;
-    }
-
     private static ErrorTable.Answer answer(HttpResponse<byte[]> r, String path) {
         return new ErrorTable.Answer(r.statusCode(), r.headers(), path);
     }
@@ -155,7 +171,7 @@ public final class HttpReader {
         if (r != null) {
             return "HTTP " + r.statusCode();
         }
-        return scope.credential().value().redact(describe(failure));
+        return scope.credential().redact(describe(failure));
     }
 
     private static String describe(Throwable failure) {
@@ -167,7 +183,7 @@ public final class HttpReader {
         String m = template.replace("{source}", scope.source()).replace("{scope}", scope.name())
                 .replace("{setting}", scope.credential().setting()).replace("{status}", String.valueOf(status))
                 .replace("{path}", path).replace("{baseUrl}", scope.baseUrl().toString()).replace("{error}", error);
-        return Redact.url(scope.credential().value().redact(m));
+        return Redact.url(scope.credential().redact(m));
     }
 
     /** The server's own words: Pipedrive's "error", a generic "message", or the start of the body. */

@@ -8,7 +8,9 @@ import java.util.Map;
  * A time-based incremental export: the next page starts at the end time of the last one, until the server says
  * the stream ended. The server compares with {@code >=}, so records sharing the boundary second come again on the
  * next page (never lost; the stream's dedupe drops them). An end time that does not move forward (a page all in
- * one second) would ask for the same page forever: the read goes on from the next second instead.
+ * one second) would ask for the same page forever: the read goes on from the next second only when the page holds
+ * more than the page size (the export's sign that it put the whole second in the page); otherwise the second may
+ * hold more records than were sent, and the read fails naming it rather than skip them.
  *
  * <pre>{"organizations":[...],"next_page":"...?start_time=1705678692","end_time":1705678692,"end_of_stream":false}</pre>
  */
@@ -27,14 +29,21 @@ public record TimeExportPaginator(String recordsField, String startParam, String
         }
         JsonNode end = page.envelope().at(endTimePointer);
         if (!end.canConvertToLong()) {
-            return null;
+            // Not the end of the stream, yet no way on: ending here would look complete.
+            throw new IllegalStateException("the export has not ended (" + endPointer + " false) but sent no end time at "
+                    + endTimePointer + "; the rest of it cannot be asked for");
         }
         long next = end.asLong();
         long from = parse(current.get(startParam));
         if (next <= from) {
-            // Every record of the page shares the second it started at, and the export puts every record of a
-            // page's last second in that page (a page may exceed per_page for it): that second is read whole.
-            // Starting there again would return the same page forever.
+            // Every record of the page shares the second it started at. Starting there again would return the same
+            // page forever; the next second is safe only when the page went past the page size, which the export
+            // does to put every record of its last second in one page.
+            if (page.records() <= pageSize) {
+                throw new IllegalStateException("the export's page at " + startParam + "=" + from + " held "
+                        + page.records() + " records (page size " + pageSize + ") all in the second " + from
+                        + " and ended there; more records of that second may exist and cannot be asked for");
+            }
             next = from + 1;
         }
         Map<String, String> q = new LinkedHashMap<>(current);

@@ -48,6 +48,22 @@ class ExportPaginatorsTest {
     }
 
     @Test
+    void aTimeExportPageOfAtMostThePageSizeInOneSecondFailsNamingTheSecond() throws Exception {
+        Paginator p = Paginator.timeExport("organizations");
+        Map<String, String> q = Map.of("start_time", "100", "per_page", "1000");
+        // exactly per_page records, all in second 100: the second may hold more, so no jump past it
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.next(q, page(1000,
+                "{\"end_time\":100,\"end_of_stream\":false}"), 1000)).hasMessageContaining("second 100");
+    }
+
+    @Test
+    void aTimeExportWithoutEndTimeBeforeItsEndFails() throws Exception {
+        Paginator p = Paginator.timeExport("organizations");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.next(Map.of("start_time", "100"), page(1000,
+                "{\"end_of_stream\":false}"), 1000)).hasMessageContaining("no end time");
+    }
+
+    @Test
     void aListGoesOnWhileTheServerSaysHasMoreEvenIfTheLastPageCarriesACursor() throws Exception {
         Paginator p = Paginator.hasMore("groups");
         assertThat(p.next(Map.of("page[size]", "100"), page(100,

@@ -46,6 +46,30 @@ class ExtractorPagingIT {
     }
 
     @Test
+    void anExportCursorCallKeepsTheStreamsOtherParametersAndDropsOnlyTheTime() throws Exception {
+        StreamSpec tickets = StreamSpec.builder("tickets", "/api/v2/incremental/tickets/cursor.json")
+                .paginator(Paginator.exportCursor("tickets")).pageSize(2).cursorField("generated_timestamp")
+                .param("start_time", "0").param("include", "metric_sets")
+                .incremental("start_time", null, StreamSpec.TimeFormat.UNIX_SECONDS).build();
+        Extractor export = new Extractor(new SourceDefinition("zendesk", List.of(tickets),
+                com.skyfit.lake.source.zendesk.ZendeskSource.DEFINITION.errors()), new HttpReader(HttpSettings.defaults()));
+        String path = "/api/v2/incremental/tickets/cursor.json";
+        server.stubFor(get(urlPathEqualTo(path)).withQueryParam("cursor", absent()).willReturn(aResponse().withBody(
+                "{\"tickets\":[{\"id\":1,\"generated_timestamp\":100}],\"after_cursor\":\"c2\",\"end_of_stream\":false}")));
+        server.stubFor(get(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c2")).willReturn(aResponse().withBody(
+                "{\"tickets\":[{\"id\":2,\"generated_timestamp\":200}],\"after_cursor\":\"c3\",\"end_of_stream\":true}")));
+
+        export.read(tickets, scope, Instant.ofEpochSecond(50), null, this::collect);
+        export.read(tickets, scope, Instant.ofEpochSecond(50), null, Instant.ofEpochSecond(60), "c2", this::collect);
+
+        server.verify(1, getRequestedFor(urlPathEqualTo(path)).withQueryParam("start_time", equalTo("50"))
+                .withQueryParam("include", equalTo("metric_sets")));
+        server.verify(2, getRequestedFor(urlPathEqualTo(path)).withQueryParam("cursor", equalTo("c2"))
+                .withQueryParam("include", equalTo("metric_sets")).withQueryParam("start_time", absent()));
+        assertThat(sink).hasSize(3);
+    }
+
+    @Test
     void cursorPagingFollowsNextCursorOverSeveralPagesAndKeepsRecordsVerbatim() throws Exception {
         String p1 = """
                 {"success":true,"data":[{"id":1,"update_time":"2024-01-01 10:00:00"},

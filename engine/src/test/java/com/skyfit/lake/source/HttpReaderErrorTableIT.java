@@ -63,6 +63,41 @@ class HttpReaderErrorTableIT {
     }
 
     @Test
+    void aServerEchoingOnlyTheBareTokenOrTheBase64OfBasicNeverShowsThem() {
+        String token = "Zt0k3nBareEcho4711abcdef";
+        ScopeConfig zendesk = new ScopeConfig("zendesk", "support", URI.create(server.baseUrl()),
+                Credential.basic("agent@example.com/token", Secret.of(token), "ZENDESK_API_TOKEN"));
+        String encoded = java.util.Base64.getEncoder().encodeToString(("agent@example.com/token:" + token)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/api/v2/groups.json")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"Couldn't authenticate you with token " + token + "\"}")));
+        server.stubFor(get(urlPathEqualTo("/api/v2/users.json")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"bad header " + encoded + "\"}")));
+        ErrorTable errors = com.skyfit.lake.source.zendesk.ZendeskSource.DEFINITION.errors();
+
+        assertThatThrownBy(() -> reader.get(zendesk, errors, "/api/v2/groups.json", Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("HTTP 401")
+                .hasMessageContaining("Couldn't authenticate").hasMessageNotContaining(token);
+        assertThatThrownBy(() -> reader.get(zendesk, errors, "/api/v2/users.json", Map.of()))
+                .isInstanceOf(SourceException.class).hasMessageContaining("HTTP 400")
+                .hasMessageContaining("bad header").hasMessageNotContaining(encoded).hasMessageNotContaining(token);
+        assertThat(logs.text()).doesNotContain(token).doesNotContain(encoded);
+    }
+
+    @Test
+    void rateLimitedAnswersBeyondTheRetryCountStillEndInTheRecords() {
+        // Six 429s in a row with retries set to 3: waits on rate limits do not use up the retries.
+        for (int i = 0; i < 6; i++) {
+            server.stubFor(get(urlPathEqualTo(PATH)).inScenario("long").whenScenarioStateIs(i == 0 ? Scenario.STARTED : "r" + i)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")).willSetStateTo(
+                            i == 5 ? "recovered" : "r" + (i + 1)));
+        }
+        thenOk("long");
+        assertThat(new String(read())).isEqualTo(OK_BODY);
+        server.verify(7, getRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
     void rateLimitedWaitsForRetryAfterThenRetries() {
         server.stubFor(get(urlPathEqualTo(PATH)).inScenario("ra").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("recovered"));
@@ -84,7 +119,7 @@ class HttpReaderErrorTableIT {
         assertThat(new String(read())).isEqualTo(OK_BODY);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofSeconds(5));
-        assertThat(logs.text()).contains("HTTP 429").contains("retry 1/3");
+        assertThat(logs.text()).contains("HTTP 429").contains("rate limited");
     }
 
     @Test
@@ -180,7 +215,9 @@ class HttpReaderErrorTableIT {
                 .withHeader("x-daily-requests-left", "900")));
         assertThatThrownBy(this::read).hasMessageContaining("stayed rate limited")
                 .satisfies(carries("HTTP 429", ErrorTable.Action.RATE_LIMITED, false));
-        server.verify(4, getRequestedFor(urlPathEqualTo(PATH)));
+        // Rate-limit waits are bounded in all, not by the retry count: (3 + 1) x 4 x 1 s, a zero wait counting a
+        // second, is 16 waits and 17 requests.
+        server.verify(17, getRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test

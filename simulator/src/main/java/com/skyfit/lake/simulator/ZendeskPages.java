@@ -66,9 +66,10 @@ final class ZendeskPages {
      * Time-based export, compared with >=: a page holds up to per_page records and then every other record of its
      * last second, so the next page (starting at end_time) never has to split a second.
      * {"organizations":[..],"next_page":"..?start_time=..","end_time":1705678692,"end_of_stream":false,"count":2}
+     * Strict: a page never exceeds per_page, even inside one second.
      */
     static ObjectNode timeExport(String entity, List<ObjectNode> ordered, Map<String, String> q, int perPage,
-            String url) {
+            String url, boolean strict) {
         long start;
         try {
             start = Long.parseLong(q.getOrDefault("start_time", ""));
@@ -84,7 +85,7 @@ final class ZendeskPages {
             if (t < start) {
                 continue;
             }
-            if (page.size() < perPage || t == end) {
+            if (page.size() < perPage || (!strict && t == end)) {
                 page.add(n);
                 end = t;
             } else {

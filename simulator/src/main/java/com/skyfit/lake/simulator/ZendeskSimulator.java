@@ -41,6 +41,7 @@ public final class ZendeskSimulator implements AutoCloseable {
     private final String apiToken;
     private final String oauthToken;
     private final int maxPerPage;
+    private final boolean strictPages;
     private final SlidingWindowLimit exportLimit;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> failOnRequest = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ public final class ZendeskSimulator implements AutoCloseable {
         this.apiToken = "zd-api-" + Long.toHexString(b.seed * 7919 + 17) + "-token";
         this.oauthToken = "zd-oauth-" + Long.toHexString(b.seed * 104729 + 3) + "-token";
         this.maxPerPage = b.maxPerPage;
+        this.strictPages = b.strictPages;
         this.exportLimit = new SlidingWindowLimit(b.exportLimit, b.exportWindow);
         this.requestedPort = b.port;
     }
@@ -156,7 +158,8 @@ public final class ZendeskSimulator implements AutoCloseable {
         int perPage = Math.min(maxPerPage, intParam(q, export ? "per_page" : "page[size]", maxPerPage));
         ObjectNode body = switch (entity) {
             case "tickets", "users" -> ZendeskPages.cursorExport(entity, data.inExportOrder(entity), q, perPage);
-            case "organizations" -> ZendeskPages.timeExport(entity, data.inExportOrder(entity), q, perPage, baseUrl() + path);
+            case "organizations" -> ZendeskPages.timeExport(entity, data.inExportOrder(entity), q, perPage, baseUrl() + path,
+                    strictPages);
             default -> ZendeskPages.list(entity, data.inExportOrder(entity), q, perPage);
         };
         if (body == null) {
@@ -240,6 +243,7 @@ public final class ZendeskSimulator implements AutoCloseable {
         private boolean realRecords = true;
         private int burstOrganizations = 30;
         private int maxPerPage = 1000;
+        private boolean strictPages;
         private int exportLimit = 10;
         private Duration exportWindow = Duration.ofMinutes(1);
         private int port = 0;
@@ -269,6 +273,12 @@ public final class ZendeskSimulator implements AutoCloseable {
         /** Most records a page holds (Zendesk: 1000 for exports, 100 for lists). */
         public Builder maxPerPage(int n) {
             this.maxPerPage = n;
+            return this;
+        }
+
+        /** Time-export pages stop at per_page even inside one second (a server that splits a second). */
+        public Builder strictPages(boolean on) {
+            this.strictPages = on;
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.skyfit.lake.config.Redact;
 import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.config.SourceSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * can never inject SQL; {@link #quoted} is the only way they enter a statement.
  */
 public record ChatwootConfig(String jdbcUrl, String user, Secret password, String sslMode, List<String> view,
-        String idColumn, List<String> watermarkColumns, String scope, Duration overlap, int fetchSize) {
+        String idColumn, List<String> watermarkColumns, String scope, Duration overlap, int fetchSize, Duration clockSkew) {
 
     public static final String JDBC_URL = "CHATWOOT_SOURCE_JDBC_URL";
     public static final String USER = "CHATWOOT_SOURCE_USER";
@@ -73,7 +74,7 @@ public record ChatwootConfig(String jdbcUrl, String user, Secret password, Strin
         Duration overlap = Duration.ofMinutes(settings.integer(OVERLAP_MINUTES, 10, 0, 7 * 24 * 60));
         int fetchSize = settings.integer(FETCH_SIZE, 1000, 10, 100_000);
         return new ChatwootConfig(url, user, password, ssl, List.copyOf(view), id, List.copyOf(watermarks), scope,
-                overlap, fetchSize);
+                overlap, fetchSize, SourceSettings.clockSkew(settings));
     }
 
     private static String identifier(String key, String value) {

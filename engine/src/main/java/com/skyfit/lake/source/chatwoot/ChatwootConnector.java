@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.pipeline.SourceConnector;
+import com.skyfit.lake.source.ErrorTable;
 import com.skyfit.lake.source.RecordSink;
+import com.skyfit.lake.source.SourceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -147,8 +151,12 @@ public final class ChatwootConnector implements SourceConnector {
         String sql = "SELECT v.*, " + cursor + " AS skyfit_cursor FROM " + config.quotedView() + " v"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY skyfit_cursor, v." + ChatwootConfig.quoted(config.idColumn());
+        // The first statement fixes the snapshot; a row stamped in the future (a wrong application clock) must not
+        // carry the watermark past what the next read can see, so no candidate goes past the source's now plus skew.
+        Instant latest = sourceNow(c).plus(config.clockSkew());
         long records = 0;
         Instant max = null;
+        long future = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
             if (since != null) {
@@ -166,14 +174,42 @@ public final class ChatwootConnector implements SourceConnector {
                     sink.accept(json.write(rs));
                     records++;
                     Instant at = instant(rs, cursorColumn, zoned);
+                    if (at != null && at.isAfter(latest)) {
+                        future++;
+                        at = latest;
+                    }
                     if (at != null && (max == null || at.isAfter(max))) {
                         max = at;
                     }
                 }
             }
         }
+        if (future > 0) {
+            LOG.warn("chatwoot {}: {} conversations stamped after the source's clock plus {} min; the watermark stops "
+                    + "at {}", config.scope(), future, config.clockSkew().toMinutes(), latest);
+        }
         LOG.info("chatwoot {}: {} conversations changed since {}", config.scope(), records, since == null ? "the start" : since);
         return new Extracted(records, max);
+    }
+
+    /** Deletes are found by integer ids: any other type is a setting to fix, not a failure to retry. */
+    private void requireWholeNumbers(ResultSetMetaData meta) throws SQLException {
+        int type = meta.getColumnType(1);
+        boolean whole = type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT
+                || (type == Types.NUMERIC && meta.getScale(1) == 0);
+        if (!whole) {
+            throw new SourceException(ChatwootSource.NAME, config.scope(), 400, ErrorTable.Action.FAIL,
+                    "Chatwoot source id listing: the column '" + config.idColumn() + "' of the view is of type "
+                            + meta.getColumnTypeName(1) + ", not an integer id: check " + ChatwootConfig.ID_COLUMN,
+                    null);
+        }
+    }
+
+    private static Instant sourceNow(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
     }
 
     private Extracted listIds(Connection c, RecordSink sink) throws SQLException, IOException {
@@ -197,6 +233,7 @@ public final class ChatwootConnector implements SourceConnector {
             st.setFetchSize(Math.max(config.fetchSize(), IDS_PER_LINE));
             try (ResultSet rs = st.executeQuery("SELECT DISTINCT " + id + " FROM " + config.quotedView() + " v WHERE "
                     + id + " IS NOT NULL ORDER BY 1")) {
+                requireWholeNumbers(rs.getMetaData());
                 while (rs.next()) {
                     chunk[n++] = rs.getLong(1);
                     if (n == IDS_PER_LINE) {

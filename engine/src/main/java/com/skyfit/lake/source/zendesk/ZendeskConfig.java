@@ -22,7 +22,8 @@ import java.util.List;
  * 2027-04-30, so OAuth is the path that lasts; when both are set, OAuth is used. Every request of the account,
  * exports and lists alike, keeps the incremental-export limit (10 a minute by default), shared by every process.
  */
-public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, HttpSettings http) implements SourceConfig {
+public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, HttpSettings http, int exportPageSize)
+        implements SourceConfig {
     public static final String BASE_URL = "ZENDESK_BASE_URL";
     public static final String SCOPE = "ZENDESK_SCOPE";
     public static final String EMAIL = "ZENDESK_EMAIL";
@@ -30,6 +31,7 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
     public static final String OAUTH_TOKEN = "ZENDESK_OAUTH_TOKEN";
     public static final String EXPORT_REQUESTS_PER_MINUTE = "ZENDESK_EXPORT_REQUESTS_PER_MINUTE";
     public static final String START_DATE = "ZENDESK_START_DATE";
+    public static final String EXPORT_PAGE_SIZE = "ZENDESK_EXPORT_PAGE_SIZE";
     public static final String SCHEDULE = "ZENDESK_SCHEDULE";
     /** Every key this source reads, for the documentation checks. */
     public static final List<String> KEYS = List.of(BASE_URL, SCOPE, EMAIL, API_TOKEN, OAUTH_TOKEN,
@@ -56,7 +58,9 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
                 .withRetries(8)
                 .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                 .withClockSkew(SourceSettings.clockSkew(settings));
-        return new ZendeskConfig(List.of(account), startEpoch(settings), http);
+        // per_page of the exports; a page all in one second is taken as that second whole only past this size.
+        int pageSize = settings.integer(EXPORT_PAGE_SIZE, ZendeskSource.EXPORT_PAGE_SIZE, 1, ZendeskSource.EXPORT_PAGE_SIZE);
+        return new ZendeskConfig(List.of(account), startEpoch(settings), http, pageSize);
     }
 
     /** OAuth when set; otherwise email and API token, both required. */
@@ -89,7 +93,7 @@ public record ZendeskConfig(List<ScopeConfig> scopes, long startEpochSecond, Htt
 
     @Override
     public SourceDefinition definition() {
-        return ZendeskSource.definition(startEpochSecond);
+        return ZendeskSource.definition(startEpochSecond, exportPageSize);
     }
 
     @Override

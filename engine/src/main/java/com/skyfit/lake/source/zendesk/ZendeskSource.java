@@ -28,18 +28,18 @@ public final class ZendeskSource {
             .standardRows()
             .build();
 
-    public static final SourceDefinition DEFINITION = definition(0);
+    public static final SourceDefinition DEFINITION = definition(0, EXPORT_PAGE_SIZE);
 
     private ZendeskSource() {}
 
     /** The streams, a full export starting at {@code startEpochSecond} (0: the account's beginning). */
-    public static SourceDefinition definition(long startEpochSecond) {
+    public static SourceDefinition definition(long startEpochSecond, int exportPageSize) {
         String start = String.valueOf(startEpochSecond);
         return new SourceDefinition(NAME, List.of(
-                cursorExport("tickets", "generated_timestamp", start),
-                cursorExport("users", "updated_at", start),
+                cursorExport("tickets", "generated_timestamp", start, exportPageSize),
+                cursorExport("users", "updated_at", start, exportPageSize),
                 StreamSpec.builder("organizations", "/api/v2/incremental/organizations.json")
-                        .paginator(Paginator.timeExport("organizations")).pageSize(EXPORT_PAGE_SIZE)
+                        .paginator(Paginator.timeExport("organizations")).pageSize(exportPageSize)
                         .cursorField("updated_at").param("start_time", start)
                         .incremental("start_time", null, TimeFormat.UNIX_SECONDS).dedupe().build(),
                 list("groups"),
@@ -48,9 +48,9 @@ public final class ZendeskSource {
                 ERRORS);
     }
 
-    private static StreamSpec cursorExport(String entity, String cursorField, String start) {
+    private static StreamSpec cursorExport(String entity, String cursorField, String start, int pageSize) {
         return StreamSpec.builder(entity, "/api/v2/incremental/" + entity + "/cursor.json")
-                .paginator(Paginator.exportCursor(entity)).pageSize(EXPORT_PAGE_SIZE).cursorField(cursorField)
+                .paginator(Paginator.exportCursor(entity)).pageSize(pageSize).cursorField(cursorField)
                 .param("start_time", start).incremental("start_time", null, TimeFormat.UNIX_SECONDS).build();
     }
 

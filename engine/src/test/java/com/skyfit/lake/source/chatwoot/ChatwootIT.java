@@ -292,6 +292,28 @@ class ChatwootIT {
     }
 
     @Test
+    void aConversationStampedInTheFutureDoesNotStopLaterReads() throws SQLException {
+        assertThat(run("incremental").error()).isNull();
+        try (Connection c = source.admin(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE conversations SET last_activity_at = '2099-01-01 00:00:00' "
+                    + "WHERE id = (SELECT min(id) FROM conversations)");
+        }
+        BatchRunner.Outcome second = run("incremental");
+        assertThat(second.error()).isNull();
+        // capped at the source's clock plus the default skew of 5 minutes, not carried to 2099
+        assertThat(watermark().orElseThrow()).isBefore(Instant.now().plus(6, ChronoUnit.MINUTES));
+
+        ChatwootChanges changes = source.mutate(4, 3, 0, 0, 7);
+        BatchRunner.Outcome third = run("incremental");
+
+        assertThat(third.error()).isNull();
+        Ledger conv = ledger(third.batchId(), "conversations");
+        assertThat(conv.status()).isEqualTo("success");
+        assertThat(conv.inserted()).isEqualTo(changes.created().size()).isEqualTo(4);
+        assertThat(conv.updated()).isEqualTo(3);
+    }
+
+    @Test
     void aFullLoadReadsEverythingAgainAndChangesNothing() {
         assertThat(run("incremental").error()).isNull();
 
@@ -331,6 +353,18 @@ class ChatwootIT {
         assertThat(db.queryFirst("SELECT count(*) FROM ops.windows w JOIN ops.runs r USING (run_id) "
                 + "WHERE r.batch_id = ? AND w.attempts = 1", ps -> ps.setString(1, failed.batchId()),
                 rs -> rs.getLong(1))).as("an authentication failure is not retried").contains(2L);
+    }
+
+    @Test
+    void aNonNumericIdColumnFailsTheListingAtOnceNamingTheSetting() {
+        BatchRunner.Outcome failed = run(settings.with(ChatwootConfig.ID_COLUMN, "uuid"), "incremental");
+
+        Ledger ids = ledger(failed.batchId(), "conversation_ids");
+        assertThat(ids.status()).isEqualTo("failed");
+        assertThat(ids.error()).contains("CHATWOOT_SOURCE_ID_COLUMN", "'uuid'", "not an integer id");
+        assertThat(db.queryFirst("SELECT max(w.attempts) FROM ops.windows w JOIN ops.runs r USING (run_id) "
+                + "WHERE r.batch_id = ? AND r.entity = 'conversation_ids'", ps -> ps.setString(1, failed.batchId()),
+                rs -> rs.getLong(1))).as("a wrong setting is not retried").contains(1L);
     }
 
     @Test

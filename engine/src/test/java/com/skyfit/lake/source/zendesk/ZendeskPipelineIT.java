@@ -165,7 +165,7 @@ class ZendeskPipelineIT {
 
     @Test
     void organizationsSharingOneSecondAreNeitherLostNorLoopedOn() {
-        start(b -> b.maxPerPage(20).burstOrganizations(75), x -> Map.of());
+        start(b -> b.maxPerPage(20).burstOrganizations(75), x -> Map.of("ZENDESK_EXPORT_PAGE_SIZE", "20"));
         BatchRunner.Outcome full = run("full");
         assertThat(statuses(full.batchId())).containsOnly("success");
         assertCoreMatchesTruth();
@@ -174,6 +174,39 @@ class ZendeskPipelineIT {
         long staged = count("SELECT count(*) FROM stg_zendesk.organizations_raw");
         assertThat(staged).isEqualTo(orgs);
         assertThat(sim.requests(ORGS).size()).isLessThan(orgs / 20 + 5);
+    }
+
+    @Test
+    void aServerThatSplitsOneSecondAcrossPagesFailsTheWindowNamingTheSecondInsteadOfSkipping() {
+        start(b -> b.maxPerPage(20).burstOrganizations(75).strictPages(true),
+                x -> Map.of("ZENDESK_EXPORT_PAGE_SIZE", "20"));
+        BatchRunner.Outcome full = run("full");
+        assertThat(status(full.batchId(), "organizations")).isEqualTo("failed");
+        assertThat(db.query("SELECT r.error_message FROM ops.runs r WHERE r.batch_id = ? AND r.entity = 'organizations'",
+                ps -> ps.setString(1, full.batchId()), rs -> rs.getString(1)))
+                .singleElement().asString().contains("all in the second");
+    }
+
+    @Test
+    void aRefusedStoredCursorIsReadOnceFromTheWatermarkLessTheOverlapInstead() {
+        start();
+        assertThat(statuses(run("full").batchId())).containsOnly("success");
+        Instant mark = watermark("tickets");
+        db.execute("UPDATE ops.watermarks SET cursor_value = 'bm90LWEtY3Vyc29y' WHERE source = 'zendesk' "
+                + "AND entity = 'tickets'", ps -> {});
+        sim.mutate(4, 2, 0);
+        int before = sim.requests(TICKETS).size();
+
+        BatchRunner.Outcome inc = run("incremental");
+
+        assertThat(statuses(inc.batchId())).containsOnly("success");
+        List<ZendeskSimulator.Request> asked = sim.requests(TICKETS).subList(before, sim.requests(TICKETS).size());
+        assertThat(asked.get(0).query()).containsEntry("cursor", "bm90LWEtY3Vyc29y");
+        assertThat(asked.get(0).status()).isEqualTo(400);
+        assertThat(asked.get(1).query()).doesNotContainKey("cursor")
+                .containsEntry("start_time", String.valueOf(mark.minus(ZendeskConfig.OVERLAP).getEpochSecond()));
+        assertThat(cursor("tickets")).isNotEqualTo("bm90LWEtY3Vyc29y").isNotBlank();
+        assertCoreMatchesTruth();
     }
 
     @Test
