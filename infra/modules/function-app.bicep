@@ -143,6 +143,7 @@ var settings = {
   ZENDESK_EMAIL: !empty(zendeskBaseUrl) && zendeskAuth == 'token' ? zendeskEmail : ''
   ZENDESK_API_TOKEN: !empty(zendeskBaseUrl) && zendeskAuth == 'token' ? '@Microsoft.KeyVault(${kvRef};SecretName=zendesk-api-token)' : ''
   ZENDESK_EXPORT_REQUESTS_PER_MINUTE: '10'
+  ZENDESK_EXPORT_PAGE_SIZE: '1000'
   ZENDESK_START_DATE: ''
   ZENDESK_MAX_PARALLEL_WINDOWS: '4'
 
