@@ -109,8 +109,14 @@ public final class PgRetry {
      * The work must be safe to repeat (its own transaction, rolled back on failure).
      */
     public <T> T call(String what, CheckedSupplier<T> work) throws SQLException {
+        return call(what, failure -> false, work);
+    }
+
+    /** As above, also retrying the failures the caller knows may pass (e.g. a storage read that broke). */
+    public <T> T call(String what, java.util.function.Predicate<Throwable> alsoTransient, CheckedSupplier<T> work)
+            throws SQLException {
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf(failure -> classify(failure) == Kind.TRANSIENT)
+                .handleIf(failure -> alsoTransient.test(failure) || classify(failure) == Kind.TRANSIENT)
                 .withMaxRetries(schedule.size())
                 .withDelayFn(ctx -> schedule.isEmpty() ? Duration.ZERO
                         : schedule.get(Math.min(Math.max(ctx.getAttemptCount(), 1), schedule.size()) - 1))

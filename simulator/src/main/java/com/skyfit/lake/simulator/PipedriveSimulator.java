@@ -2,13 +2,10 @@ package com.skyfit.lake.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,9 +17,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -52,8 +46,7 @@ public final class PipedriveSimulator implements AutoCloseable {
     private final Map<String, BurstWindow> windows = new ConcurrentHashMap<>();
     private final SimulatorClock clock;
     private final int requestedPort;
-    private HttpServer server;
-    private ExecutorService executor;
+    private LoopbackServer server;
 
     private PipedriveSimulator(Builder b) {
         this.clock = b.clock;
@@ -77,24 +70,12 @@ public final class PipedriveSimulator implements AutoCloseable {
         if (server != null) {
             return this;
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + requestedPort, e);
-        }
-        executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "pipedrive-simulator");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackServer.start(requestedPort, 8, "pipedrive-simulator", this::handle);
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public List<String> scopes() {
@@ -198,13 +179,7 @@ public final class PipedriveSimulator implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
             server = null;
         }
     }

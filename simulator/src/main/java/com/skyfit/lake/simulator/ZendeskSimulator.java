@@ -3,12 +3,8 @@ package com.skyfit.lake.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Zendesk Support API on a local port for one account: the cursor-based incremental exports of tickets and
@@ -47,8 +40,7 @@ public final class ZendeskSimulator implements AutoCloseable {
     private final Map<String, Integer> failOnRequest = new ConcurrentHashMap<>();
     private final Map<String, Integer> served = new ConcurrentHashMap<>();
     private final int requestedPort;
-    private HttpServer server;
-    private ExecutorService executor;
+    private LoopbackServer server;
 
     private ZendeskSimulator(Builder b) {
         this.data = new ZendeskData(b.scale, b.seed, b.realRecords, b.burstOrganizations);
@@ -68,24 +60,12 @@ public final class ZendeskSimulator implements AutoCloseable {
         if (server != null) {
             return this;
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + requestedPort, e);
-        }
-        executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "zendesk-simulator");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackServer.start(requestedPort, 4, "zendesk-simulator", this::handle);
         return this;
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     public String apiToken() {
@@ -226,13 +206,7 @@ public final class ZendeskSimulator implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
             server = null;
         }
     }
