@@ -207,18 +207,18 @@ public final class EvoSimulator implements AutoCloseable {
             EvoScope s = user == null ? null : byDns.get(user[0]);
             EvoCounters count = s == null ? unknownKey : counters.get(s.name());
             count.arrived(path, arrived);
-            count.answered(answer(ex, s, user, path));
+            answer(ex, count, s, user, path);
         }
     }
 
-    private int answer(HttpExchange ex, EvoScope s, String[] user, String path) throws IOException {
+    private int answer(HttpExchange ex, EvoCounters count, EvoScope s, String[] user, String path) throws IOException {
         if (s == null || !s.secret().equals(user[1])) {
-            return send(ex, 401, EvoRoutes.message("Authorization has been denied for this request."), null);
+            return send(ex, count, 401, EvoRoutes.message("Authorization has been denied for this request."), null);
         }
         SlidingWindowLimit limit = limits.get(s.name());
         long wait = limit == null ? 0 : limit.waitMillis();
         if (wait > 0) {
-            return send(ex, 429, EvoRoutes.message("Too many requests"), String.valueOf(Math.max(1, (wait + 999) / 1000)));
+            return send(ex, count, 429, EvoRoutes.message("Too many requests"), String.valueOf(Math.max(1, (wait + 999) / 1000)));
         }
         Faults own = faults.get(s.name());
         long delay = Math.max(own.delayMillis(), allScopes.delayMillis());
@@ -231,7 +231,7 @@ public final class EvoSimulator implements AutoCloseable {
         }
         int failStatus = pathFailure(s.name() + path);
         if (failStatus > 0) {
-            return send(ex, failStatus, EvoRoutes.message("simulated server error"), null);
+            return send(ex, count, failStatus, EvoRoutes.message("simulated server error"), null);
         }
         Faults.Decision d = own.decide();
         Faults source = own;
@@ -240,21 +240,21 @@ public final class EvoSimulator implements AutoCloseable {
             source = allScopes;
         }
         if (d.status() == 429) {
-            return send(ex, 429, EvoRoutes.message("Too many requests"),
+            return send(ex, count, 429, EvoRoutes.message("Too many requests"),
                     source.retryAfterHeader() ? String.valueOf(d.resetSeconds()) : null);
         }
         if (!d.serve()) {
-            return send(ex, d.status(), EvoRoutes.message("simulated server error"), null);
+            return send(ex, count, d.status(), EvoRoutes.message("simulated server error"), null);
         }
         if (!"GET".equals(ex.getRequestMethod())) {
-            return send(ex, 405, EvoRoutes.message("method not allowed"), null);
+            return send(ex, count, 405, EvoRoutes.message("method not allowed"), null);
         }
         try {
-            return send(ex, 200, EvoRoutes.answer(s, path, query(ex.getRequestURI().getRawQuery())), null);
+            return send(ex, count, 200, EvoRoutes.answer(s, path, query(ex.getRequestURI().getRawQuery())), null);
         } catch (EvoRoutes.Refused e) {
-            return send(ex, e.status, EvoRoutes.message(e.getMessage()), null);
+            return send(ex, count, e.status, EvoRoutes.message(e.getMessage()), null);
         } catch (RuntimeException e) {
-            return send(ex, 500, EvoRoutes.message(e.getClass().getSimpleName()), null);
+            return send(ex, count, 500, EvoRoutes.message(e.getClass().getSimpleName()), null);
         }
     }
 
@@ -295,7 +295,10 @@ public final class EvoSimulator implements AutoCloseable {
         return out;
     }
 
-    private static int send(HttpExchange ex, int status, byte[] body, String retryAfter) throws IOException {
+    /** Counted before the answer leaves, so a client that has its answer also sees it in the counters. */
+    private static int send(HttpExchange ex, EvoCounters count, int status, byte[] body, String retryAfter)
+            throws IOException {
+        count.answered(status);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         if (retryAfter != null) {
             ex.getResponseHeaders().set("Retry-After", retryAfter);
