@@ -38,12 +38,27 @@ final class EvoScope {
     private final List<ObjectNode> branchList = new ArrayList<>();
     private final List<ObjectNode> employeeList = new ArrayList<>();
     private final AtomicInteger version = new AtomicInteger();
-    private final Map<String, List<?>> cache;
+    private final long cacheBytes;
+    private final LinkedHashMap<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cacheUsed;
+
+    /** A generated day kept for the next pages, with a rough size: a day of a large network is megabytes. */
+    private record Cached(List<?> records, long bytes) {}
+
+    /** Rough heap bytes of one generated record of a kind: a compact entry, or a JSON tree (members carry contracts). */
+    private static long recordBytes(String kind) {
+        return switch (kind) {
+            case "e" -> 64;
+            case "m" -> 4000;
+            case "s" -> 2500;
+            default -> 1000;
+        };
+    }
 
     record Sizes(long entries, long members, long sales, long prospects) {}
 
     EvoScope(int index, String name, String dns, String secret, long seed, LocalDate start, int days, int branches,
-            Sizes sizes, int cacheDays) {
+            Sizes sizes, long cacheBytes) {
         this.index = index;
         this.name = name;
         this.dns = dns;
@@ -57,12 +72,7 @@ final class EvoScope {
         this.members = new EvoCalendar(sizes.members(), start, days, branches, seed * 31 + 2);
         this.sales = new EvoCalendar(sizes.sales(), start, days, branches, seed * 31 + 3);
         this.prospects = new EvoCalendar(sizes.prospects(), start, days, branches, seed * 31 + 4);
-        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<?>> eldest) {
-                return size() > cacheDays;
-            }
-        };
+        this.cacheBytes = cacheBytes;
         for (int b = 0; b < branches; b++) {
             branchList.add(gen.branch(b));
             for (int k = 0; k < EvoGenerator.EMPLOYEES_PER_BRANCH; k++) {
@@ -100,6 +110,7 @@ final class EvoScope {
         version.incrementAndGet();
         synchronized (cache) {
             cache.clear();
+            cacheUsed = 0;
         }
     }
 
@@ -196,14 +207,22 @@ final class EvoScope {
     private <T> List<T> cached(String kind, int d, Supplier<List<T>> make) {
         String key = kind + ":" + d + ":" + version.get();
         synchronized (cache) {
-            List<?> hit = cache.get(key);
+            Cached hit = cache.get(key);
             if (hit != null) {
-                return (List<T>) hit;
+                return (List<T>) hit.records();
             }
         }
         List<T> made = List.copyOf(make.get());
+        long bytes = recordBytes(kind) * made.size();
         synchronized (cache) {
-            cache.put(key, made);
+            if (bytes <= cacheBytes && cache.put(key, new Cached(made, bytes)) == null) {
+                cacheUsed += bytes;
+                var eldest = cache.entrySet().iterator();
+                while (cacheUsed > cacheBytes && eldest.hasNext()) {
+                    cacheUsed -= eldest.next().getValue().bytes();
+                    eldest.remove();
+                }
+            }
         }
         return made;
     }

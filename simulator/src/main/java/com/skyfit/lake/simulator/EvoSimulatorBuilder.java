@@ -32,7 +32,7 @@ public final class EvoSimulatorBuilder {
     int limit = 40;
     Duration window = Duration.ofSeconds(60);
     int port;
-    int cacheDays = 24;
+    long cacheBytes = 32L << 20;
     SimulatorClock clock = SimulatorClock.system();
 
     EvoSimulatorBuilder() {}
@@ -120,9 +120,9 @@ public final class EvoSimulatorBuilder {
         return this;
     }
 
-    /** Generated days kept per scope (memory against regeneration). */
-    public EvoSimulatorBuilder cacheDays(int n) {
-        this.cacheDays = Math.max(1, n);
+    /** Heap per scope for generated days kept for their next pages (default 32 MB; 0 generates every page anew). */
+    public EvoSimulatorBuilder cacheMegabytes(int mb) {
+        this.cacheBytes = Math.max(0, mb) * (1L << 20);
         return this;
     }
 
@@ -154,7 +154,7 @@ public final class EvoSimulatorBuilder {
             EvoScope.Sizes sizes = new EvoScope.Sizes(share(entries, i), share(m, i), share(s, i), share(p, i));
             out.add(new EvoScope(i, name, dnsNames.getOrDefault(name, "skyfit" + name.toLowerCase(Locale.ROOT)),
                     secrets.getOrDefault(name, secret), seed * 1_000_003L + i * 7919L + name.hashCode(), start, days,
-                    branches, sizes, cacheDays));
+                    branches, sizes, cacheBytes));
         }
         return out;
     }

@@ -31,7 +31,7 @@ class EvoDataTest {
 
     @BeforeEach
     void start() {
-        sim = small().cacheDays(2).start();
+        sim = small().cacheMegabytes(0).start();
         metro = new EvoApi(sim, "metro");
     }
 
