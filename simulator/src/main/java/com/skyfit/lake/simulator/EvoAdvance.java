@@ -29,7 +29,9 @@ final class EvoAdvance {
         for (int b = 0; b < late.length; b++) {
             s.entries().addLate(last, b, late[b]);
         }
-        c.late(s.date(last), plan.lateEntries());
+        if (plan.lateEntries() > 0) {
+            c.late(s.date(last), plan.lateEntries());
+        }
         for (EvoCalendar cal : new EvoCalendar[] {s.entries(), s.members(), s.sales(), s.prospects()}) {
             cal.addDays(plan.newDays());
         }
