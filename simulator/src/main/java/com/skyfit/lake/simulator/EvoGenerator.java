@@ -101,7 +101,7 @@ final class EvoGenerator {
     private List<ObjectNode> memberships(long id, long registered, int idBranch, String memberStatus, int d) {
         SplittableRandom r = EvoRandom.of(s.seed(), MEMBERSHIP, id);
         int count = membershipCount(id);
-        long sales = s.sales().before(d + 1);
+        long sales = upTo(s.sales(), d);
         LocalDate day = EvoTime.day(registered);
         List<ObjectNode> rows = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
@@ -144,8 +144,8 @@ final class EvoGenerator {
         long id = s.saleId(n);
         SplittableRandom r = EvoRandom.of(s.seed(), SALE, id);
         long at = EvoTime.second(s.date(d)) + 6 * HOUR + r.nextInt(16 * 3600);
-        long members = s.members().before(d + 1);
-        long prospects = s.prospects().before(d + 1);
+        long members = upTo(s.members(), d);
+        long prospects = upTo(s.prospects(), d);
         boolean byMember = members > 0 && (r.nextInt(10) < 9 || prospects == 0);
         boolean removed = r.nextInt(50) == 0;
         ObjectNode sale = node();
@@ -223,7 +223,7 @@ final class EvoGenerator {
         String first = pick(r, FIRST);
         String last = pick(r, LAST);
         long converted = at + EvoTime.DAY * (1 + r.nextInt(10));
-        long members = s.members().before(d + 1);
+        long members = upTo(s.members(), d);
         boolean converts = r.nextInt(5) == 0 && members > 0 && !EvoTime.day(converted).isAfter(s.initialEnd());
         ObjectNode p = node();
         p.put("idProspect", id).put("firstName", first).put("lastName", last).put("email", email(first, last, id));
@@ -243,8 +243,8 @@ final class EvoGenerator {
     List<EvoEntry> entries(int d, int b, int count) {
         SplittableRandom r = EvoRandom.of(s.seed(), ENTRY, EvoTime.second(s.date(d)) * 1000 + b);
         long open = EvoTime.second(s.date(d)) + 5 * HOUR;
-        long members = s.members().before(d + 1);
-        long prospects = s.prospects().before(d + 1);
+        long members = upTo(s.members(), d);
+        long prospects = upTo(s.prospects(), d);
         List<EvoEntry> out = new ArrayList<>(count);
         Set<Long> seen = new HashSet<>(count * 2);
         while (out.size() < count) {
@@ -279,6 +279,15 @@ final class EvoGenerator {
             e = e.at(e.at() + 1);
         }
         return e;
+    }
+
+    /**
+     * How many records of a kind another record of day d may point at: those of the days before (so an entry never
+     * names a member registered later that day), or the first day's own while nothing came before.
+     */
+    private static long upTo(EvoCalendar cal, int d) {
+        long before = cal.before(d);
+        return before > 0 ? before : cal.before(d + 1);
     }
 
     private static void putId(ObjectNode n, String field, long id) {
