@@ -31,8 +31,14 @@ public final class GapAnalysis {
     public record DayRow(String scope, String entity, LocalDate day, boolean covered, boolean running,
             boolean attempted, int reads, int plannedUnread, String error, Long records, Long bronzeRecords) {}
 
+    /*
+     * Each window is spread over the days it overlaps (most windows are one day), so days and windows meet by an
+     * equality join on (scope, entity, day) rather than by comparing every window with every day of the range.
+     */
     private static final String DAYS = """
-            WITH w AS (
+            WITH p AS (SELECT ?::text AS source, ?::text[] AS scopes, ?::text[] AS entities,
+                              ?::timestamptz AS lo, ?::timestamptz AS hi, ?::date AS first_day, ?::date AS last_day),
+            w AS (
               SELECT r.scope, r.entity, r.status AS run_status, w.status, w.records,
                      isfinite(w.window_start) AND isfinite(w.window_end) AS bounded,
                      coalesce(w.completed_at, w.started_at, r.started_at) AS at,
@@ -41,20 +47,26 @@ public final class GapAnalysis {
                      CASE WHEN w.status = 'failed' THEN w.error_message
                           WHEN f.part_error IS NOT NULL THEN 'a bronze part failed to load: ' || f.part_error END AS error,
                      coalesce(f.part_failed, false) AS part_failed, f.part_records
-              FROM ops.runs r JOIN ops.windows w USING (run_id)
+              FROM p JOIN ops.runs r ON r.source = p.source AND r.scope = ANY (p.scopes) AND r.entity = ANY (p.entities)
+              JOIN ops.windows w USING (run_id)
               LEFT JOIN LATERAL (
                 SELECT sum(f.records) AS part_records, bool_or(f.status = 'failed') AS part_failed,
                        (array_agg(coalesce(f.error_message, 'no reason recorded') ORDER BY f.written_at DESC)
                             FILTER (WHERE f.status = 'failed'))[1] AS part_error
                 FROM ops.bronze_files f WHERE f.run_id = w.run_id AND """ + WindowLedger.SAME_WINDOW + """
               ) f ON true
-              WHERE r.source = ? AND r.scope = ANY (?) AND r.entity = ANY (?)
-                AND w.window_end > ? AND w.window_start < ?
+              WHERE w.window_end > p.lo AND w.window_start < p.hi
+            ), wd AS (
+              SELECT w.*, g.d::date AS day
+              FROM w, p, generate_series(date_trunc('day', greatest(lower(w.span), p.lo) AT TIME ZONE 'UTC'),
+                                         (least(upper(w.span), p.hi) AT TIME ZONE 'UTC') - interval '1 microsecond',
+                                         interval '1 day') g(d)
+              WHERE upper(w.span) > p.lo
             ), days AS (
               SELECT d::date AS day, tstzrange(d AT TIME ZONE 'UTC', (d + interval '1 day') AT TIME ZONE 'UTC') AS span
-              FROM generate_series(?::date, ?::date, interval '1 day') d
+              FROM p, generate_series(p.first_day, p.last_day, interval '1 day') d
             ), keys AS (
-              SELECT s AS scope, e AS entity FROM unnest(?::text[]) s CROSS JOIN unnest(?::text[]) e
+              SELECT s AS scope, e AS entity FROM p, unnest(p.scopes) s, unnest(p.entities) e
             )
             SELECT k.scope, k.entity, d.day,
                    coalesce(d.span <@ range_agg(w.span) FILTER (WHERE w.status = 'extracted' AND NOT w.part_failed),
@@ -69,7 +81,7 @@ public final class GapAnalysis {
                    (array_agg(w.part_records ORDER BY w.at DESC)
                         FILTER (WHERE w.status = 'extracted' AND w.bounded AND w.span <@ d.span))[1] AS bronze
             FROM keys k CROSS JOIN days d
-            LEFT JOIN w ON w.scope = k.scope AND w.entity = k.entity AND w.span && d.span
+            LEFT JOIN wd w ON w.scope = k.scope AND w.entity = k.entity AND w.day = d.day
             GROUP BY k.scope, k.entity, d.day, d.span
             ORDER BY k.scope, k.entity, d.day""";
 
@@ -86,8 +98,6 @@ public final class GapAnalysis {
                 ps.setObject(5, to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
                 ps.setObject(6, from);
                 ps.setObject(7, to);
-                ps.setArray(8, scopeArray);
-                ps.setArray(9, entityArray);
                 try (var rs = ps.executeQuery()) {
                     List<DayRow> out = new java.util.ArrayList<>();
                     while (rs.next()) {

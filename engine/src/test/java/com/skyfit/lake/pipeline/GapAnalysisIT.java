@@ -153,6 +153,32 @@ class GapAnalysisIT {
                 .containsExactly("2024-05-03..2024-05-03", "2024-05-05..2024-05-05");
     }
 
+    @Test
+    void aWindowReadUntilNowCoversUpToTheDayItsReadStartedAndAWideWindowHasNoDayCount() {
+        // windows of the other kinds, as an update-time source and a week-wide backfill write them
+        db.execute("""
+                INSERT INTO ops.runs (run_id, batch_id, source, scope, entity, status, load_type, triggered_by)
+                VALUES ('inc', 'b-inc', 'gym', 'north', 'entries', 'success', 'incremental', 'scheduler'),
+                       ('week', 'b-week', 'gym', 'north', 'entries', 'success', 'backfill', 'manual')""", ps -> {});
+        db.execute("""
+                INSERT INTO ops.windows (run_id, window_start, window_end, status, records, started_at, completed_at)
+                VALUES ('inc', '2024-05-02T10:00Z', 'infinity', 'extracted', 40, '2024-05-04T08:00Z', '2024-05-04T08:01Z'),
+                       ('week', '2024-05-06T00:00Z', '2024-05-13T00:00Z', 'extracted', 70, '2024-05-13T01:00Z',
+                        '2024-05-13T01:10Z')""", ps -> {});
+
+        GapReport report = report();
+
+        assertThat(report.days()).extracting(d -> d.day() + " " + d.status() + " " + d.records()).containsExactly(
+                "2024-05-01 missing null", "2024-05-02 missing null", "2024-05-03 extracted null",
+                "2024-05-04 extracted null", "2024-05-05 missing null", "2024-05-06 extracted null",
+                "2024-05-07 extracted null", "2024-05-08 extracted null", "2024-05-09 extracted null",
+                "2024-05-10 extracted null");
+        // the 2nd was read from 10:00 only: a part of a day is not the day
+        assertThat(report.days().get(1).note()).isEqualTo("only partly read");
+        assertThat(report.resume()).extracting(r -> r.from() + ".." + r.to())
+                .containsExactly("2024-05-01..2024-05-02", "2024-05-05..2024-05-05");
+    }
+
     private GapReport report() {
         return new GapAnalysis(db).report("gym", List.of("north"), List.of("entries"), FIRST, LAST);
     }
