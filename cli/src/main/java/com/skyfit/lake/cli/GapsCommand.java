@@ -121,14 +121,24 @@ final class GapsCommand implements Callable<Integer> {
     }
 
     private List<String> scopes(Settings settings, GapAnalysis gaps) {
-        if (!scopes.isEmpty()) {
-            return SourceSettings.normalizeScopes(scopes);
-        }
         List<String> onRecord = gaps.scopesOnRecord(source);
+        List<String> configured = SourceSettings.scopes(settings, SourceKeys.of(source).scopes());
+        if (!scopes.isEmpty()) {
+            // a mistyped scope would show every day missing and print backfills the planner then refuses
+            java.util.Set<String> known = new java.util.TreeSet<>(onRecord);
+            known.addAll(configured);
+            List<String> asked = SourceSettings.normalizeScopes(scopes);
+            for (String s : asked) {
+                if (!known.contains(s)) {
+                    throw new IllegalArgumentException("unknown scope '" + s + "' for source " + source
+                            + "; on record or configured: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+                }
+            }
+            return asked;
+        }
         if (!onRecord.isEmpty()) {
             return onRecord;
         }
-        List<String> configured = SourceSettings.scopes(settings, SourceKeys.of(source).scopes());
         if (configured.isEmpty()) {
             throw new IllegalArgumentException("no run of source " + source + " is on record and "
                     + SourceKeys.of(source).scopes() + " is not set: name the scopes with --scope");

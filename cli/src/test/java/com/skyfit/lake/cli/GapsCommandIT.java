@@ -114,6 +114,8 @@ class GapsCommandIT {
         assertThat(bad.err()).contains("--from must be a date YYYY-MM-DD, got '2024-13-01'");
         assertThat(run("gaps", "--source", "pipedrive", "--scope", "x", "--to", "2024-02-30").err())
                 .contains("--to must be a date");
+        assertThat(run("gaps", "--source", "pipedrive", "--scope", "comercial").err())
+                .contains("unknown scope 'comercial' for source pipedrive", "commercial");
     }
 
     private List<String> windowsOfLatestBatch() {
