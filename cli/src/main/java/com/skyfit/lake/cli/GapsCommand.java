@@ -65,7 +65,8 @@ final class GapsCommand implements Callable<Integer> {
             if (first.isAfter(last)) {
                 throw new IllegalArgumentException("the first window on record (" + first + ") is after --to (" + last + ")");
             }
-            GapReport report = gaps.report(source, scopeList, windowed, first, last);
+            GapReport report = gaps.report(source, scopeList, windowed, first, last,
+                    SourceSettings.scopes(settings, SourceKeys.of(source).scopes()));
             if (json) {
                 System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
                         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

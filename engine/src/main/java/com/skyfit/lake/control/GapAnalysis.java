@@ -115,9 +115,14 @@ public final class GapAnalysis {
         });
     }
 
-    /** The days of [from, to] with their status, totals and the backfills that read the days not extracted. */
-    public GapReport report(String source, List<String> scopes, List<String> entities, LocalDate from, LocalDate to) {
-        return GapReport.of(source, from, to, scopes, days(source, scopes, entities, from, to));
+    /**
+     * The days of [from, to] with their status, totals and the backfills that read the days not extracted;
+     * {@code configuredScopes} are the scopes a backfill without --scope reads (empty when unknown: every command
+     * then names its scopes).
+     */
+    public GapReport report(String source, List<String> scopes, List<String> entities, LocalDate from, LocalDate to,
+            List<String> configuredScopes) {
+        return GapReport.of(source, from, to, configuredScopes, days(source, scopes, entities, from, to));
     }
 
     /** The scopes the ledger has runs of for this source, in order. */

@@ -31,11 +31,14 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
     public record Total(String scope, String entity, int days, int extracted, int running, int failed, int missing,
             int suspicious, long records, Long medianRecords) {}
 
-    /** A contiguous run of days to read again, for these scopes (all scopes of the report when allScopes). */
+    /**
+     * A contiguous run of days to read again, for these scopes; allScopes when they are exactly the scopes a backfill
+     * reads without --scope (the command then names none).
+     */
     public record Resume(String entity, List<String> scopes, boolean allScopes, LocalDate from, LocalDate to,
             String command) {}
 
-    public static GapReport of(String source, LocalDate from, LocalDate to, List<String> scopes,
+    public static GapReport of(String source, LocalDate from, LocalDate to, List<String> configuredScopes,
             List<GapAnalysis.DayRow> rows) {
         Map<String, List<GapAnalysis.DayRow>> byKey = new LinkedHashMap<>();
         rows.forEach(r -> byKey.computeIfAbsent(r.scope() + "\u0000" + r.entity(), k -> new ArrayList<>()).add(r));
@@ -55,7 +58,8 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
         List<Resume> resume = new ArrayList<>();
         ranges.forEach((k, rangeScopes) -> {
             String[] p = k.split("\u0000");
-            boolean all = rangeScopes.containsAll(scopes);
+            // without --scope a backfill reads every configured scope: only exactly those may go unnamed
+            boolean all = !configuredScopes.isEmpty() && rangeScopes.equals(new TreeSet<>(configuredScopes));
             LocalDate f = LocalDate.parse(p[1]);
             LocalDate t = LocalDate.parse(p[2]);
             resume.add(new Resume(p[0], List.copyOf(rangeScopes), all, f, t,

@@ -142,7 +142,7 @@ class GapAnalysisIT {
                 ps -> {});
 
         GapReport report = new GapAnalysis(db).report("gym", List.of("north"), List.of("entries"),
-                FIRST, LocalDate.parse("2024-05-05"));
+                FIRST, LocalDate.parse("2024-05-05"), List.of("north"));
 
         assertThat(report.days()).extracting(d -> d.day() + " " + d.status() + " " + d.note()).containsExactly(
                 "2024-05-01 extracted null", "2024-05-02 extracted null",
@@ -180,7 +180,7 @@ class GapAnalysisIT {
     }
 
     private GapReport report() {
-        return new GapAnalysis(db).report("gym", List.of("north"), List.of("entries"), FIRST, LAST);
+        return new GapAnalysis(db).report("gym", List.of("north"), List.of("entries"), FIRST, LAST, List.of("north"));
     }
 
     /** Runs a printed command the way the command line's backfill does: its options become the plan request. */
