@@ -101,6 +101,26 @@ class GapsCommandIT {
     }
 
     @Test
+    void thePackagedJarPrintsTheSameReport() throws Exception {
+        assertThat(run("backfill", "--source", "pipedrive", "--entity", "deals", "--from", "2024-05-25", "--to",
+                "2024-05-26").exit()).isZero();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "skyfit.jar").toAbsolutePath().toString(), "gaps", "--source", "pipedrive", "--entity",
+                "deals", "--from", "2024-05-25", "--to", "2024-05-27", "--json");
+        pb.environment().putAll(settings.asMap());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+
+        JsonNode json = new ObjectMapper().readTree(out);
+        assertThat(json.path("days")).extracting(d -> d.path("day").asText() + " " + d.path("status").asText())
+                .containsExactly("2024-05-25 extracted", "2024-05-26 extracted", "2024-05-27 missing");
+        assertThat(json.path("resume").get(0).path("command").asText())
+                .isEqualTo("./skyfit backfill --source pipedrive --entity deals --from 2024-05-27 --to 2024-05-27");
+    }
+
+    @Test
     void wrongInputGetsAClearError() {
         assertThat(run("gaps", "--source", "nope").err()).contains("unknown source 'nope'", "pipedrive");
         assertThat(run("gaps", "--source", "pipedrive", "--entity", "dealz").err())
