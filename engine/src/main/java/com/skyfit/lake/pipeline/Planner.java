@@ -198,7 +198,8 @@ public final class Planner {
         // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
         if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
                 && !reconciliation.due(c, o.source(), o.scope(), o.entity(), o.now())) {
-            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
+            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap(o.entity())))
+                    .orElse(null);
         }
         Instant start = since != null ? since : o.source().startDate();
         if (size == null || start == null) {
