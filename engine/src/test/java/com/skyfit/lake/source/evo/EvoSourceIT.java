@@ -128,6 +128,7 @@ class EvoSourceIT {
     @Test
     void anIncrementalRunReReadsTheLookBackAndCatchesALateEntryWhileReceivablesStartAtTheirWatermark() {
         engine(Map.of());
+        api.clear("/api/v2/sales");
         assertThat(run("full", List.of()).error()).isNull();
         api.add("/api/v1/entries", EvoData.entry("2024-05-01T10:30:00", 1, 7777, "Membership"));
         api.add("/api/v1/entries", EvoData.entry("2024-05-04T07:00:00", 1, 7778, "Membership"));
@@ -149,6 +150,9 @@ class EvoSourceIT {
         assertThat(windows(inc, "members")).containsExactly("2024-04-25T00:00:00Z..2024-05-02T00:00:00Z",
                 "2024-05-02T00:00:00Z..2024-05-09T00:00:00Z");
         assertThat(queries("/api/v1/entries")).noneMatch(q -> q.contains("2024-04-29"));
+        // a list that has never had a record goes on from the end of its last read less the look-back, not from the
+        // start date again: the full load read up to 2024-05-04
+        assertThat(windows(inc, "sales")).hasSize(4).first().isEqualTo("2024-05-01T00:00:00Z..2024-05-02T00:00:00Z");
     }
 
     @Test

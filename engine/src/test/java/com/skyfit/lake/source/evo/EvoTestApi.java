@@ -82,6 +82,10 @@ final class EvoTestApi implements AutoCloseable {
         data.get(path).add(new TreeMap<>(record));
     }
 
+    void clear(String path) {
+        data.get(path).clear();
+    }
+
     synchronized void fault(String path, int status, String retryAfter) {
         faults.add(new Fault(path, status, retryAfter));
     }
