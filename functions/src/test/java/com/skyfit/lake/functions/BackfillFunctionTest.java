@@ -69,7 +69,7 @@ class BackfillFunctionTest {
             unknown field       | {"source":"pipedrive","from":"2026-01-01","to":"2026-01-02","until":"x"}     | property 'until' is not defined in the schema
             slashed date        | {"source":"pipedrive","from":"2026/01/01","to":"2026-01-02"}                 | $.from: does not match the regex pattern
             no such day         | {"source":"pipedrive","from":"2026-02-30","to":"2026-03-02"}                 | from '2026-02-30' is not a calendar date (YYYY-MM-DD)
-            unknown source      | {"source":"hubspot","from":"2026-01-01","to":"2026-01-02"}                   | unknown source 'hubspot': known sources are [chatwoot, pipedrive, zendesk]
+            unknown source      | {"source":"hubspot","from":"2026-01-01","to":"2026-01-02"}                   | unknown source 'hubspot': known sources are [chatwoot, evo, pipedrive, zendesk]
             unknown entity      | {"source":"pipedrive","from":"2026-01-01","to":"2026-01-02","entities":["dealz"]} | unknown entity 'dealz' of source pipedrive
             from after to       | {"source":"pipedrive","from":"2026-02-01","to":"2026-01-01"}                 | from (2026-02-01) is after to (2026-01-01)
             range too long      | {"source":"pipedrive","from":"2026-01-01","to":"2026-02-01"}                 | the range covers 32 days, more than the 31 allowed (SKYFIT_BACKFILL_MAX_DAYS)
