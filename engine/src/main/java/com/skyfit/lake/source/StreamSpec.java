@@ -92,13 +92,6 @@ public record StreamSpec(
          * is the last whole second before the exclusive one.
          */
         public String format(Instant t, boolean upperBound) {
-            if (this == LOCAL_SECONDS_INCLUSIVE) {
-                Instant second = t.truncatedTo(ChronoUnit.SECONDS);
-                if (upperBound) {
-                    second = (second.isBefore(t) ? second : second.minusSeconds(1));
-                }
-                return LOCAL_SECONDS.format(second);
-            }
             Instant unit = switch (this) {
                 case DATE -> t.truncatedTo(ChronoUnit.DAYS);
                 default -> t.truncatedTo(ChronoUnit.SECONDS);
@@ -110,7 +103,7 @@ public record StreamSpec(
                 case RFC3339_SECONDS -> unit.toString();
                 case UNIX_SECONDS -> String.valueOf(unit.getEpochSecond());
                 case DATE -> unit.toString().substring(0, 10);
-                case LOCAL_SECONDS_INCLUSIVE -> throw new IllegalStateException("formatted above");
+                case LOCAL_SECONDS_INCLUSIVE -> LOCAL_SECONDS.format(upperBound ? unit.minusSeconds(1) : unit);
             };
         }
     }
