@@ -72,6 +72,20 @@ final class ChildSql {
         return out;
     }
 
+    /**
+     * With a parent ordered by lineage alone, the version a child row names is never newer than an accepted one,
+     * so this guard changes nothing for a child table only its parent writes; it keeps the newest observation
+     * when another table's transform writes the same rows (its rows carry their own lineage).
+     */
+    private String notOlder(String run, String blob, String line, String prefix) {
+        if (table.versionColumn() != null) {
+            return "";
+        }
+        return "\n" + prefix + "(" + run + " COLLATE \"C\", " + blob + " COLLATE \"C\", " + line + ")\n"
+                + " ".repeat(prefix.length()) + "    >= (c._run_id COLLATE \"C\", c._source_blob COLLATE \"C\", "
+                + "c._source_line)";
+    }
+
     private static List<String> names(List<Column> cols) {
         return cols.stream().filter(Column::stored).map(Column::name).toList();
     }
@@ -104,12 +118,19 @@ final class ChildSql {
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"
-                + "WHERE (" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
+                + "WHERE " + rewrite(values) + "\n"
+                + "RETURNING 1") + "\n)";
+    }
+
+    /** When a stored child row is rewritten: it changed or another version confirms it, and that one is not older. */
+    private String rewrite(List<String> values) {
+        String changed = "(" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
                 + "      IS DISTINCT FROM (" + wrap(values.stream().map(n -> "excluded." + n)
                 .collect(Collectors.joining(", "))) + ")\n"
                 + "   OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
-                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)\n"
-                + "RETURNING 1") + "\n)";
+                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)";
+        String guard = notOlder("excluded._run_id", "excluded._source_blob", "excluded._source_line", "  AND ");
+        return guard.isEmpty() ? changed : "(" + changed.replace("\n", "\n ") + ")" + guard;
     }
 
     private String removed(ChildTable c) {
@@ -123,7 +144,8 @@ final class ChildSql {
                 + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
                 + "  AND (NOT c.is_deleted\n"
                 + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
-                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))\n"
+                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))"
+                + notOlder("a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
                 + "RETURNING 1") + "\n)";

@@ -155,8 +155,10 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         for (Column k : key) {
             tests.add("t." + k.name() + " IS NULL");
             String missing = labelPrefix + k.label() + " missing" + (k.isCast() ? " or " + k.type().notA() : "");
-            messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(missing + ": ") + " || coalesce(t."
-                    + k.readAs() + ", 'null') END");
+            // a computed key (a hash) is not text: shown as text so 'null' is not read as a value of its type
+            String shown = k.isCast() || k.type() == ColumnType.TEXT ? "t." + k.readAs() : "t." + k.readAs() + "::text";
+            messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(missing + ": ") + " || coalesce("
+                    + shown + ", 'null') END");
         }
         for (Column c : casts) {
             if (!key.contains(c)) {

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +99,9 @@ public final class TransformRunner {
             return new TransformResult(table.qualifiedName(), 0, 0, 0, 0, 0, 0, secondsSince(started), List.of());
         }
         try (Statement st = c.createStatement()) {
-            if (fullRefresh) {
-                st.execute("TRUNCATE " + table.qualifiedName() + table.children().stream()
-                        .map(child -> ", " + child.qualifiedName()).collect(Collectors.joining()));
+            List<String> emptied = CoreTables.refreshedBy(table);
+            if (fullRefresh && !emptied.isEmpty()) {
+                st.execute("TRUNCATE " + String.join(", ", emptied));
             }
             st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
         }
