@@ -181,6 +181,15 @@ class EvoCoreIT {
         transformContracts();
         assertThat(contractRow(12)).containsEntry("membership_status", "canceled").containsEntry("cancel_reason", "Financeiro");
 
+        // a member whose first read is older than the canceled-contracts read transformed before it
+        bronze.load("member_memberships", "20260105T060000Z-c3", canceled(20, 1003, "Saude"));
+        transformContracts();
+        bronze.load("members", "20260104T060000Z-m3", member(1003, "Active", "[" + contract(20, 1003, "active", null) + "]"));
+        transformContracts();
+        assertThat(contractRow(20)).containsEntry("membership_status", "canceled").containsEntry("cancel_reason", "Saude");
+        assertThat(one("SELECT membership_status FROM core.evo_members WHERE id_member = 1003"))
+                .containsEntry("membership_status", "Active");
+
         // a full refresh of either step rebuilds without losing the other's rows, and ends where incremental did
         List<Map<String, Object>> before = staging.rows("SELECT id_member_membership, membership_status, cancel_reason, "
                 + "_run_id, _source_blob, _source_line FROM core.evo_member_memberships ORDER BY 1");
