@@ -1,9 +1,10 @@
 -- core.evo_entries from stg_evo.entries_raw: one row per (scope, entry_key), the version ingested last:
 -- the highest (run_id, blob_path, line_no).
--- Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is md5 over
--- (idBranch, date, idMember, idProspect, entryType, device) as sent, each quoted or NULL, so
--- re-extracting a day never doubles a row and entries one second apart are two rows. An entry
--- is a member's (id_member) or a prospect's (id_prospect); block_reason is set when refused.
+-- Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is the entry's
+-- second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device) as sent,
+-- each quoted or NULL, so re-extracting a day never doubles a row and entries one second apart
+-- are two rows. An entry is a member's (id_member) or a prospect's (id_prospect); block_reason is
+-- set when refused. An entry without idBranch or a readable date has no key: invalid in staging.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -30,21 +31,21 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.entry_key, t.entry_date, t.id_member, t.id_prospect, t.id_branch, t.entry_type, t.device,
                t.block_reason, t.released_by,
            CASE WHEN num_nonnulls(t.entry_date_text, t.id_member_text, t.id_prospect_text, t.id_branch_text)
            <> num_nonnulls(t.entry_date, t.id_member, t.id_prospect, t.id_branch)
                   OR t.entry_key IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.entry_key IS NULL THEN 'idBranch/date missing: ' || coalesce(t.entry_key::text, 'null') END,
+               CASE WHEN t.entry_key IS NULL THEN 'idBranch or date missing: ' || coalesce(t.entry_key::text, 'null') END,
                CASE WHEN t.entry_date IS NULL AND t.entry_date_text IS NOT NULL THEN 'date not a date-time: ' || t.entry_date_text END,
                CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
                CASE WHEN t.id_prospect IS NULL AND t.id_prospect_text IS NOT NULL THEN 'idProspect not an integer: ' || t.id_prospect_text END,
                CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.entry_key,
                e.entry_date_text, ops.try_timestamp(e.entry_date_text) AS entry_date,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
@@ -55,11 +56,14 @@ WITH fields AS MATERIALIZED (
                e.block_reason,
                e.released_by
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
-                   CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL AND nullif(raw ->> 'date', '') IS NOT NULL
-                        THEN md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
-                                           quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
-                                           quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device')))::uuid
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL
+                             AND ops.try_timestamp(raw ->> 'date') >= timestamp '1970-01-01'
+                        THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(raw ->> 'date'))::bigint), 12, '0')
+                              || left(md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
+                                                    quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
+                                                    quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device'))),
+                                      20))::uuid
                    END AS entry_key,
                    nullif(raw ->> 'date', '') AS entry_date_text,
                    nullif(raw ->> 'idMember', '') AS id_member_text,
@@ -72,7 +76,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_evo.entries_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -85,19 +89,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.entry_key IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.entry_key IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.entries_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -31,7 +31,7 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_member, t.id_member_membership, t.id_membership, t.id_sale, t.plan_name, t.id_branch,
                t.register_date, t.start_date, t.end_date, t.cancel_date, t.membership_status, t.value_next_month,
                t.cancel_reason,
@@ -56,7 +56,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.value_next_month IS NULL AND t.value_next_month_text IS NOT NULL THEN 'valueNextMonth not a number: ' || t.value_next_month_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.id_member_membership_text, ops.try_bigint(e.id_member_membership_text) AS id_member_membership,
                e.id_membership_text, ops.try_bigint(e.id_membership_text) AS id_membership,
@@ -71,7 +71,7 @@ WITH fields AS MATERIALIZED (
                e.value_next_month_text, ops.try_numeric(e.value_next_month_text) AS value_next_month,
                e.cancel_reason
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'idMember', '') AS id_member_text,
                    nullif(raw ->> 'idMemberMembership', '') AS id_member_membership_text,
                    nullif(raw ->> 'idMembership', '') AS id_membership_text,
@@ -88,7 +88,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_evo.member_memberships_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -101,19 +101,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id_member IS NULL OR f.id_member_membership IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.id_member IS NULL OR f.id_member_membership IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.member_memberships_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

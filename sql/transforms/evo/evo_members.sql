@@ -37,7 +37,7 @@
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_member, t.first_name, t.last_name, t.document, t.email, t.gender, t.birth_date,
                t.register_date, t.conversion_date, t.id_branch, t.branch_name, t.access_blocked,
                t.blocked_reason, t.membership_status, t.gympass_id, t.code_totalpass, t.last_access_date,
@@ -62,7 +62,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.evo_member_memberships_array_type NOT IN ('array', 'null') THEN 'memberships not an array' END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.first_name,
                e.last_name,
@@ -86,7 +86,7 @@ WITH fields AS MATERIALIZED (
                e.evo_member_memberships_array,
                jsonb_typeof(e.evo_member_memberships_array) AS evo_member_memberships_array_type
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'idMember', '') AS id_member_text,
                    nullif(raw ->> 'firstName', '') AS first_name,
                    nullif(raw ->> 'lastName', '') AS last_name,
@@ -110,7 +110,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_evo.members_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -123,7 +123,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 evo_member_contacts_elements AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
            t.id_phone, t.id_contact_type, t.contact_type, t.description, t.ddi,
            CASE WHEN num_nonnulls(t.id_phone_text, t.id_contact_type_text)
            <> num_nonnulls(t.id_phone, t.id_contact_type)
@@ -133,14 +133,14 @@ evo_member_contacts_elements AS MATERIALIZED (
                CASE WHEN t.id_contact_type IS NULL AND t.id_contact_type_text IS NOT NULL THEN 'contacts[].idContactType not an integer: ' || t.id_contact_type_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
                e.id_phone_text, ops.try_bigint(e.id_phone_text) AS id_phone,
                e.id_contact_type_text, ops.try_integer(e.id_contact_type_text) AS id_contact_type,
                e.contact_type,
                e.description,
                e.ddi
         FROM (
-            SELECT stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
                    nullif(raw ->> 'idPhone', '') AS id_phone_text,
                    nullif(raw ->> 'idContactType', '') AS id_contact_type_text,
                    nullif(raw ->> 'contactType', '') AS contact_type,
@@ -156,7 +156,7 @@ evo_member_contacts_elements AS MATERIALIZED (
     ) t
 ),
 evo_member_memberships_elements AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
            t.id_member_membership, t.id_membership, t.id_sale, t.plan_name, t.id_branch, t.register_date,
                t.start_date, t.end_date, t.cancel_date, t.membership_status, t.value_next_month,
            CASE WHEN num_nonnulls(t.id_member_membership_text, t.id_membership_text, t.id_sale_text, t.id_branch_text,
@@ -177,7 +177,7 @@ evo_member_memberships_elements AS MATERIALIZED (
                CASE WHEN t.value_next_month IS NULL AND t.value_next_month_text IS NOT NULL THEN 'memberships[].valueNextMonth not a number: ' || t.value_next_month_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
                e.id_member_membership_text, ops.try_bigint(e.id_member_membership_text) AS id_member_membership,
                e.id_membership_text, ops.try_bigint(e.id_membership_text) AS id_membership,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
@@ -190,7 +190,7 @@ evo_member_memberships_elements AS MATERIALIZED (
                e.membership_status,
                e.value_next_month_text, ops.try_numeric(e.value_next_month_text) AS value_next_month
         FROM (
-            SELECT stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
                    nullif(raw ->> 'idMemberMembership', '') AS id_member_membership_text,
                    nullif(raw ->> 'idMembership', '') AS id_membership_text,
                    nullif(raw ->> 'idSale', '') AS id_sale_text,
@@ -212,28 +212,29 @@ evo_member_memberships_elements AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,
+    SELECT p.stg_table, p.stg_ctid, bool_or(p.unusable) AS unusable,
            string_agg(p.message, '; ' ORDER BY p.rank) AS message
     FROM (
-        SELECT f.stg_ctid, f.id_member IS NULL AS unusable, f.problem AS message, 0 AS rank
+        SELECT f.stg_table, f.stg_ctid, f.id_member IS NULL AS unusable, f.problem AS message, 0 AS rank
         FROM fields f
         WHERE f.problem IS NOT NULL
         UNION ALL
-        SELECT x.stg_ctid, false, x.problem, 1 FROM evo_member_contacts_elements x WHERE x.problem IS NOT NULL
+        SELECT x.stg_table, x.stg_ctid, false, x.problem, 1 FROM evo_member_contacts_elements x WHERE x.problem IS NOT NULL
         UNION ALL
-        SELECT x.stg_ctid, false, x.problem, 2 FROM evo_member_memberships_elements x WHERE x.problem IS NOT NULL
+        SELECT x.stg_table, x.stg_ctid, false, x.problem, 2 FROM evo_member_memberships_elements x WHERE x.problem IS NOT NULL
     ) p
-    GROUP BY p.stg_ctid
+    GROUP BY p.stg_table, p.stg_ctid
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.members_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -27,7 +27,7 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_prospect, t.first_name, t.last_name, t.email, t.phone, t.register_date, t.conversion_date,
                t.id_member, t.id_branch, t.id_employee, t.origin,
            CASE WHEN num_nonnulls(t.id_prospect_text, t.register_date_text, t.conversion_date_text, t.id_member_text,
@@ -44,7 +44,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.id_employee IS NULL AND t.id_employee_text IS NOT NULL THEN 'idEmployee not an integer: ' || t.id_employee_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
                e.first_name,
                e.last_name,
@@ -57,7 +57,7 @@ WITH fields AS MATERIALIZED (
                e.id_employee_text, ops.try_bigint(e.id_employee_text) AS id_employee,
                e.origin
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'idProspect', '') AS id_prospect_text,
                    nullif(raw ->> 'firstName', '') AS first_name,
                    nullif(raw ->> 'lastName', '') AS last_name,
@@ -72,7 +72,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_evo.prospects_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -85,19 +85,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id_prospect IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.id_prospect IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.prospects_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

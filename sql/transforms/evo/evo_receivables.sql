@@ -28,7 +28,7 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_receivable, t.id_sale, t.id_member_payer, t.id_branch, t.description, t.registration_date,
                t.due_date, t.receiving_date, t.competence_date, t.cancellation_date, t.update_date, t.amount,
                t.amount_paid, t.status_id, t.status_name, t.payment_type,
@@ -55,7 +55,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.status_id IS NULL AND t.status_id_text IS NOT NULL THEN 'status.id not an integer: ' || t.status_id_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_receivable_text, ops.try_bigint(e.id_receivable_text) AS id_receivable,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
                e.id_member_payer_text, ops.try_bigint(e.id_member_payer_text) AS id_member_payer,
@@ -73,7 +73,7 @@ WITH fields AS MATERIALIZED (
                e.status_name,
                e.payment_type
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'idReceivable', '') AS id_receivable_text,
                    nullif(raw ->> 'idSale', '') AS id_sale_text,
                    nullif(raw ->> 'idMemberPayer', '') AS id_member_payer_text,
@@ -93,7 +93,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_evo.receivables_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -106,19 +106,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id_receivable IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.id_receivable IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.receivables_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -32,7 +32,7 @@
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
                t.removal_date, t.items, t.evo_sale_items_array,
            coalesce(t.removed, false) AS removed,
@@ -70,7 +70,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.evo_sale_items_array_type NOT IN ('array', 'null') THEN 'saleItens not an array' END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
@@ -110,7 +110,7 @@ WITH fields AS MATERIALIZED (
                    ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivables_total_1,
                    ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivables_total_2
             FROM (
-                SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                        nullif(raw ->> 'idSale', '') AS id_sale_text,
                        nullif(raw ->> 'idMember', '') AS id_member_text,
                        nullif(raw ->> 'idProspect', '') AS id_prospect_text,
@@ -125,7 +125,7 @@ WITH fields AS MATERIALIZED (
                 FROM (
                     -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                     -- below would otherwise decompress it again.
-                    SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                     FROM stg_evo.sales_raw s
                     WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                       AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -140,7 +140,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 evo_sale_items_elements AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.id_sale, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_sale, t.blob_path, t.line_no, t.run_id, t.element_position,
            t.id_sale_item, t.description, t.quantity, t.item_value, t.sale_value, t.discount,
                t.id_membership, t.id_product, t.id_service,
            CASE WHEN num_nonnulls(t.id_sale_item_text, t.quantity_text, t.item_value_text, t.sale_value_text,
@@ -159,7 +159,7 @@ evo_sale_items_elements AS MATERIALIZED (
                CASE WHEN t.id_service IS NULL AND t.id_service_text IS NOT NULL THEN 'saleItens[].idService not an integer: ' || t.id_service_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.id_sale, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_sale, e.blob_path, e.line_no, e.run_id, e.element_position,
                e.id_sale_item_text, ops.try_bigint(e.id_sale_item_text) AS id_sale_item,
                e.description,
                e.quantity_text, ops.try_numeric(e.quantity_text) AS quantity,
@@ -170,7 +170,7 @@ evo_sale_items_elements AS MATERIALIZED (
                e.id_product_text, ops.try_bigint(e.id_product_text) AS id_product,
                e.id_service_text, ops.try_bigint(e.id_service_text) AS id_service
         FROM (
-            SELECT stg_ctid, stg_id, scope, id_sale, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_sale, blob_path, line_no, run_id, element_position,
                    nullif(raw ->> 'idSaleItem', '') AS id_sale_item_text,
                    nullif(raw ->> 'description', '') AS description,
                    nullif(raw ->> 'quantity', '') AS quantity_text,
@@ -190,26 +190,27 @@ evo_sale_items_elements AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,
+    SELECT p.stg_table, p.stg_ctid, bool_or(p.unusable) AS unusable,
            string_agg(p.message, '; ' ORDER BY p.rank) AS message
     FROM (
-        SELECT f.stg_ctid, f.id_sale IS NULL AS unusable, f.problem AS message, 0 AS rank
+        SELECT f.stg_table, f.stg_ctid, f.id_sale IS NULL AS unusable, f.problem AS message, 0 AS rank
         FROM fields f
         WHERE f.problem IS NOT NULL
         UNION ALL
-        SELECT x.stg_ctid, false, x.problem, 1 FROM evo_sale_items_elements x WHERE x.problem IS NOT NULL
+        SELECT x.stg_table, x.stg_ctid, false, x.problem, 1 FROM evo_sale_items_elements x WHERE x.problem IS NOT NULL
     ) p
-    GROUP BY p.stg_ctid
+    GROUP BY p.stg_table, p.stg_ctid
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.sales_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -27,7 +27,7 @@ final class ChildSql {
     List<String> elementCtes() {
         List<String> out = new ArrayList<>();
         for (ChildTable c : table.children()) {
-            List<String> pass = new ArrayList<>(List.of("stg_ctid", "stg_id", "scope"));
+            List<String> pass = new ArrayList<>(List.of("stg_table", "stg_ctid", "stg_id", "scope"));
             pass.addAll(parentKeys);
             pass.addAll(List.of("blob_path", "line_no", "run_id", "element_position"));
             String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f." + c.arrayColumn()
@@ -46,7 +46,7 @@ final class ChildSql {
         StringBuilder out = new StringBuilder();
         int rank = 1;
         for (ChildTable c : table.children()) {
-            out.append("    UNION ALL\n    SELECT x.stg_ctid, false, x.problem, ").append(rank++)
+            out.append("    UNION ALL\n    SELECT x.stg_table, x.stg_ctid, false, x.problem, ").append(rank++)
                     .append(" FROM ").append(c.name()).append("_elements x WHERE x.problem IS NOT NULL\n");
         }
         return out.toString();

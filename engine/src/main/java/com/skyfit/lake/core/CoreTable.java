@@ -76,7 +76,7 @@ public record CoreTable(String name, String source, String entity, String stagin
         return out;
     }
 
-    private static final List<String> RESERVED = List.of("scope", "stg_ctid", "stg_id", "blob_path", "line_no",
+    private static final List<String> RESERVED = List.of("scope", "stg_table", "stg_ctid", "stg_id", "blob_path", "line_no",
             "run_id", "raw", "problem", "element_position");
 
     public static final class Builder {

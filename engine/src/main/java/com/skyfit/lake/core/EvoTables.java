@@ -117,22 +117,28 @@ final class EvoTables {
             .versionBy("update_date").build();
 
     /**
-     * An entry has no id. Its key is the md5 (as a uuid) of its identifying fields' JSON text, each quoted or NULL
-     * and joined by '|': the same entry read again hashes the same, a null idMember never reads as another
-     * field's value, and two entries one second apart differ.
+     * An entry has no id. Its key is deterministic: the entry's second since 1970 (12 hex digits) followed by the
+     * first 20 hex digits of the md5 of its identifying fields' JSON text, each quoted or NULL and joined by '|'.
+     * The same entry read again gets the same key, a null idMember never reads as another field's value, and two
+     * entries one second apart differ. The time prefix keeps a day's keys together in the primary key index, so
+     * loading a day touches a few of its pages, not pages all over a 110-million-row index.
      */
-    private static final Column ENTRY_KEY = Column.sql("entry_key", ColumnType.UUID, "idBranch/date", """
-            CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL AND nullif(raw ->> 'date', '') IS NOT NULL
-                 THEN md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
-                                    quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
-                                    quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device')))::uuid
+    private static final Column ENTRY_KEY = Column.sql("entry_key", ColumnType.UUID, "idBranch or date", """
+            CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL
+                      AND ops.try_timestamp(raw ->> 'date') >= timestamp '1970-01-01'
+                 THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(raw ->> 'date'))::bigint), 12, '0')
+                       || left(md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
+                                             quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
+                                             quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device'))),
+                               20))::uuid
             END""");
 
     static final CoreTable ENTRIES = CoreTable.declare("evo", "entries", "evo_entries")
-            .describe("Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is md5 over\n"
-                    + "(idBranch, date, idMember, idProspect, entryType, device) as sent, each quoted or NULL, so\n"
-                    + "re-extracting a day never doubles a row and entries one second apart are two rows. An entry\n"
-                    + "is a member's (id_member) or a prospect's (id_prospect); block_reason is set when refused.")
+            .describe("Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is the entry's\n"
+                    + "second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device) as sent,\n"
+                    + "each quoted or NULL, so re-extracting a day never doubles a row and entries one second apart\n"
+                    + "are two rows. An entry is a member's (id_member) or a prospect's (id_prospect); block_reason is\n"
+                    + "set when refused. An entry without idBranch or a readable date has no key: invalid in staging.")
             .key(ENTRY_KEY)
             .columns(of("entry_date", TIMESTAMP, "date"), of("id_member", BIGINT, "idMember"),
                     of("id_prospect", BIGINT, "idProspect"), ID_BRANCH, text("entry_type", "entryType"),

@@ -290,11 +290,12 @@ class EvoCoreIT {
                 .formatted(date, member, prospect, type, device, block == null ? "null" : "\"" + block + "\"");
     }
 
-    /** The documented key, computed here independently of the SQL. */
-    private static UUID entryKey(String... quotedOrNull) throws Exception {
+    /** The documented key, computed here independently of the SQL: the entry's second, then md5 of the fields. */
+    private static UUID entryKey(String date, String... quotedOrNull) throws Exception {
         byte[] md5 = MessageDigest.getInstance("MD5")
                 .digest(String.join("|", quotedOrNull).getBytes(StandardCharsets.UTF_8));
-        String hex = HexFormat.of().formatHex(md5);
+        String hex = String.format("%012x", LocalDateTime.parse(date).toEpochSecond(java.time.ZoneOffset.UTC))
+                + HexFormat.of().formatHex(md5).substring(0, 20);
         return UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
     }
 
@@ -312,12 +313,12 @@ class EvoCoreIT {
         assertThat(first.inserted()).isEqualTo(4);
         assertThat(first.warned()).isZero();
         assertThat(one("SELECT * FROM core.evo_entries WHERE entry_key = '"
-                + entryKey("'3'", "'2024-05-01T07:12:05'", "'1001'", "NULL", "'Membership'", "'Turnstile 1'") + "'"))
+                + entryKey("2024-05-01T07:12:05", "'3'", "'2024-05-01T07:12:05'", "'1001'", "NULL", "'Membership'", "'Turnstile 1'") + "'"))
                 .containsEntry("entry_date", at("2024-05-01T07:12:05")).containsEntry("id_member", 1001L)
                 .containsEntry("id_prospect", null).containsEntry("id_branch", 3L).containsEntry("entry_type", "Membership")
                 .containsEntry("device", "Turnstile 1").containsEntry("block_reason", null);
         assertThat(one("SELECT id_member, id_prospect, block_reason FROM core.evo_entries WHERE entry_key = '"
-                + entryKey("'3'", "'2024-05-01T08:00:00'", "NULL", "'5'", "'Gympass'", "'Turnstile 2'") + "'"))
+                + entryKey("2024-05-01T08:00:00", "'3'", "'2024-05-01T08:00:00'", "NULL", "'5'", "'Gympass'", "'Turnstile 2'") + "'"))
                 .containsEntry("id_member", null).containsEntry("id_prospect", 5L)
                 .containsEntry("block_reason", "Acesso bloqueado");
 
@@ -344,13 +345,17 @@ class EvoCoreIT {
     @Test
     void anEntryWithoutBranchOrDateIsKeptInvalidWithItsReason() {
         bronze.load("entries", "20260102T060000Z-e1", "{\"date\": null, \"idMember\": 1, \"idBranch\": 3}",
+                "{\"date\": \"yesterday\", \"idMember\": 1, \"idBranch\": 3}",
                 entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
         TransformResult r = runner.run(CoreTables.EVO_ENTRIES, false);
 
         assertThat(r.inserted()).isEqualTo(1);
         assertThat(one("SELECT validation_status, error_message FROM stg_evo.entries_raw WHERE line_no = 1"))
                 .containsEntry("validation_status", "invalid")
-                .containsEntry("error_message", "idBranch/date missing: null");
+                .containsEntry("error_message", "idBranch or date missing: null");
+        assertThat(one("SELECT validation_status, error_message FROM stg_evo.entries_raw WHERE line_no = 2"))
+                .containsEntry("validation_status", "invalid")
+                .containsEntry("error_message", "idBranch or date missing: null; date not a date-time: yesterday");
     }
 
     @Test
