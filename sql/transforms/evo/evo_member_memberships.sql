@@ -1,10 +1,15 @@
 -- core.evo_member_memberships from stg_evo.member_memberships_raw: one row per (scope, id_member, id_member_membership), the version ingested last:
 -- the highest (run_id, blob_path, line_no).
--- Contracts of /api/v2/membermembership (canceled ones, with cancelReason). The same table holds
--- every member's memberships[] (evo_members.sql): one row per contract, the newest observation of
--- either source winning by lineage (run, part, line), so whichever was read last is the state.
--- Keyed by member and contract (idMemberMembership is unique in a scope; the member is in the key
--- because a member's contracts are its child rows).
+-- Contracts of /api/v2/membermembership (canceled ones, with cancelReason). evo_members.sql
+-- writes the same rows from every member's memberships[]: each contract as it is now, refreshed
+-- by the full re-scan, the only read that sees a status change. Neither input has an update
+-- time, so both keep the newest observation by lineage (run, part, line), the order of every
+-- EVO version: whichever was read last is the contract's state, a re-scan of members updates a
+-- status, and a part loaded late never undoes a newer read. Only this endpoint sends
+-- cancelReason; the members' read never clears it. A contract a newer member read no longer
+-- lists is flagged is_deleted. Keyed by member and contract (idMemberMembership is unique in a
+-- scope; the member is in the key because a member's contracts are its child rows). The two
+-- steps never run at once, and a full refresh of either recomputes this table in place.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).

@@ -2,6 +2,7 @@ package com.skyfit.lake.core;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables, ZendeskTables). Adding
@@ -66,6 +67,13 @@ public final class CoreTables {
     public static List<String> refreshedBy(CoreTable step) {
         return step.writtenTables().stream().filter(name -> ALL.stream()
                 .noneMatch(t -> t != step && t.writtenTables().contains(name))).toList();
+    }
+
+    /** The step's state key and those of the steps that write a table it writes, in name order. */
+    public static List<String> sharing(CoreTable step) {
+        return Stream.concat(Stream.of(step), ALL.stream()
+                        .filter(t -> t != step && t.writtenTables().stream().anyMatch(step.writtenTables()::contains)))
+                .map(CoreTable::qualifiedName).distinct().sorted().toList();
     }
 
     /** A table by its name, with or without the "core." schema, e.g. "pd_deals". */

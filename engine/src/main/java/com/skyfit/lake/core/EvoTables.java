@@ -71,11 +71,16 @@ final class EvoTables {
 
     static final CoreTable MEMBER_MEMBERSHIPS = CoreTable.declare("evo", "member_memberships",
                     "evo_member_memberships")
-            .describe("Contracts of /api/v2/membermembership (canceled ones, with cancelReason). The same table holds\n"
-                    + "every member's memberships[] (evo_members.sql): one row per contract, the newest observation of\n"
-                    + "either source winning by lineage (run, part, line), so whichever was read last is the state.\n"
-                    + "Keyed by member and contract (idMemberMembership is unique in a scope; the member is in the key\n"
-                    + "because a member's contracts are its child rows).")
+            .describe("Contracts of /api/v2/membermembership (canceled ones, with cancelReason). evo_members.sql\n"
+                    + "writes the same rows from every member's memberships[]: each contract as it is now, refreshed\n"
+                    + "by the full re-scan, the only read that sees a status change. Neither input has an update\n"
+                    + "time, so both keep the newest observation by lineage (run, part, line), the order of every\n"
+                    + "EVO version: whichever was read last is the contract's state, a re-scan of members updates a\n"
+                    + "status, and a part loaded late never undoes a newer read. Only this endpoint sends\n"
+                    + "cancelReason; the members' read never clears it. A contract a newer member read no longer\n"
+                    + "lists is flagged is_deleted. Keyed by member and contract (idMemberMembership is unique in a\n"
+                    + "scope; the member is in the key because a member's contracts are its child rows). The two\n"
+                    + "steps never run at once, and a full refresh of either recomputes this table in place.")
             .key(of("id_member", BIGINT, "idMember"), ID_MEMBER_MEMBERSHIP)
             .columns(concat(contract(ID_BRANCH), text("cancel_reason", "cancelReason"),
                     derived("is_deleted", BOOLEAN, "false").orElse("false")))

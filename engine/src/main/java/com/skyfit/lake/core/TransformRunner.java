@@ -163,21 +163,31 @@ public final class TransformRunner {
                 seconds, List.copyOf(perRun));
     }
 
-    /** Creates the table's state row if needed and locks it: one transform per table at a time. */
+    /**
+     * Creates the table's state row if needed and locks it: one transform per table at a time. A table another
+     * step also writes (CoreTables.sharing) locks that step's row too, in name order, so the two never write the
+     * same rows at once (their inserts check for a key before inserting it).
+     */
     private static long lockState(Connection c, CoreTable table) throws SQLException {
-        try (PreparedStatement ins = c.prepareStatement(
-                "INSERT INTO ops.transform_state (core_table) VALUES (?) ON CONFLICT (core_table) DO NOTHING")) {
-            ins.setString(1, table.qualifiedName());
-            ins.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ? FOR UPDATE")) {
-            ps.setString(1, table.qualifiedName());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        long consumed = 0;
+        for (String step : CoreTables.sharing(table)) {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO ops.transform_state (core_table) VALUES (?) ON CONFLICT (core_table) DO NOTHING")) {
+                ins.setString(1, step);
+                ins.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ? FOR UPDATE")) {
+                ps.setString(1, step);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (step.equals(table.qualifiedName())) {
+                        consumed = rs.getLong(1);
+                    }
+                }
             }
         }
+        return consumed;
     }
 
     /**

@@ -199,6 +199,30 @@ class EvoCoreIT {
                 + "_source_line FROM core.evo_member_memberships ORDER BY 1")).isEqualTo(before);
     }
 
+    @Test
+    void theTwoStepsThatWriteContractsNeverRunAtOnce() throws Exception {
+        bronze.load("member_memberships", "20260102T060000Z-c1", canceled(10, 1001, "Mudou de cidade"));
+        staging.execute("INSERT INTO ops.transform_state (core_table) VALUES ('core.evo_members')");
+        java.util.concurrent.CompletableFuture<TransformResult> contracts;
+        try (java.sql.Connection members = db.connection(); java.sql.Statement st = members.createStatement()) {
+            members.setAutoCommit(false);
+            st.executeQuery("SELECT 1 FROM ops.transform_state WHERE core_table = 'core.evo_members' FOR UPDATE").close();
+
+            // while the members step holds its state row, the canceled-contracts step waits for it
+            contracts = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> runner.run(CoreTables.EVO_MEMBER_MEMBERSHIPS, false));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (one("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND query LIKE '%transform_state%'").get("n").equals(0L) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(contracts).as("waiting for the members step").isNotDone();
+            assertThat(one("SELECT count(*) AS n FROM core.evo_member_memberships").get("n")).isEqualTo(0L);
+            members.commit();
+        }
+        assertThat(contracts.get(60, java.util.concurrent.TimeUnit.SECONDS).inserted()).isEqualTo(1);
+    }
+
     static String sale(long id, boolean removed, String items) {
         return """
                 {"idSale": %d, "idMember": 1001, "idProspect": null, "idBranch": 3, "idEmployeeSale": 77,
