@@ -383,6 +383,33 @@ class EvoCoreIT {
     }
 
     @Test
+    void anEmployeeAWholeListNoLongerHasIsFlaggedDeleted() {
+        String employee = "{\"idEmployee\": %d, \"name\": \"E%d\", \"idBranch\": 3, \"active\": true}";
+        for (String[] read : new String[][] {{"20260101T060000Z-w1", "2026-01-01 06:00:00"},
+            {"20260102T060000Z-w2", "2026-01-02 06:00:00"}}) {
+            db.execute("INSERT INTO ops.runs (run_id, source, scope, entity, load_type, triggered_by, started_at) "
+                    + "VALUES (?, 'evo', 'gym', 'employees', 'full', 'manual', ?::timestamptz)", ps -> {
+                        ps.setString(1, read[0]);
+                        ps.setString(2, read[1] + "+00");
+                    });
+            // the whole list: no bound on either side
+            db.execute("INSERT INTO ops.windows (run_id, window_start, window_end, status) "
+                    + "VALUES (?, '-infinity', 'infinity', 'extracted')", ps -> ps.setString(1, read[0]));
+        }
+        bronze.load("employees", "20260101T060000Z-w1", employee.formatted(77, 77), employee.formatted(78, 78));
+        runner.run(CoreTables.EVO_EMPLOYEES, false);
+        bronze.load("employees", "20260102T060000Z-w2", employee.formatted(77, 77));
+        runner.run(CoreTables.EVO_EMPLOYEES, false);
+
+        long flagged = db.inTransaction(c -> MissingRows.afterRun(c, "evo", "employees", "gym", "20260102T060000Z-w2"));
+
+        assertThat(flagged).isEqualTo(1);
+        assertThat(staging.rows("SELECT id_employee, is_deleted, deleted_by_run FROM core.evo_employees ORDER BY 1"))
+                .containsExactly(row("id_employee", 77L, "is_deleted", false, "deleted_by_run", null),
+                        row("id_employee", 78L, "is_deleted", true, "deleted_by_run", "20260102T060000Z-w2"));
+    }
+
+    @Test
     void prospectsEmployeesAndBranches() {
         bronze.load("prospects", "20260101T060000Z-p1", """
                 {"idProspect": 5, "firstName": "Bruno", "lastName": "Lima", "email": "bruno@example.com",
