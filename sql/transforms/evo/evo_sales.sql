@@ -34,7 +34,7 @@
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
-               t.removal_date, t.items, t.evo_sale_items_array,
+               t.removal_date, t.items,
            coalesce(t.removed, false) AS removed,
            t.items_count AS items_count,
            nullif(t.total_value, 'NaN') AS total_value,
@@ -49,7 +49,6 @@ WITH fields AS MATERIALIZED (
                   OR t.total_value = 'NaN'
                   OR t.receivables_type NOT IN ('array', 'null')
                   OR t.receivables_total = 'NaN'
-                  OR t.evo_sale_items_array_type NOT IN ('array', 'null')
            THEN concat_ws('; ',
                CASE WHEN t.id_sale IS NULL THEN 'idSale missing or not an integer: ' || coalesce(t.id_sale_text, 'null') END,
                CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
@@ -66,8 +65,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.receivables_type NOT IN ('array', 'null') THEN 'receivables not an array' END,
                CASE WHEN t.receivables_total = 'NaN' THEN 'receivables[].ammount not a number: '
                || (SELECT string_agg(i ->> 'ammount', ', ') FROM jsonb_array_elements(t.receivables) i
-                   WHERE ops.json_numeric_or_nan(i -> 'ammount') = 'NaN') END,
-               CASE WHEN t.evo_sale_items_array_type NOT IN ('array', 'null') THEN 'saleItens not an array' END)
+                   WHERE ops.json_numeric_or_nan(i -> 'ammount') = 'NaN') END)
            END AS problem
     FROM (
         SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
@@ -96,9 +94,7 @@ WITH fields AS MATERIALIZED (
                              THEN coalesce(e.receivables_total_0, 0) + coalesce(e.receivables_total_1, 0) + coalesce(e.receivables_total_2, 0) END
                     WHEN e.receivables_count > 3 THEN
                         (SELECT sum(ops.json_numeric_or_nan(i -> 'ammount')) FROM jsonb_array_elements(e.receivables) i)
-               END AS receivables_total,
-               e.evo_sale_items_array,
-               jsonb_typeof(e.evo_sale_items_array) AS evo_sale_items_array_type
+               END AS receivables_total
         FROM (
             SELECT j.*,
                    CASE jsonb_typeof(j.items) WHEN 'array' THEN jsonb_array_length(j.items) END AS items_count,
@@ -120,8 +116,7 @@ WITH fields AS MATERIALIZED (
                        nullif(raw ->> 'removed', '') AS removed_text,
                        nullif(raw ->> 'removalDate', '') AS removal_date_text,
                        raw -> 'saleItens' AS items,
-                       raw -> 'receivables' AS receivables,
-                       raw -> 'saleItens' AS evo_sale_items_array
+                       raw -> 'receivables' AS receivables
                 FROM (
                     -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                     -- below would otherwise decompress it again.
@@ -181,7 +176,7 @@ evo_sale_items_elements AS MATERIALIZED (
                    nullif(raw ->> 'idProduct', '') AS id_product_text,
                    nullif(raw ->> 'idService', '') AS id_service_text
             FROM fields f
-            CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f.evo_sale_items_array) WHEN 'array' THEN f.evo_sale_items_array END)
+            CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f.items) WHEN 'array' THEN f.items END)
                 WITH ORDINALITY AS el(raw, element_position)
             WHERE f.id_sale IS NOT NULL
             OFFSET 0

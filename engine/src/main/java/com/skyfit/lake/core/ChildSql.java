@@ -30,8 +30,9 @@ final class ChildSql {
             List<String> pass = new ArrayList<>(List.of("stg_table", "stg_ctid", "stg_id", "scope"));
             pass.addAll(parentKeys);
             pass.addAll(List.of("blob_path", "line_no", "run_id", "element_position"));
-            String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f." + c.arrayColumn()
-                    + ") WHEN 'array' THEN f." + c.arrayColumn() + " END)\n"
+            String array = "f." + RecordSql.arrayColumn(c, table.arrays());
+            String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(" + array
+                    + ") WHEN 'array' THEN " + array + " END)\n"
                     + "    WITH ORDINALITY AS el(raw, element_position)\n"
                     + "WHERE " + parentKeys.stream().map(k -> "f." + k + " IS NOT NULL").collect(Collectors.joining(" AND "));
             String select = new RecordSql(pass, c.key(), c.columns(), List.of(), List.of(), c.path() + "[].")
