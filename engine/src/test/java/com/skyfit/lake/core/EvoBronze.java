@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Test helper: EVO records written as the lines of real bronze parts (gzip JSON lines at the engine's paths) and
+ * EVO records written as the lines of real bronze parts (gzip JSON lines at the engine's paths) and
  * loaded into staging by the real StagingLoader, as a run of the EVO source leaves them.
  */
 final class EvoBronze {
