@@ -82,7 +82,12 @@ final class SandboxCommand implements Callable<Integer> {
                     + "T23:59:59&take=2&skip=0\"");
             System.out.println();
             System.out.println("Press Ctrl+C to stop.");
-            new CountDownLatch(1).await();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException stop) {
+                // stopped by whoever started it (a test, an embedding host): close the simulators and leave quietly
+                Thread.currentThread().interrupt();
+            }
         }
         return 0;
     }
