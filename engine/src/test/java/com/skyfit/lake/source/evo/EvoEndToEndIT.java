@@ -37,24 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvoEndToEndIT {
     static final String ENTRIES = "/api/v1/entries";
-    /** Lake entity -> core table and the flag of rows a source no longer lists (kept, flagged). */
-    static final Map<String, String[]> TABLES = Map.of("branches", new String[] {"evo_branches", "is_deleted"},
-            "members", new String[] {"evo_members", "false"},
-            "member_contacts", new String[] {"evo_member_contacts", "is_deleted"},
-            "member_memberships", new String[] {"evo_member_memberships", "is_deleted"},
-            "sales", new String[] {"evo_sales", "false"},
-            "sale_items", new String[] {"evo_sale_items", "is_deleted"},
-            "receivables", new String[] {"evo_receivables", "false"},
-            "entries", new String[] {"evo_entries", "false"},
-            "prospects", new String[] {"evo_prospects", "false"},
-            "employees", new String[] {"evo_employees", "is_deleted"});
-
     @TempDir
     Path bronzeDir;
 
     EvoSimulator sim;
     Database db;
     DefaultIngestEngine engine;
+    EvoCoreChecks core;
 
     /** Two keys, two gyms each, three weeks ending the day before yesterday (so advance adds yesterday). */
     private void start(Map<String, String> overrides) {
@@ -68,6 +57,7 @@ class EvoEndToEndIT {
         Settings settings = Settings.of(s);
         engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(bronzeDir),
                 Connectors.configured(settings, new PgRequestGate(db.dataSource())), Clock.systemUTC(), false);
+        core = new EvoCoreChecks(db, sim);
     }
 
     @AfterEach
@@ -86,15 +76,15 @@ class EvoEndToEndIT {
 
         assertThat(statuses(full)).hasSize(16).containsOnly("success");
         for (String scope : sim.scopes()) {
-            assertEveryTableMatches(scope);
-            assertFactsMatch(scope);
+            core.assertEveryTableMatches(scope);
+            core.assertFactsMatch(scope);
         }
         assertThat(sim.rateLimitedCount("metro") + sim.rateLimitedCount("coast")).isZero();
 
         // fields an analyst joins and sums on, one record of each kind against the API's
         EvoTruth truth = sim.truth("metro");
         JsonNode member = truth.records("members").filter(m -> m.path("gympassId").isTextual()).findFirst().orElseThrow();
-        assertThat(row("SELECT membership_status, gympass_id, id_branch::text, to_char(register_date, "
+        assertThat(core.row("SELECT membership_status, gympass_id, id_branch::text, to_char(register_date, "
                 + "'YYYY-MM-DD\"T\"HH24:MI:SS') FROM core.evo_members WHERE scope = 'metro' AND id_member = ?",
                 member.get("idMember").asLong())).containsExactly(member.get("membershipStatus").asText(),
                         member.get("gympassId").asText(), member.get("idBranch").asText(),
@@ -106,7 +96,7 @@ class EvoEndToEndIT {
                 ps -> ps.setLong(1, sale.get("idSale").asLong()), rs -> rs.getBigDecimal(1)).orElseThrow())
                 .isEqualByComparingTo(total);
         JsonNode receivable = truth.records("receivables").findFirst().orElseThrow();
-        assertThat(row("SELECT amount::text, status_id::text, status_name FROM core.evo_receivables WHERE scope = "
+        assertThat(core.row("SELECT amount::text, status_id::text, status_name FROM core.evo_receivables WHERE scope = "
                 + "'metro' AND id_receivable = ?", receivable.get("idReceivable").asLong())).containsExactly(
                         receivable.get("ammount").decimalValue().toPlainString(),
                         receivable.path("status").path("id").asText(), receivable.path("status").path("name").asText());
@@ -115,7 +105,7 @@ class EvoEndToEndIT {
         BatchRunner.Outcome again = run("full", List.of(), 4, BatchRunner.Listener.NONE);
         assertThat(statuses(again)).containsOnly("success");
         for (String scope : sim.scopes()) {
-            assertEveryTableMatches(scope);
+            core.assertEveryTableMatches(scope);
         }
     }
 
@@ -137,18 +127,18 @@ class EvoEndToEndIT {
         assertThat(sim.requestCount("metro", ENTRIES) - entryRequests).isEqualTo(incEntryWindows);
         for (String scope : sim.scopes()) {
             EvoTruth truth = sim.truth(scope);
-            assertThat(coreEntriesPerDay(scope)).as(scope + " entries per day, the late ones and the new day included")
-                    .isEqualTo(withoutEmptyDays(truth.entriesPerDay()));
-            assertThat(count("evo_entries", scope, "true")).isEqualTo(truth.count("entries"));
+            assertThat(core.entriesPerDay(scope)).as(scope + " entries per day, the late ones and the new day included")
+                    .isEqualTo(EvoCoreChecks.withoutEmptyDays(truth.entriesPerDay()));
+            assertThat(core.count("evo_entries", scope, "true")).isEqualTo(truth.count("entries"));
             // receivables are read by update date: every one received or canceled is in core with its new status
-            assertThat(receivablesByStatus(scope)).isEqualTo(truth.receivablesByStatus());
-            assertThat(count("evo_members", scope, "true")).isEqualTo(truth.count("members"));
-            assertThat(count("evo_sales", scope, "true")).isEqualTo(truth.count("sales"));
+            assertThat(core.receivablesByStatus(scope)).isEqualTo(truth.receivablesByStatus());
+            assertThat(core.count("evo_members", scope, "true")).isEqualTo(truth.count("members"));
+            assertThat(core.count("evo_sales", scope, "true")).isEqualTo(truth.count("sales"));
         }
         // members changed status without a new date: the incremental read of recent weeks misses the older ones
         List<Long> changed = changes.get("metro").changedMembers();
-        long missed = changed.stream().filter(id -> !memberState("metro", id).equals(state(sim.truth("metro").member(id))))
-                .count();
+        long missed = changed.stream().filter(id -> !core.memberState("metro", id)
+                .equals(EvoCoreChecks.state(sim.truth("metro").member(id)))).count();
         assertThat(missed).as("changed members of metro whose new state core lacks after the incremental run")
                 .isPositive();
 
@@ -156,12 +146,12 @@ class EvoEndToEndIT {
 
         assertThat(statuses(rescan)).containsOnly("success");
         for (String id : changed.stream().map(String::valueOf).toList()) {
-            assertThat(memberState("metro", Long.parseLong(id))).as("member " + id)
-                    .isEqualTo(state(sim.truth("metro").member(Long.parseLong(id))));
+            assertThat(core.memberState("metro", Long.parseLong(id))).as("member " + id)
+                    .isEqualTo(EvoCoreChecks.state(sim.truth("metro").member(Long.parseLong(id))));
         }
         for (String scope : sim.scopes()) {
-            assertEveryTableMatches(scope);
-            assertFactsMatch(scope);
+            core.assertEveryTableMatches(scope);
+            core.assertFactsMatch(scope);
         }
     }
 
@@ -191,7 +181,7 @@ class EvoEndToEndIT {
                 + "WHERE r.batch_id = ? AND w.status = 'failed'", ps -> ps.setString(1, broken.batchId()),
                 rs -> rs.getString(1))).hasSize(6).allSatisfy(m -> assertThat(m).contains("scope 'metro'", "HTTP 503"));
         List<LocalDate> missed = days(broken, "metro", "failed");
-        assertThat(coreEntriesPerDay("metro").keySet()).doesNotContainAnyElementsOf(missed);
+        assertThat(core.entriesPerDay("metro").keySet()).doesNotContainAnyElementsOf(missed);
 
         sim.faults("metro").clear();
         long metroBefore = sim.requestCount("metro", ENTRIES);
@@ -211,7 +201,7 @@ class EvoEndToEndIT {
         for (String scope : sim.scopes()) {
             Map<LocalDate, Long> want = new java.util.TreeMap<>(sim.truth(scope).entriesPerDay());
             want.keySet().removeIf(d -> d.isBefore(from) || d.isAfter(to));
-            assertThat(coreEntriesPerDay(scope)).as(scope).isEqualTo(withoutEmptyDays(want));
+            assertThat(core.entriesPerDay(scope)).as(scope).isEqualTo(EvoCoreChecks.withoutEmptyDays(want));
         }
     }
 
@@ -234,9 +224,9 @@ class EvoEndToEndIT {
                 rs -> rs.getString(1))).singleElement().asString().doesNotContain("Wrong-Secret-0042");
         // one refused request per window that met the 401 at most: a rejected key is not sent again and again
         assertThat(sim.stats("coast").unauthorized()).isPositive().isLessThanOrEqualTo(8);
-        assertEveryTableMatches("metro");
-        for (String[] t : TABLES.values()) {
-            assertThat(count(t[0], "coast", "true")).as(t[0]).isZero();
+        core.assertEveryTableMatches("metro");
+        for (String[] t : EvoCoreChecks.TABLES.values()) {
+            assertThat(core.count(t[0], "coast", "true")).as(t[0]).isZero();
         }
     }
 
@@ -249,58 +239,6 @@ class EvoEndToEndIT {
     private BatchRunner.Outcome backfill(List<String> scopes, LocalDate from, LocalDate to, BatchRunner.Listener l) {
         return new BatchRunner(engine).run(new PlanRequest(null, "evo", scopes, List.of("entries"), "backfill",
                 "manual", from.toString(), to.toString()), 1, l);
-    }
-
-    /** Rows per core table against the API's records; a row the source no longer lists would count as flagged. */
-    private void assertEveryTableMatches(String scope) {
-        EvoTruth truth = sim.truth(scope);
-        TABLES.forEach((entity, t) -> {
-            assertThat(count(t[0], scope, "NOT " + t[1])).as(scope + " " + entity).isEqualTo(truth.count(entity));
-            assertThat(count(t[0], scope, t[1])).as(scope + " " + entity + " flagged").isZero();
-        });
-        assertThat(db.queryFirst("SELECT count(*) - count(DISTINCT (id_branch, entry_date, id_member, id_prospect, "
-                + "entry_type, device)) FROM core.evo_entries WHERE scope = ?", ps -> ps.setString(1, scope),
-                rs -> rs.getLong(1)).orElseThrow()).as("entries read twice are one row").isZero();
-    }
-
-    /** Members by status, removed sales, receivables by status, the sum of sale totals, entries per day. */
-    private void assertFactsMatch(String scope) {
-        EvoTruth truth = sim.truth(scope);
-        Map<String, Long> byStatus = new java.util.TreeMap<>();
-        db.query("SELECT membership_status, count(*) FROM core.evo_members WHERE scope = ? GROUP BY 1",
-                ps -> ps.setString(1, scope), rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
-        assertThat(byStatus).as(scope + " members by status").isEqualTo(truth.membersByStatus());
-        assertThat(count("evo_sales", scope, "removed")).as(scope + " removed sales").isEqualTo(truth.removedSales());
-        assertThat(receivablesByStatus(scope)).as(scope + " receivables by status").isEqualTo(truth.receivablesByStatus());
-        assertThat(db.queryFirst("SELECT sum(total_value) FROM core.evo_sales WHERE scope = ?",
-                ps -> ps.setString(1, scope), rs -> rs.getBigDecimal(1)).orElseThrow()).as(scope + " sales total")
-                .isEqualByComparingTo(truth.salesTotal());
-        assertThat(coreEntriesPerDay(scope)).as(scope + " entries per day").isEqualTo(withoutEmptyDays(truth.entriesPerDay()));
-    }
-
-    private Map<Integer, Long> receivablesByStatus(String scope) {
-        Map<Integer, Long> out = new java.util.TreeMap<>();
-        db.query("SELECT status_id, count(*) FROM core.evo_receivables WHERE scope = ? GROUP BY 1",
-                ps -> ps.setString(1, scope), rs -> out.put(rs.getInt(1), rs.getLong(2)));
-        return out;
-    }
-
-    private Map<LocalDate, Long> coreEntriesPerDay(String scope) {
-        Map<LocalDate, Long> out = new java.util.TreeMap<>();
-        db.query("SELECT entry_date::date, count(*) FROM core.evo_entries WHERE scope = ? GROUP BY 1",
-                ps -> ps.setString(1, scope), rs -> out.put(rs.getDate(1).toLocalDate(), rs.getLong(2)));
-        return out;
-    }
-
-    private static Map<LocalDate, Long> withoutEmptyDays(Map<LocalDate, Long> perDay) {
-        Map<LocalDate, Long> out = new java.util.TreeMap<>(perDay);
-        out.values().removeIf(n -> n == 0);
-        return out;
-    }
-
-    private long count(String table, String scope, String where) {
-        return db.queryFirst("SELECT count(*) FROM core." + table + " WHERE scope = ? AND " + where,
-                ps -> ps.setString(1, scope), rs -> rs.getLong(1)).orElseThrow();
     }
 
     private List<String> statuses(BatchRunner.Outcome o) {
@@ -329,29 +267,5 @@ class EvoEndToEndIT {
                     ps.setString(2, scope);
                     ps.setString(3, status);
                 }, rs -> rs.getTimestamp(1).toInstant().atZone(ZoneOffset.UTC).toLocalDate());
-    }
-
-    private List<String> row(String sql, long id) {
-        return db.queryFirst(sql, ps -> ps.setLong(1, id), rs -> {
-            List<String> out = new java.util.ArrayList<>();
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                out.add(rs.getString(i));
-            }
-            return out;
-        }).orElseThrow();
-    }
-
-    private String memberState(String scope, long id) {
-        return db.queryFirst("SELECT membership_status || '|' || access_blocked || '|' || coalesce(to_char("
-                + "last_access_date, 'YYYY-MM-DD\"T\"HH24:MI:SS'), '') FROM core.evo_members WHERE scope = ? AND "
-                + "id_member = ?", ps -> {
-                    ps.setString(1, scope);
-                    ps.setLong(2, id);
-                }, rs -> rs.getString(1)).orElseThrow();
-    }
-
-    private static String state(JsonNode m) {
-        return m.get("membershipStatus").asText() + "|" + m.get("accessBlocked").asBoolean() + "|"
-                + (m.path("lastAccessDate").isTextual() ? m.get("lastAccessDate").asText() : "");
     }
 }
