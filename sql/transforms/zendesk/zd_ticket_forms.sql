@@ -84,19 +84,21 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_ctid, f.stg_id, f.id IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
     -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- In a partitioned staging table a ctid is an address within one partition: stg_id tells apart
+    -- rows of two partitions at the same address.
     UPDATE stg_zendesk.ticket_forms_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.ctid = p.stg_ctid AND s.stg_id = p.stg_id
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -153,26 +153,28 @@ zd_ticket_custom_fields_elements AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,
+    SELECT p.stg_ctid, p.stg_id, bool_or(p.unusable) AS unusable,
            string_agg(p.message, '; ' ORDER BY p.rank) AS message
     FROM (
-        SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message, 0 AS rank
+        SELECT f.stg_ctid, f.stg_id, f.id IS NULL AS unusable, f.problem AS message, 0 AS rank
         FROM fields f
         WHERE f.problem IS NOT NULL
         UNION ALL
-        SELECT x.stg_ctid, false, x.problem, 1 FROM zd_ticket_custom_fields_elements x WHERE x.problem IS NOT NULL
+        SELECT x.stg_ctid, x.stg_id, false, x.problem, 1 FROM zd_ticket_custom_fields_elements x WHERE x.problem IS NOT NULL
     ) p
-    GROUP BY p.stg_ctid
+    GROUP BY p.stg_ctid, p.stg_id
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
     -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- In a partitioned staging table a ctid is an address within one partition: stg_id tells apart
+    -- rows of two partitions at the same address.
     UPDATE stg_zendesk.tickets_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.ctid = p.stg_ctid AND s.stg_id = p.stg_id
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

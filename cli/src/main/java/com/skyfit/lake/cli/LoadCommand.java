@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = "Load bronze parts into staging with COPY. By default the parts of the latest batch that are "
                 + "not loaded yet; parts already loaded are skipped unless --force.")
 final class LoadCommand implements Callable<Integer> {
-    @Option(names = "--all-runs", description = "Every part in the bronze store, of every run.")
+    @Option(names = "--all-runs", description = "Every part in the bronze store, of every run: also the parts whose "
+            + "staging rows retention dropped ('pruned'), which rebuilds their staging partitions from bronze.")
     boolean allRuns;
 
     @Option(names = "--batch-size", description = "Files per COPY transaction (default: SKYFIT_LOAD_BATCH_FILES).")
@@ -33,8 +34,11 @@ final class LoadCommand implements Callable<Integer> {
         try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
             List<String> parts = new ArrayList<>();
             if (allRuns) {
+                // parts already in staging are skipped here, not one transaction at a time in the loader
+                java.util.Set<String> loaded = force ? java.util.Set.of()
+                        : new FileLedger(engine.database()).loadedPaths();
                 for (String p : engine.store().list("bronze/")) {
-                    if (BronzePath.isBronzePart(p)) {
+                    if (BronzePath.isBronzePart(p) && !loaded.contains(p)) {
                         parts.add(p);
                     }
                 }

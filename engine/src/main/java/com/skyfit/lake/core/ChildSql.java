@@ -46,7 +46,7 @@ final class ChildSql {
         StringBuilder out = new StringBuilder();
         int rank = 1;
         for (ChildTable c : table.children()) {
-            out.append("    UNION ALL\n    SELECT x.stg_ctid, false, x.problem, ").append(rank++)
+            out.append("    UNION ALL\n    SELECT x.stg_ctid, x.stg_id, false, x.problem, ").append(rank++)
                     .append(" FROM ").append(c.name()).append("_elements x WHERE x.problem IS NOT NULL\n");
         }
         return out.toString();

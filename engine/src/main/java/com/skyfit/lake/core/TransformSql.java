@@ -62,15 +62,15 @@ public final class TransformSql {
     }
 
     private String problems(ChildSql children) {
-        String own = "SELECT f.stg_ctid, " + keyIsNull("f", " OR ") + " AS unusable, f.problem AS message\n"
+        String own = "SELECT f.stg_ctid, f.stg_id, " + keyIsNull("f", " OR ") + " AS unusable, f.problem AS message\n"
                 + "FROM fields f\nWHERE f.problem IS NOT NULL";
         if (table.children().isEmpty()) {
             return "problems AS (\n" + indent(own) + "\n)";
         }
-        return "problems AS (\n" + indent("SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,\n"
+        return "problems AS (\n" + indent("SELECT p.stg_ctid, p.stg_id, bool_or(p.unusable) AS unusable,\n"
                 + "       string_agg(p.message, '; ' ORDER BY p.rank) AS message\nFROM (\n"
                 + indent(own.replace(" AS message\n", " AS message, 0 AS rank\n")) + "\n"
-                + children.problemUnion() + ") p\nGROUP BY p.stg_ctid") + "\n)";
+                + children.problemUnion() + ") p\nGROUP BY p.stg_ctid, p.stg_id") + "\n)";
     }
 
     private String flagged() {
@@ -78,12 +78,14 @@ public final class TransformSql {
                 flagged AS (
                     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
                     -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+                    -- In a partitioned staging table a ctid is an address within one partition: stg_id tells apart
+                    -- rows of two partitions at the same address.
                     UPDATE %s s
                     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
                         error_message = p.message
                     FROM problems p
                     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-                      AND s.ctid = p.stg_ctid
+                      AND s.ctid = p.stg_ctid AND s.stg_id = p.stg_id
                     RETURNING s.run_id
                 )""".formatted(table.stagingTable());
     }
