@@ -33,12 +33,18 @@ final class LoadCommand implements Callable<Integer> {
         }
         try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
             List<String> parts = new ArrayList<>();
+            long inStaging = 0;
             if (allRuns) {
                 // parts already in staging are skipped here, not one transaction at a time in the loader
                 java.util.Set<String> loaded = force ? java.util.Set.of()
                         : new FileLedger(engine.database()).loadedPaths();
                 for (String p : engine.store().list("bronze/")) {
-                    if (BronzePath.isBronzePart(p) && !loaded.contains(p)) {
+                    if (!BronzePath.isBronzePart(p)) {
+                        continue;
+                    }
+                    if (loaded.contains(p)) {
+                        inStaging++;
+                    } else {
                         parts.add(p);
                     }
                 }
@@ -50,10 +56,11 @@ final class LoadCommand implements Callable<Integer> {
                             : engine.unloadedParts(latest));
                 }
             }
-            System.out.printf("loading %d bronze parts from %s%n", parts.size(), engine.store().describe());
+            System.out.printf("loading %d bronze parts from %s%s%n", parts.size(), engine.store().describe(),
+                    inStaging == 0 ? "" : " (" + inStaging + " more already loaded)");
             LoadResult r = engine.load(parts, force);
             System.out.printf("loaded %d, skipped %d (already loaded), failed %d; %d staging rows, %d invalid%n",
-                    r.filesLoaded(), r.filesSkipped(), r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
+                    r.filesLoaded(), r.filesSkipped() + inStaging, r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
             r.files().stream().filter(f -> f.status().equals("failed"))
                     .forEach(f -> System.out.println("  failed " + f.path() + ": " + f.error()));
             return r.filesFailed() == 0 ? 0 : 1;

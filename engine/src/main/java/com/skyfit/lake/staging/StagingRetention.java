@@ -37,7 +37,7 @@ public final class StagingRetention {
 
     /** Days of ingestion kept in partitioned staging tables; 0 keeps everything. */
     public static final String RETENTION_DAYS = "SKYFIT_STAGING_RETENTION_DAYS";
-    static final String LOCK_WAIT = "10s";
+    static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
 
     /** What retention did with one partition: dropped, or kept and why. */
     public record Outcome(String stagingTable, String partition, LocalDate from, LocalDate to, boolean dropped,
@@ -46,15 +46,21 @@ public final class StagingRetention {
     private final Database db;
     private final FileLedger ledger;
     private final Function<String, List<String>> readers;
+    private final java.time.Duration lockWait;
 
     /**
      * @param readers the core tables ("core.evo_sales") that transform a staging table ("stg_evo.sales_raw"): its
      *                rows may go only when all of them have consumed them
      */
     public StagingRetention(Database db, Function<String, List<String>> readers) {
+        this(db, readers, LOCK_WAIT);
+    }
+
+    StagingRetention(Database db, Function<String, List<String>> readers, java.time.Duration lockWait) {
         this.db = db;
         this.ledger = new FileLedger(db);
         this.readers = readers;
+        this.lockWait = lockWait;
     }
 
     /** The retention setting: 0 (the default) keeps everything; a wrong value stops start-up naming it. */
@@ -81,8 +87,8 @@ public final class StagingRetention {
                 o = db.inTransaction(c -> judgeAndDrop(c, p, days, droppedBy));
             } catch (RuntimeException e) {
                 o = p.kept(lockWaitRanOut(e) ? "loads or a transform of " + p.stagingTable() + " held it longer than "
-                        + LOCK_WAIT + "; next time" : "could not be judged: " + ErrorText.forDisplay(e.getMessage()),
-                        0, 0);
+                        + lockWait.toSeconds() + " s; next time" : "could not be judged: "
+                        + ErrorText.forDisplay(e.getMessage()), 0, 0);
             }
             if (o.dropped()) {
                 LOG.info("staging retention dropped {} (ingestion dates {} to {}): {} parts, {} rows, {} bytes;"
@@ -136,7 +142,7 @@ public final class StagingRetention {
 
     private Outcome judgeAndDrop(Connection c, Partition p, int days, String droppedBy) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
+            st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT pg_advisory_xact_lock(ops.staging_retention_key(?, ?))")) {
