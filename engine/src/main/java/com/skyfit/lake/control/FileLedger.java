@@ -58,7 +58,7 @@ public final class FileLedger {
             VALUES (?, ?, ?, ?, ?, 'loaded', now(), ?, ?, 1, NULL)
             ON CONFLICT (blob_path) DO UPDATE SET status = 'loaded', loaded_at = now(),
                 staging_rows = EXCLUDED.staging_rows, invalid_rows = EXCLUDED.invalid_rows,
-                attempts = f.attempts + 1, error_message = NULL""";
+                attempts = f.attempts + 1, error_message = NULL, pruned_at = NULL""";
 
     private static final String FAILED = """
             INSERT INTO ops.bronze_files AS f (blob_path, source, scope, entity, run_id, status, attempts, error_message)

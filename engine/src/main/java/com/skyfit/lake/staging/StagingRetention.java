@@ -84,7 +84,11 @@ public final class StagingRetention {
             }
             Outcome o;
             try {
-                o = db.inTransaction(c -> judgeAndDrop(c, p, days, droppedBy));
+                // judged first without the lock, so a month that stays anyway never waits for loads in flight
+                o = db.inTransaction(c -> judge(c, p, days, droppedBy, false));
+                if (o == null) {
+                    o = db.inTransaction(c -> judge(c, p, days, droppedBy, true));
+                }
             } catch (RuntimeException e) {
                 o = p.kept(lockWaitRanOut(e) ? "loads or a transform of " + p.stagingTable() + " held it longer than "
                         + lockWait.toSeconds() + " s; next time" : "could not be judged: "
@@ -140,15 +144,21 @@ public final class StagingRetention {
                 });
     }
 
-    private Outcome judgeAndDrop(Connection c, Partition p, int days, String droppedBy) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_advisory_xact_lock(ops.staging_retention_key(?, ?))")) {
-            ps.setString(1, p.schema());
-            ps.setString(2, p.parent());
-            ps.executeQuery().close();
+    /**
+     * Why the partition stays; or, when nothing needs it: null without {@code drop}, else the drop's outcome after
+     * dropping it under the table's exclusive retention lock.
+     */
+    private Outcome judge(Connection c, Partition p, int days, String droppedBy, boolean drop) throws SQLException {
+        if (drop) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(ops.staging_retention_key(?, ?))")) {
+                ps.setString(1, p.schema());
+                ps.setString(2, p.parent());
+                ps.executeQuery().close();
+            }
         }
         FileLedger.DateRangeFiles files = ledger.filesIngested(c, p.source(), p.entity(), p.from(), p.to());
         if (files.pending() > 0) {
@@ -164,6 +174,9 @@ public final class StagingRetention {
         String untransformed = untransformed(c, p);
         if (untransformed != null) {
             return p.kept(untransformed, files.loaded(), files.stagingRows());
+        }
+        if (!drop) {
+            return null;
         }
         long rows = count(c, "SELECT count(*) FROM " + p.qualified());
         if (rows != files.stagingRows()) {
