@@ -7,7 +7,7 @@
 -- transformed, so old staging rows leave without DELETE and without vacuum. Bronze keeps everything:
 -- `skyfit load --all-runs` reloads the parts a dropped partition held (their ledger rows say 'pruned').
 --
--- The helper functions are also in R__staging_helpers.sql, where later changes to them go.
+-- These functions are also in R__staging_helpers.sql, where later changes to them go.
 
 -- A part whose staging partition was dropped by retention: its rows are gone from staging, still in bronze.
 ALTER TABLE ops.bronze_files DROP CONSTRAINT bronze_files_status_check,

@@ -56,8 +56,8 @@ final class LoadCommand implements Callable<Integer> {
                             : engine.unloadedParts(latest));
                 }
             }
-            System.out.printf("loading %d bronze parts from %s%s%n", parts.size(), engine.store().describe(),
-                    inStaging == 0 ? "" : " (" + inStaging + " more already loaded)");
+            System.out.printf("loading %d bronze parts from %s%s%n", parts.size() + inStaging, engine.store().describe(),
+                    inStaging == 0 ? "" : " (" + inStaging + " of them already loaded)");
             LoadResult r = engine.load(parts, force);
             System.out.printf("loaded %d, skipped %d (already loaded), failed %d; %d staging rows, %d invalid%n",
                     r.filesLoaded(), r.filesSkipped() + inStaging, r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
