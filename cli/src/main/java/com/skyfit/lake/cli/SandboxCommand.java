@@ -85,8 +85,8 @@ final class SandboxCommand implements Callable<Integer> {
             try {
                 new CountDownLatch(1).await();
             } catch (InterruptedException stop) {
-                // stopped by whoever started it (a test, an embedding host): close the simulators and leave quietly
-                Thread.currentThread().interrupt();
+                // Stopped by whoever started it (a test, an embedding host): that is the whole request, so the flag is
+                // not set again; it would break the closing below and leave the embedded PostgreSQL running.
             }
         }
         return 0;

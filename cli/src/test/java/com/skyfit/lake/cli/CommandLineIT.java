@@ -96,6 +96,9 @@ class CommandLineIT {
 
     @Test
     void sandboxServesEvoAndTheSettingsItPrintsReachIt() throws Exception {
+        // The test server first: its PostgreSQL binaries then live under target/, not in this test's folder, which
+        // is gone when the JVM stops that server.
+        Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
         CliSettings.use(Settings.of(Map.of(Settings.HOME, home.toString())));
         java.io.PipedInputStream pipe = new java.io.PipedInputStream(1 << 16);
         System.setOut(new PrintStream(new java.io.PipedOutputStream(pipe), true, StandardCharsets.UTF_8));
@@ -116,7 +119,6 @@ class CommandLineIT {
             assertThat(evo).containsKeys("EVO_BASE_URL", "EVO_SCOPES", "EVO_METRO_DNS", "EVO_METRO_SECRET_KEY",
                     "EVO_COAST_DNS", "EVO_COAST_SECRET_KEY", "EVO_START_DATE", "EVO_REQUESTS_PER_MINUTE");
 
-            Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
             s.put(Settings.HOME, home.resolve("lake").toString());
             s.putAll(evo);
             Result first = run(Settings.of(s), "run", "--source", "evo");
