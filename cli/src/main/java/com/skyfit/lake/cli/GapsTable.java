@@ -9,7 +9,7 @@ final class GapsTable {
     private GapsTable() {}
 
     static void print(GapReport r, boolean gapsOnly, PrintStream out) {
-        out.printf("Gaps of source %s, %s .. %s (UTC days)%n%n", r.source(), r.from(), r.to());
+        out.printf("Gaps of source %s, %s .. %s (days of the source's own dates)%n%n", r.source(), r.from(), r.to());
         List<GapReport.Day> days = gapsOnly
                 ? r.days().stream().filter(d -> !d.status().equals(GapReport.EXTRACTED) || d.suspicious()).toList()
                 : r.days();

@@ -133,7 +133,7 @@ public final class GapAnalysis {
             GROUP BY k.scope, k.entity, d.day, d.span
             ORDER BY k.scope, k.entity, d.day""";
 
-    /** One row per scope, entity and day of [from, to] (inclusive UTC days). */
+    /** One row per scope, entity and day of [from, to] (inclusive days of the window dates as stored). */
     public List<DayRow> days(String source, List<String> scopes, List<String> entities, LocalDate from, LocalDate to) {
         return db.inTransaction(c -> {
             Array scopeArray = c.createArrayOf("text", scopes.toArray());

@@ -15,8 +15,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * What every source's timer does: start the scheduled incremental ingest of its source, unless a timed run of the
- * source is still going. Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
+ * What every source's timer does: start the scheduled incremental ingest of its source, unless an earlier scheduled
+ * run of the source is still going (a running re-scan does not hold it back; the entity leases decide, see
+ * {@link IngestStarter}). Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
  * a class of a few lines (the trigger's annotations must be constants, so each source names its own). A source whose
  * records change without a date the filters see may also have a re-scan timer, {Source}RescanSchedule on
  * {SOURCE}_RESCAN_SCHEDULE, which starts the same orchestration as a full load ({@link #startRescan}).
