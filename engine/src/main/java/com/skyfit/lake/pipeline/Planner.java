@@ -160,8 +160,8 @@ public final class Planner {
     /**
      * An entity a live batch holds. A timed plan skips it, opening no run: the scheduled run and a day-long re-scan
      * (or two timers firing in the same minute) run side by side, each reading what the other does not hold, and the
-     * holder's run brings the entity up to date. Anything else (a command, a backfill) asked for this entity by name,
-     * so it gets a failed run naming the owner, as the caller must hear that it was not read.
+     * holder's run brings the entity up to date. Anything else (a command, a backfill) was asked for by someone who
+     * must hear that the entity was not read, so it gets a failed run naming the owner.
      */
     private Opened refuse(Connection c, Opening o, RunLeases.Lease owner) throws SQLException {
         if (o.trigger().equals("scheduler")) {
