@@ -322,9 +322,11 @@ repointed AS (
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's.
+-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
+-- version carries the child array (a record without it, or with null, says nothing of its children).
 accepted AS (
-    SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no
+    SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no,
+           jsonb_typeof(l.evo_member_contacts_array) = 'array' AS evo_member_contacts_listed, jsonb_typeof(l.evo_member_memberships_array) = 'array' AS evo_member_memberships_listed
     FROM fields l
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -366,7 +368,7 @@ evo_member_contacts_removed AS (
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
         _run_id = a.run_id, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_member = a.id_member
+    WHERE c.scope = a.scope AND c.id_member = a.id_member AND a.evo_member_contacts_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
@@ -410,19 +412,20 @@ evo_member_memberships_upserted AS (
     RETURNING 1
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
--- that version.
+-- that version. Only rows this step wrote (another step writes the table).
 evo_member_memberships_removed AS (
     UPDATE core.evo_member_memberships c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
         _run_id = a.run_id, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_member = a.id_member
+    WHERE c.scope = a.scope AND c.id_member = a.id_member AND a.evo_member_memberships_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
       AND (a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
               >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_memberships_elements x WHERE x.stg_id = a.stg_id AND x.id_member_membership = c.id_member_membership)
+      AND EXISTS (SELECT 1 FROM stg_evo.members_raw s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)
     RETURNING 1
 ),
 candidates AS (

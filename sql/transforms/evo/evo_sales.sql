@@ -285,9 +285,11 @@ repointed AS (
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's.
+-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
+-- version carries the child array (a record without it, or with null, says nothing of its children).
 accepted AS (
-    SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no
+    SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no,
+           jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -333,7 +335,7 @@ evo_sale_items_removed AS (
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
         _run_id = a.run_id, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_sale = a.id_sale
+    WHERE c.scope = a.scope AND c.id_sale = a.id_sale AND a.evo_sale_items_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))

@@ -59,8 +59,12 @@ final class ChildSql {
         }
         List<String> out = new ArrayList<>();
         String keys = parentKeys.stream().map(k -> "l." + k).collect(Collectors.joining(", "));
-        out.add("-- The parent versions children follow: newest of the batch, and not older than core's.\n"
-                + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no\n"
+        String listed = table.children().stream().map(c -> "jsonb_typeof(l." + RecordSql.arrayColumn(c, table.arrays())
+                + ") = 'array' AS " + c.name() + "_listed").collect(Collectors.joining(", "));
+        out.add("-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the\n"
+                + "-- version carries the child array (a record without it, or with null, says nothing of its children).\n"
+                + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no,\n"
+                + "       " + listed + "\n"
                 + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
                 + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
@@ -134,21 +138,35 @@ final class ChildSql {
         return guard.isEmpty() ? changed : "(" + changed.replace("\n", "\n ") + ")" + guard;
     }
 
+    /**
+     * Elements the winning version no longer has, when it carries the array at all. In a table another step also
+     * writes (a member's contracts and the canceled-contracts endpoint), only rows whose current version this step
+     * wrote: the other input may list contracts this one never shows (canceled ones), and flagging those would
+     * make them flip between deleted and not with every read of either input.
+     */
     private String removed(ChildTable c) {
         List<String> childKeys = names(c.key());
+        String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM " + table.stagingTable()
+                + " s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)" : "";
         return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
-                + "-- that version.\n"
+                + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).") + "\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
                 + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
                 + "    _run_id = a.run_id, _updated_at = now()\n"
                 + "FROM accepted a\n"
-                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
+                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + " AND a." + c.name() + "_listed\n"
                 + "  AND (NOT c.is_deleted\n"
                 + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
                 + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))"
                 + notOlder("a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
-                + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
+                + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
+                + own + "\n"
                 + "RETURNING 1") + "\n)";
+    }
+
+    private boolean sharedWithAnotherStep(ChildTable c) {
+        return CoreTables.all().stream().anyMatch(t -> !t.qualifiedName().equals(table.qualifiedName())
+                && t.writtenTables().contains(c.qualifiedName()));
     }
 }
