@@ -1,10 +1,12 @@
 -- core.evo_entries from stg_evo.entries_raw: one row per (scope, entry_key), the version ingested last:
 -- the highest (run_id, blob_path, line_no).
 -- Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is the entry's
--- second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device) as sent,
--- each quoted or NULL, so re-extracting a day never doubles a row and entries one second apart
--- are two rows. An entry is a member's (id_member) or a prospect's (id_prospect); block_reason is
--- set when refused. An entry without idBranch or a readable date has no key: invalid in staging.
+-- second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device), normalised
+-- (ops.evo_entry_key: date to the microsecond, ids as numbers, texts trimmed, each quoted or NULL),
+-- so re-extracting a day never doubles a row, however its fields are spelled, and entries one
+-- second apart are two rows. The columns read the fields as the key does. An entry is a member's
+-- (id_member) or a prospect's (id_prospect); block_reason is set when refused. An entry without
+-- idBranch or a readable date (local, no offset) has no key: invalid in staging.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -57,20 +59,14 @@ WITH fields AS MATERIALIZED (
                e.released_by
         FROM (
             SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
-                   CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL
-                             AND ops.try_timestamp(raw ->> 'date') >= timestamp '1970-01-01'
-                        THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(raw ->> 'date'))::bigint), 12, '0')
-                              || left(md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
-                                                    quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
-                                                    quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device'))),
-                                      20))::uuid
-                   END AS entry_key,
-                   nullif(raw ->> 'date', '') AS entry_date_text,
-                   nullif(raw ->> 'idMember', '') AS id_member_text,
-                   nullif(raw ->> 'idProspect', '') AS id_prospect_text,
-                   nullif(raw ->> 'idBranch', '') AS id_branch_text,
-                   nullif(raw ->> 'entryType', '') AS entry_type,
-                   nullif(raw ->> 'device', '') AS device,
+                   ops.evo_entry_key(raw ->> 'idBranch', raw ->> 'date', raw ->> 'idMember', raw ->> 'idProspect',
+                                     raw ->> 'entryType', raw ->> 'device') AS entry_key,
+                   nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
+                   ops.integral_text(raw ->> 'idMember') AS id_member_text,
+                   ops.integral_text(raw ->> 'idProspect') AS id_prospect_text,
+                   ops.integral_text(raw ->> 'idBranch') AS id_branch_text,
+                   nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
+                   nullif(btrim(raw ->> 'device'), '') AS device,
                    nullif(raw ->> 'blockReason', '') AS block_reason,
                    nullif(raw ->> 'releasedBy', '') AS released_by
             FROM (
