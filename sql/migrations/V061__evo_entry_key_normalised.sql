@@ -24,20 +24,20 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
 $fn$;
 
 -- The key of an entry, from its fields as text (JSON text or a typed column's text): NULL without a branch or a
--- date readable as local time at or after 1970. One expression, so PostgreSQL inlines it into the transform.
+-- date readable as local time at or after 1970 (|| makes any NULL part the whole key NULL, a value is quoted,
+-- so concat_ws('|', quote_nullable(..), ..) of the same parts gives the same text). One expression, so PostgreSQL
+-- inlines it into the transform; the date is parsed twice, not three times (a text before '1970' is out).
 CREATE OR REPLACE FUNCTION ops.evo_entry_key(p_branch text, p_date text, p_member text, p_prospect text,
                                              p_entry_type text, p_device text) RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
-    SELECT CASE WHEN ops.integral_text(p_branch) IS NOT NULL
-                     AND ops.try_timestamp(btrim(p_date)) >= timestamp '1970-01-01'
-                THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(btrim(p_date)))::bigint), 12, '0')
-                      || left(md5(concat_ws('|', quote_nullable(ops.integral_text(p_branch)),
-                                            quote_nullable(to_char(ops.try_timestamp(btrim(p_date)),
-                                                                   'YYYY-MM-DD"T"HH24:MI:SS.US')),
-                                            quote_nullable(ops.integral_text(p_member)),
-                                            quote_nullable(ops.integral_text(p_prospect)),
-                                            quote_nullable(nullif(btrim(p_entry_type), '')),
-                                            quote_nullable(nullif(btrim(p_device), '')))), 20))::uuid
+    SELECT CASE WHEN btrim(p_date) COLLATE "C" >= '1970' THEN
+               (lpad(to_hex(extract(epoch FROM ops.try_timestamp(btrim(p_date)))::bigint), 12, '0')
+                || left(md5(quote_literal(ops.integral_text(p_branch))
+                            || '|' || quote_literal(to_char(ops.try_timestamp(btrim(p_date)), 'YYYY-MM-DD"T"HH24:MI:SS.US'))
+                            || '|' || quote_nullable(ops.integral_text(p_member))
+                            || '|' || quote_nullable(ops.integral_text(p_prospect))
+                            || '|' || quote_nullable(nullif(btrim(p_entry_type), ''))
+                            || '|' || quote_nullable(nullif(btrim(p_device), ''))), 20))::uuid
            END
 $fn$;
 

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The EVO (W12) core tables. Times are the gym's local time without offset, as EVO sends them (timestamp). No
- * EVO record but the receivable has an update time, so versions are ordered by lineage: the one read last wins.
+ * EVO record but the receivable has an update time, so versions are ordered by when they were read: the one read
+ * last wins.
  */
 final class EvoTables {
     private EvoTables() {}
@@ -74,11 +75,14 @@ final class EvoTables {
             .describe("Contracts of /api/v2/membermembership (canceled ones, with cancelReason). evo_members.sql\n"
                     + "writes the same rows from every member's memberships[]: each contract as it is now, refreshed\n"
                     + "by the full re-scan, the only read that sees a status change. Neither input has an update\n"
-                    + "time, so both keep the newest observation by lineage (run, part, line), the order of every\n"
-                    + "EVO version: whichever was read last is the contract's state, a re-scan of members updates a\n"
-                    + "status, and a part loaded late never undoes a newer read. Only this endpoint sends\n"
-                    + "cancelReason; the members' read never clears it. A contract a newer member read no longer\n"
-                    + "lists is flagged is_deleted. Keyed by member and contract (idMemberMembership is unique in a\n"
+                    + "time, so both keep the newest observation by read time (the part's write time), then lineage\n"
+                    + "(run, part, line), the order of every EVO version: whichever was read last is the contract's\n"
+                    + "state, a re-scan of members updates a status, and a part loaded late never undoes a newer\n"
+                    + "read. Only this endpoint sends cancelReason; the members' read never clears it. A contract a\n"
+                    + "newer member read no longer lists is flagged is_deleted, only when that member carries\n"
+                    + "memberships[] and only if the members' read wrote the row: a contract this endpoint wrote\n"
+                    + "(canceled ones, which members leave out) is never flagged by a member read. This step runs\n"
+                    + "first in a batch. Keyed by member and contract (idMemberMembership is unique in a\n"
                     + "scope; the member is in the key because a member's contracts are its child rows). The two\n"
                     + "steps never run at once, and a full refresh of either recomputes this table in place.")
             .key(of("id_member", BIGINT, "idMember"), ID_MEMBER_MEMBERSHIP)
@@ -87,7 +91,7 @@ final class EvoTables {
             .build();
 
     static final CoreTable SALES = CoreTable.declare("evo", "sales", "evo_sales")
-            .describe("A sale has no update time: the version ingested last wins. Its value is the sum of its items'\n"
+            .describe("A sale has no update time: the version read last wins. Its value is the sum of its items'\n"
                     + "saleValue; the items stay as sent in items and become rows of evo_sale_items. A removed sale\n"
                     + "comes back with removed = true and removalDate (saleDate unchanged).")
             .key(of("id_sale", BIGINT, "idSale"))
