@@ -105,12 +105,12 @@ class EvoSourceIT {
 
         // the wire: inclusive local times, each endpoint's largest take, paging that stops on the short page
         assertThat(queries("/api/v1/entries")).contains(
-                "registerDateEnd=2024-05-01T23:59:59&registerDateStart=2024-05-01T00:00:00&skip=0&take=1000",
-                "registerDateEnd=2024-05-01T23:59:59&registerDateStart=2024-05-01T00:00:00&skip=1000&take=1000")
+                "registerDateEnd=2024-05-02T00:00:00&registerDateStart=2024-05-01T00:00:00&skip=0&take=1000",
+                "registerDateEnd=2024-05-02T00:00:00&registerDateStart=2024-05-01T00:00:00&skip=1000&take=1000")
                 .noneMatch(q -> q.contains("skip=2000"));
         assertThat(queries("/api/v2/members")).contains(
-                "registerDateEnd=2024-05-01T23:59:59&registerDateStart=2024-04-25T00:00:00&showMemberships=true&skip=0&take=50",
-                "registerDateEnd=2024-05-01T23:59:59&registerDateStart=2024-04-25T00:00:00&showMemberships=true&skip=50&take=50");
+                "registerDateEnd=2024-05-02T00:00:00&registerDateStart=2024-04-25T00:00:00&showMemberships=true&skip=0&take=50",
+                "registerDateEnd=2024-05-02T00:00:00&registerDateStart=2024-04-25T00:00:00&showMemberships=true&skip=50&take=50");
         assertThat(queries("/api/v2/sales")).allMatch(q -> q.contains("showReceivables=true") && q.contains("take=100"));
         assertThat(queries("/api/v2/membermembership")).allMatch(q -> q.contains("take=25"))
                 .anyMatch(q -> q.contains("skip=25"));

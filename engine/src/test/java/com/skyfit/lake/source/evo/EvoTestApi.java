@@ -34,11 +34,11 @@ final class EvoTestApi implements AutoCloseable {
     static final Map<String, Endpoint> ENDPOINTS = Map.of(
             "/api/v1/configuration", new Endpoint(0, Map.of()),
             "/api/v2/members", new Endpoint(50, Map.of("registerDate", "registerDate")),
-            "/api/v2/membermembership", new Endpoint(25, Map.of("registerDate", "registerDate")),
-            "/api/v2/sales", new Endpoint(100, Map.of("dateSale", "saleDate")),
+            "/api/v2/membermembership", new Endpoint(25, Map.of("registerDate", "registerDate", "cancelDate", "cancelDate")),
+            "/api/v2/sales", new Endpoint(100, Map.of("dateSale", "saleDate", "removalDate", "removalDate")),
             "/api/v1/receivables", new Endpoint(50, Map.of("updateDate", "updateDate")),
             "/api/v1/entries", new Endpoint(1000, Map.of("registerDate", "date")),
-            "/api/v1/prospects", new Endpoint(50, Map.of("registerDate", "registerDate")),
+            "/api/v1/prospects", new Endpoint(50, Map.of("registerDate", "registerDate", "conversionDate", "conversionDate")),
             "/api/v2/employees", new Endpoint(50, Map.of()));
 
     /** One request as the server saw it: the key's DNS, the path, the decoded query (sorted), when, and the answer. */
