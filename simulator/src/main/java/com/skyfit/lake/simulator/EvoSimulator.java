@@ -168,6 +168,26 @@ public final class EvoSimulator implements AutoCloseable {
         return new EvoTruth(scope(scope));
     }
 
+    /**
+     * Gives one sale another saleDate on the day it was generated on, as the API would serve it (sub-seconds
+     * allowed: "2024-05-01T23:59:59.500"), for tests of window edges.
+     */
+    public synchronized void setSaleDate(String scope, long idSale, String saleDate) {
+        EvoScope s = scope(scope);
+        long n = s.local(idSale);
+        if (n < 0 || n >= s.sales().total()) {
+            throw new IllegalArgumentException("no sale " + idSale + " in scope " + scope);
+        }
+        int d = s.sales().dayOf(n);
+        if (!saleDate.startsWith(s.date(d).toString())) {
+            throw new IllegalArgumentException("sale " + idSale + " is listed on " + s.date(d) + ", not " + saleDate);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode sale = s.sales(d).get((int) (n - s.sales().before(d)))
+                .deepCopy();
+        s.changedSales.put(sale.put("saleDate", saleDate), d);
+        s.changed();
+    }
+
     /** One change of one scope; its time is the clock's now less a minute, on the gym's wall clock. */
     public synchronized EvoChanges advance(String scope, Advance plan) {
         LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
