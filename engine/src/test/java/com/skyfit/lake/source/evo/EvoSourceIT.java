@@ -129,7 +129,7 @@ class EvoSourceIT {
     void anIncrementalRunReReadsTheLookBackAndCatchesALateEntryWhileReceivablesStartAtTheirWatermark() {
         engine(Map.of());
         api.clear("/api/v2/sales");
-        assertThat(run("full", List.of()).error()).isNull();
+        assertThat(startedNow(run("full", List.of()), "entries", "sales", "receivables").error()).isNull();
         api.add("/api/v1/entries", EvoData.entry("2024-05-01T10:30:00", 1, 7777, "Membership"));
         api.add("/api/v1/entries", EvoData.entry("2024-05-04T07:00:00", 1, 7778, "Membership"));
         clock.set(Instant.parse("2024-05-04T12:00:00Z"));
@@ -151,8 +151,32 @@ class EvoSourceIT {
                 "2024-05-02T00:00:00Z..2024-05-09T00:00:00Z");
         assertThat(queries("/api/v1/entries")).noneMatch(q -> q.contains("2024-04-29"));
         // a list that has never had a record goes on from the end of its last read less the look-back, not from the
-        // start date again: the full load read up to 2024-05-04
-        assertThat(windows(inc, "sales")).hasSize(4).first().isEqualTo("2024-05-01T00:00:00Z..2024-05-02T00:00:00Z");
+        // start date again: the full load read up to when it started, 2024-05-03T12:00
+        assertThat(windows(inc, "sales")).hasSize(5).first().isEqualTo("2024-04-30T00:00:00Z..2024-05-01T00:00:00Z");
+    }
+
+    @Test
+    void anEntityWhoseLastRecordIsOldGoesOnFromItsLastCoveredReadNotFromItsWatermark() {
+        engine(Map.of());
+        startedNow(run("full", List.of("prospects")));
+        assertThat(watermark("prospects")).isEqualTo(Instant.parse("2024-05-02T11:00:00Z"));
+        clock.set(Instant.parse("2024-06-20T12:00:00Z"));
+        BatchRunner.Outcome catchUp = startedNow(run("incremental", List.of("prospects")));
+        assertThat(catchUp.error()).isNull();
+        // a month and a half without a prospect: the weeks since the watermark less the look-back, once
+        assertThat(windows(catchUp, "prospects")).hasSize(9).first()
+                .isEqualTo("2024-04-25T00:00:00Z..2024-05-02T00:00:00Z");
+        clock.set(Instant.parse("2024-06-21T12:00:00Z"));
+        api.requests.clear();
+
+        BatchRunner.Outcome next = run("incremental", List.of("prospects"));
+
+        assertThat(next.error()).isNull();
+        // still no new prospect, so the watermark stays in May; the weeks read without records are not read again
+        assertThat(watermark("prospects")).isEqualTo(Instant.parse("2024-05-02T11:00:00Z"));
+        assertThat(windows(next, "prospects")).containsExactly("2024-06-13T00:00:00Z..2024-06-20T00:00:00Z",
+                "2024-06-20T00:00:00Z..2024-06-27T00:00:00Z");
+        assertThat(queries("/api/v1/prospects")).noneMatch(q -> q.contains("2024-05-"));
     }
 
     @Test
@@ -229,6 +253,22 @@ class EvoSourceIT {
     private BatchRunner.Outcome run(String loadType, List<String> entities) {
         return new BatchRunner(engine).run(new PlanRequest(null, "evo", List.of(), entities, loadType, "manual", null,
                 null), 4, BatchRunner.Listener.NONE);
+    }
+
+    /**
+     * The runs' start times on the test's clock, as a read at that time would have them (only of these entities when
+     * given: the re-scan is timed by the database's clock).
+     */
+    private BatchRunner.Outcome startedNow(BatchRunner.Outcome o, String... entities) {
+        db.execute("UPDATE ops.runs SET started_at = ? WHERE batch_id = ? AND (cardinality(?) = 0 OR entity = ANY(?))",
+                ps -> {
+                    java.sql.Array names = ps.getConnection().createArrayOf("text", entities);
+                    ps.setTimestamp(1, java.sql.Timestamp.from(clock.instant()));
+                    ps.setString(2, o.batchId());
+                    ps.setArray(3, names);
+                    ps.setArray(4, names);
+                });
+        return o;
     }
 
     private long staged(String entity) {
