@@ -62,9 +62,12 @@ public final class Extractor {
         long unparsable = 0;
         int requests = 0;
         int blind = 0;
+        boolean shortPage = false;
+        boolean warnedShort = false;
         Watermark watermark = new Watermark(updatedUntil, stream.isIncremental() ? settled : null);
         for (StreamSpec.Pass pass : stream.passes()) {
             watermark.passStarted(clock.instant());
+            shortPage = false;
             String path = pass.pathOr(stream.path());
             Map<String, String> query = new LinkedHashMap<>(stream.params());
             query.putAll(pass.params());
@@ -132,6 +135,13 @@ public final class Extractor {
                             scope.source(), scope.name(), stream.entity(), path, page.damage(),
                             page.unparsable());
                 }
+                if (shortPage && page.served() > 0 && !warnedShort) {
+                    warnedShort = true;
+                    log.warn("{} scope '{}' {} GET {}: a page shorter than the {} asked for was followed by more "
+                            + "records: the server caps its page size lower than declared", scope.source(), scope.name(),
+                            stream.entity(), path, stream.pageSize());
+                }
+                shortPage = page.served() < stream.pageSize();
                 Paginator.Page read = new Paginator.Page(page.served(), page.envelope());
                 Map<String, String> next = page.split() ? stream.paginator().next(query, read, stream.pageSize()) : null;
                 String pageCheckpoint = page.split() ? stream.paginator().checkpoint(read) : null;

@@ -86,7 +86,8 @@ public final class EvoSource {
                         take(PROSPECTS_TAKE, takeCap)).primaryKey("idProspect")
                         .passByDate("conversionDateStart", "conversionDateEnd")
                         .windows(WEEK).lookBack(lookBack).build(),
-                StreamSpec.builder("employees", "/api/v2/employees").paginator(Paginator.takeSkip())
+                // the whole list flags the employees it lacks as deleted: only an empty page ends it
+                StreamSpec.builder("employees", "/api/v2/employees").paginator(Paginator.takeSkipUntilEmpty())
                         .pageSize(take(EMPLOYEES_TAKE, takeCap)).primaryKey("idEmployee").build()),
                 ERRORS);
     }

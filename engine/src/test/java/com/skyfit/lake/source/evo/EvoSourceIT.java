@@ -61,6 +61,10 @@ class EvoSourceIT {
     }
 
     private void engine(Map<String, String> overrides) {
+        engine(overrides, List.of());
+    }
+
+    private void engine(Map<String, String> overrides, List<com.skyfit.lake.core.CoreTable> tables) {
         Map<String, String> m = new HashMap<>(Map.of("EVO_SCOPES", "north", "EVO_BASE_URL", api.url(),
                 "EVO_NORTH_DNS", "skyfitnorth", "EVO_NORTH_SECRET_KEY", "north-secret",
                 "EVO_START_DATE", "2024-04-25", "EVO_REQUESTS_PER_MINUTE", "6000", "EVO_HTTP_RETRIES", "3",
@@ -68,7 +72,7 @@ class EvoSourceIT {
         m.putAll(overrides);
         Settings settings = Settings.of(m);
         engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(bronzeDir),
-                Map.of("evo", Sources.get("evo").connector(settings, new LocalRequestGate())), List.of(), clock, false);
+                Map.of("evo", Sources.get("evo").connector(settings, new LocalRequestGate())), tables, clock, false);
     }
 
     @AfterEach
@@ -116,7 +120,9 @@ class EvoSourceIT {
                 .anyMatch(q -> q.contains("skip=25"));
         assertThat(queries("/api/v1/receivables")).allMatch(q -> q.contains("updateDateStart=") && q.contains("take=50"));
         assertThat(queries("/api/v1/prospects")).allMatch(q -> q.contains("take=50"));
-        assertThat(queries("/api/v2/employees")).containsExactly("skip=0&take=50", "skip=50&take=50");
+        // employees, whose absent rows are flagged deleted, read on to an empty page
+        assertThat(queries("/api/v2/employees")).containsExactly("skip=0&take=50", "skip=50&take=50",
+                "skip=51&take=50");
         assertThat(queries("/api/v1/configuration")).containsExactly("");
         assertThat(api.requests).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
 
@@ -177,6 +183,38 @@ class EvoSourceIT {
         assertThat(windows(next, "prospects")).containsExactly("2024-06-13T00:00:00Z..2024-06-20T00:00:00Z",
                 "2024-06-20T00:00:00Z..2024-06-27T00:00:00Z");
         assertThat(queries("/api/v1/prospects")).noneMatch(q -> q.contains("2024-05-"));
+    }
+
+    @Test
+    void aServerThatCapsTakeSilentlyStillGivesTheWholeEmployeeListAndNoEmployeeIsFlaggedDeleted() {
+        engine(Map.of(), List.of(com.skyfit.lake.core.CoreTables.EVO_EMPLOYEES));
+        assertThat(run("full", List.of("employees")).error()).isNull();
+        assertThat(employees()).isEqualTo("51 live, 0 deleted");
+        api.capTakeSilently(20);
+        api.requests.clear();
+
+        BatchRunner.Outcome capped = run("full", List.of("employees"));
+
+        assertThat(capped.error()).isNull();
+        assertThat(runs(capped)).containsExactly("employees success");
+        assertThat(queries("/api/v2/employees")).containsExactly("skip=0&take=50", "skip=20&take=50",
+                "skip=40&take=50", "skip=51&take=50");
+        assertThat(employees()).isEqualTo("51 live, 0 deleted");
+        // a list that really lost an employee still flags it
+        api.capTakeSilently(0);
+        api.clear("/api/v2/employees");
+        for (int e = 1; e <= 50; e++) {
+            api.add("/api/v2/employees", Map.of("idEmployee", e, "name", "Employee " + e, "idBranch", 1,
+                    "active", true, "registerDate", "2023-01-01T08:00:00"));
+        }
+        assertThat(run("full", List.of("employees")).error()).isNull();
+        assertThat(employees()).isEqualTo("50 live, 1 deleted");
+    }
+
+    private String employees() {
+        return db.queryFirst("SELECT count(*) FILTER (WHERE NOT is_deleted), count(*) FILTER (WHERE is_deleted) "
+                + "FROM core.evo_employees", ps -> {}, rs -> rs.getLong(1) + " live, " + rs.getLong(2) + " deleted")
+                .orElseThrow();
     }
 
     @Test

@@ -58,6 +58,7 @@ final class EvoTestApi implements AutoCloseable {
     private final Map<String, Deque<Long>> recent = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile int slidingLimit;
+    private volatile int silentCap;
     private volatile long slidingNanos;
 
     EvoTestApi() throws IOException {
@@ -94,6 +95,11 @@ final class EvoTestApi implements AutoCloseable {
     void slidingLimit(int limit, long windowNanos) {
         this.slidingLimit = limit;
         this.slidingNanos = windowNanos;
+    }
+
+    /** Pages hold at most this many records whatever take asks, without a word (0: no cap). */
+    void capTakeSilently(int most) {
+        this.silentCap = most;
     }
 
     List<Request> requests(String path) {
@@ -145,7 +151,8 @@ final class EvoTestApi implements AutoCloseable {
             }
         }
         long skip = e.maxTake() == 0 ? 0 : Long.parseLong(q.getOrDefault("skip", "0"));
-        List<Map<String, Object>> page = rows.stream().skip(skip).limit(take).toList();
+        int cap = silentCap;
+        List<Map<String, Object>> page = rows.stream().skip(skip).limit(cap > 0 ? Math.min(take, cap) : take).toList();
         log(dns, path, q, now, 200);
         send(x, 200, page, null);
     }
