@@ -141,7 +141,8 @@ public final class HttpReader {
     /** One attempt: waits for the token's slot, sends, and on a 429 pauses every request of the token. */
     private HttpResponse<byte[]> send(ScopeConfig scope, ErrorTable table, String path, HttpRequest request)
             throws IOException, InterruptedException {
-        gate.acquire(scope.tokenKey(), scope.label(), settings.requestInterval());
+        long slot = gate.acquire(scope.tokenKey(), scope.label(), settings.requestInterval());
+        gate.sending(scope.tokenKey(), scope.label(), slot, settings.requestInterval());
         HttpResponse<byte[]> response = client.send(request, CappedBody.handler(settings.maxBodyBytes()));
         Duration wait = rateLimitWait(table, response, path);
         if (table.classify(answer(response, path)).action() == ErrorTable.Action.RATE_LIMITED) {
