@@ -135,6 +135,9 @@ public final class HttpReader {
             log.warn(message);
             throw new BudgetExhaustedException(scope.source(), scope.name(), row, message);
         }
+        if (response.statusCode() == 401 && row.action() == ErrorTable.Action.FAIL) {
+            throw new CredentialRejectedException(scope.source(), scope.name(), response.statusCode(), row, message);
+        }
         throw new SourceException(scope.source(), scope.name(), response.statusCode(), row, message, null);
     }
 
