@@ -141,7 +141,9 @@ public final class Extractor {
                             + "records: the server caps its page size lower than declared", scope.source(), scope.name(),
                             stream.entity(), path, stream.pageSize());
                 }
-                shortPage = page.served() < stream.pageSize();
+                // only offset paging ends on a short page; a damaged page kept whole says nothing of its length
+                shortPage = stream.paginator() instanceof TakeSkipPaginator && page.split()
+                        && page.served() < stream.pageSize();
                 Paginator.Page read = new Paginator.Page(page.served(), page.envelope());
                 Map<String, String> next = page.split() ? stream.paginator().next(query, read, stream.pageSize()) : null;
                 String pageCheckpoint = page.split() ? stream.paginator().checkpoint(read) : null;
