@@ -83,7 +83,6 @@ public final class PgRequestGate implements RequestGate, AutoCloseable {
     public long acquire(String tokenKey, String label, Duration interval) throws IOException, InterruptedException {
         long micros = interval.toNanos() / 1000;
         while (true) {
-            long claimed = System.nanoTime();
             long waitMicros = withConnection(label, c -> {
                 try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                     ps.setString(1, tokenKey);
@@ -97,8 +96,8 @@ public final class PgRequestGate implements RequestGate, AutoCloseable {
                     }
                 }
             });
-            // the slot on this process's clock: the database said how far from its now, which was about now here
-            long slot = claimed + Math.max(0, waitMicros) * 1000;
+            // the slot on this process's clock: the database said how far from its now, which was just before here
+            long slot = System.nanoTime() + Math.max(0, waitMicros) * 1000;
             if (waitMicros <= 0) {
                 return slot;
             }
