@@ -20,6 +20,7 @@ import com.skyfit.lake.core.CoreTable;
 import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.core.TransformResult;
 import com.skyfit.lake.core.TransformRunner;
+import com.skyfit.lake.source.CredentialRejectedException;
 import com.skyfit.lake.staging.LoadResult;
 import com.skyfit.lake.staging.LoaderOptions;
 import com.skyfit.lake.staging.StagingLoader;
@@ -34,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,6 +204,12 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
             throw new PermanentExtractException("run " + w.runId() + " is no longer owned by batch " + w.batchId()
                     + " (" + owner.status() + (owner.errorMessage() == null ? "" : ": " + owner.errorMessage()) + ")",
                     null);
+        }
+        Optional<String> rejected = RejectedCredentials.inBatch(db, w.batchId(), w.source(), w.scope());
+        if (rejected.isPresent()) {
+            CredentialRejectedException e = RejectedCredentials.again(w, rejected.get());
+            markFailed(w, start, end, e.getMessage(), e);
+            throw new PermanentExtractException(e.getMessage(), e);
         }
         windowLedger.windowStarted(w.batchId(), w.runId(), start, end);
         BronzePath run = new BronzePath(w.source(), w.scope(), w.entity(), LocalDate.parse(w.ingestionDate()),

@@ -227,8 +227,8 @@ public final class Planner {
                 && !reconciliation.due(c, o.source(), o.scope(), o.entity(), o.now())) {
             since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap(o.entity())))
                     .orElse(null);
-            if (since == null && size != null) {
-                since = coveredWithoutRecords(c, o);
+            if (size != null) {
+                since = laterOf(since, coveredWithoutRecords(c, o));
             }
         }
         Instant start = since != null ? since : o.source().startDate();
@@ -247,10 +247,11 @@ public final class Planner {
     }
 
     /**
-     * Where an incremental run of a windowed entity that has never read a record (a key without prospects) starts:
-     * its last successful read covered every date up to its end or its start time, whichever came first, so it goes
-     * on from there less its look-back (at least a day: record dates are the source's wall clock, which may run
-     * hours behind UTC) instead of reading from the start date on every run. Null when it has no successful read.
+     * Where an incremental run of a windowed entity may start at the latest: its last successful read covered every
+     * date up to its end or its start time, whichever came first, so it goes on from there less its look-back (at
+     * least a day: record dates are the source's wall clock, which may run hours behind UTC). A key without
+     * prospects, or whose last prospect is a year old, would otherwise re-read every window since its start date or
+     * that prospect on every run. Null when it has no successful read.
      */
     private Instant coveredWithoutRecords(Connection c, Opening o) throws SQLException {
         Optional<Instant> covered;
@@ -269,6 +270,10 @@ public final class Planner {
         Duration back = o.source().overlap(o.entity());
         Duration atLeastADay = back.compareTo(Duration.ofDays(1)) < 0 ? Duration.ofDays(1) : back;
         return covered.map(t -> t.isAfter(o.now()) ? o.now() : t).map(t -> t.minus(atLeastADay)).orElse(null);
+    }
+
+    private static Instant laterOf(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /** A windowed entity with a re-scan period is due when no full load succeeded within that period. */

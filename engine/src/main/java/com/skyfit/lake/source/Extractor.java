@@ -62,14 +62,17 @@ public final class Extractor {
         long unparsable = 0;
         int requests = 0;
         int blind = 0;
+        boolean shortPage = false;
+        boolean warnedShort = false;
         Watermark watermark = new Watermark(updatedUntil, stream.isIncremental() ? settled : null);
         for (StreamSpec.Pass pass : stream.passes()) {
             watermark.passStarted(clock.instant());
+            shortPage = false;
             String path = pass.pathOr(stream.path());
             Map<String, String> query = new LinkedHashMap<>(stream.params());
             query.putAll(pass.params());
-            if (stream.isIncremental()) {
-                StreamSpec.Incremental inc = stream.incremental();
+            StreamSpec.Incremental inc = pass.windowFilter() != null ? pass.windowFilter() : stream.incremental();
+            if (inc != null) {
                 if (updatedSince != null) {
                     query.put(inc.sinceParam(), inc.format().format(updatedSince, false));
                 }
@@ -77,13 +80,17 @@ public final class Extractor {
                     query.put(inc.untilParam(), inc.format().format(updatedUntil, true));
                 }
             }
+            // Records the inclusive end brings along belong to the next window; a pass filtered by another date than
+            // the cursor cannot tell them (it reads them twice, and they collapse on their key downstream).
+            Instant before = inc != null && pass.windowFilter() == null && inc.format().untilInclusive()
+                    ? updatedUntil : null;
             // What every page of the pass asks besides time and paging (an include=, a filter): a cursor call
             // built by the paginator alone would drop it.
             Map<String, String> carried = new LinkedHashMap<>(query);
-            if (stream.isIncremental()) {
-                carried.remove(stream.incremental().sinceParam());
-                if (stream.incremental().untilParam() != null) {
-                    carried.remove(stream.incremental().untilParam());
+            if (inc != null) {
+                carried.remove(inc.sinceParam());
+                if (inc.untilParam() != null) {
+                    carried.remove(inc.untilParam());
                 }
             }
             query.putAll(stream.paginator().first(stream.pageSize()));
@@ -115,16 +122,29 @@ public final class Extractor {
                 if (body == null) {
                     break; // the error table's IGNORE: the API says "nothing here" with a status
                 }
-                PageParser.Result page = parser.parse(body, sink);
+                PageParser.Result page = parser.parse(body, sink, before);
                 records += page.records();
                 unparsable += page.unparsable();
-                watermark.seen(page.maxCursor());
+                if (pass.windowFilter() == null) {
+                    // another date's pass (removed sales by removal date) reads old records: their cursor says
+                    // nothing of how far the window is read, which its own start bounds (see Watermark)
+                    watermark.seen(page.maxCursor());
+                }
                 if (page.damage() != null) {
                     log.warn("{} scope '{}' {} GET {}: {} ({} record(s) kept as raw lines for staging to flag)",
                             scope.source(), scope.name(), stream.entity(), path, page.damage(),
                             page.unparsable());
                 }
-                Paginator.Page read = new Paginator.Page(page.records(), page.envelope());
+                if (shortPage && page.served() > 0 && !warnedShort) {
+                    warnedShort = true;
+                    log.warn("{} scope '{}' {} GET {}: a page shorter than the {} asked for was followed by more "
+                            + "records: the server caps its page size lower than declared", scope.source(), scope.name(),
+                            stream.entity(), path, stream.pageSize());
+                }
+                // only offset paging ends on a short page; a damaged page kept whole says nothing of its length
+                shortPage = stream.paginator() instanceof TakeSkipPaginator && page.split()
+                        && page.served() < stream.pageSize();
+                Paginator.Page read = new Paginator.Page(page.served(), page.envelope());
                 Map<String, String> next = page.split() ? stream.paginator().next(query, read, stream.pageSize()) : null;
                 String pageCheckpoint = page.split() ? stream.paginator().checkpoint(read) : null;
                 checkpoint = pageCheckpoint != null ? pageCheckpoint : checkpoint;

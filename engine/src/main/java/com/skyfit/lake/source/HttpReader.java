@@ -135,13 +135,17 @@ public final class HttpReader {
             log.warn(message);
             throw new BudgetExhaustedException(scope.source(), scope.name(), row, message);
         }
+        if (response.statusCode() == 401 && row.action() == ErrorTable.Action.FAIL) {
+            throw new CredentialRejectedException(scope.source(), scope.name(), response.statusCode(), row, message);
+        }
         throw new SourceException(scope.source(), scope.name(), response.statusCode(), row, message, null);
     }
 
     /** One attempt: waits for the token's slot, sends, and on a 429 pauses every request of the token. */
     private HttpResponse<byte[]> send(ScopeConfig scope, ErrorTable table, String path, HttpRequest request)
             throws IOException, InterruptedException {
-        gate.acquire(scope.tokenKey(), scope.label(), settings.requestInterval());
+        long slot = gate.acquire(scope.tokenKey(), scope.label(), settings.requestInterval());
+        gate.sending(scope.tokenKey(), scope.label(), slot, settings.requestInterval());
         HttpResponse<byte[]> response = client.send(request, CappedBody.handler(settings.maxBodyBytes()));
         Duration wait = rateLimitWait(table, response, path);
         if (table.classify(answer(response, path)).action() == ErrorTable.Action.RATE_LIMITED) {

@@ -17,24 +17,36 @@ public final class LocalRequestGate implements RequestGate {
     }
 
     @Override
-    public void acquire(String tokenKey, String label, Duration interval) throws InterruptedException {
+    public long acquire(String tokenKey, String label, Duration interval) throws InterruptedException {
         Slots s = tokens.computeIfAbsent(tokenKey, k -> new Slots());
         while (true) {
             long wait;
+            long slot;
             synchronized (s) {
                 long now = System.nanoTime();
-                long slot = Math.max(now, Math.max(s.next, s.pausedUntil));
+                slot = Math.max(now, Math.max(s.next, s.pausedUntil));
                 s.next = slot + interval.toNanos();
                 wait = slot - now;
             }
             if (wait <= 0) {
-                return;
+                return slot;
             }
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             synchronized (s) {
                 if (s.pausedUntil <= System.nanoTime()) {
-                    return;
+                    return slot;
                 }
+            }
+        }
+    }
+
+    @Override
+    public void sending(String tokenKey, String label, long slotNanos, Duration interval) {
+        long late = RequestGate.lateNanos(slotNanos, interval);
+        if (late > 0) {
+            Slots s = tokens.computeIfAbsent(tokenKey, k -> new Slots());
+            synchronized (s) {
+                s.next += late;
             }
         }
     }

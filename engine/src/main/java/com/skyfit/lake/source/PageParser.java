@@ -28,10 +28,16 @@ final class PageParser {
      * What one page held. {@code unparsable} counts records sent on as raw lines; {@code damage} says
      * why part of the page (a record, an envelope field, the whole page) could not be read, or null.
      * {@code split} is false when the page was kept whole; {@code envelopeDamaged} when a field of the
-     * envelope was unreadable and left out of {@code envelope}.
+     * envelope was unreadable and left out of {@code envelope}. {@code served} counts the records the server sent
+     * (paging counts those), {@code records} those handed to the sink.
      */
     record Result(int records, JsonNode envelope, Instant maxCursor, int unparsable, boolean split,
-                  boolean envelopeDamaged, String damage) {}
+                  boolean envelopeDamaged, String damage, int served) {
+        Result(int records, JsonNode envelope, Instant maxCursor, int unparsable, boolean split,
+               boolean envelopeDamaged, String damage) {
+            this(records, envelope, maxCursor, unparsable, split, envelopeDamaged, damage, records);
+        }
+    }
 
     private final String recordsField;
     private final String cursorField;
@@ -42,6 +48,14 @@ final class PageParser {
     }
 
     Result parse(byte[] body, RecordSink sink) throws IOException {
+        return parse(body, sink, null);
+    }
+
+    /**
+     * As above; a record whose cursor is at or after {@code before} (null: no bound) is left out: an API whose window
+     * end is inclusive sends the records at the end itself, which belong to the next window.
+     */
+    Result parse(byte[] body, RecordSink sink, Instant before) throws IOException {
         PageSplitter.Split split;
         try {
             split = PageSplitter.split(body, recordsField);
@@ -53,11 +67,15 @@ final class PageParser {
         String damage = null;
         Instant max = null;
         int n = 0;
+        int kept = 0;
         for (PageSplitter.Span r : split.records()) {
             n++;
             byte[] line = PageSplitter.oneLine(body, r.start(), r.end());
             try {
                 Instant t = walk(line);
+                if (t != null && before != null && !t.isBefore(before)) {
+                    continue;
+                }
                 if (t != null && (max == null || t.isAfter(max))) {
                     max = t;
                 }
@@ -68,9 +86,10 @@ final class PageParser {
                 }
             }
             sink.accept(line);
+            kept++;
         }
         if (recordsField == null) {
-            return new Result(n, null, max, unparsable, true, false, damage);
+            return new Result(kept, null, max, unparsable, true, false, damage, n);
         }
         ObjectNode envelope = MAPPER.createObjectNode();
         boolean envelopeDamaged = false;
@@ -83,7 +102,7 @@ final class PageParser {
                 envelope.set(m.name(), v);
             }
         }
-        return new Result(n, envelope, max, unparsable, true, envelopeDamaged, damage);
+        return new Result(kept, envelope, max, unparsable, true, envelopeDamaged, damage, n);
     }
 
     /**

@@ -89,6 +89,14 @@ public interface Paginator {
         return new TakeSkipPaginator("take", "skip");
     }
 
+    /**
+     * Bare JSON arrays paged by take/skip read until an empty page, for a whole list whose absent rows are flagged
+     * deleted: a page short of take may only mean the server caps take lower than declared.
+     */
+    static Paginator takeSkipUntilEmpty() {
+        return new TakeSkipPaginator("take", "skip", true);
+    }
+
     /** One request, one bare JSON array, no paging (a short list the API sends whole). */
     static Paginator singlePage() {
         return new SinglePagePaginator(null);

@@ -24,6 +24,8 @@ public final class PgRequestGate implements RequestGate, AutoCloseable {
               SET next_slot = greatest(g.next_slot, g.paused_until, clock_timestamp()) + ? * interval '1 microsecond',
                   label = excluded.label
             RETURNING greatest(0, extract(epoch FROM g.next_slot - clock_timestamp()) * 1000000 - ?)::bigint""";
+    private static final String LATE = """
+            UPDATE ops.request_gate SET next_slot = next_slot + ? * interval '1 microsecond' WHERE token_key = ?""";
     private static final String STILL_PAUSED = """
             SELECT paused_until > clock_timestamp() FROM ops.request_gate WHERE token_key = ?""";
     private static final String PAUSE = """
@@ -78,7 +80,7 @@ public final class PgRequestGate implements RequestGate, AutoCloseable {
     }
 
     @Override
-    public void acquire(String tokenKey, String label, Duration interval) throws IOException, InterruptedException {
+    public long acquire(String tokenKey, String label, Duration interval) throws IOException, InterruptedException {
         long micros = interval.toNanos() / 1000;
         while (true) {
             long waitMicros = withConnection(label, c -> {
@@ -94,15 +96,32 @@ public final class PgRequestGate implements RequestGate, AutoCloseable {
                     }
                 }
             });
+            // the slot on this process's clock: the database said how far from its now, which was just before here
+            long slot = System.nanoTime() + Math.max(0, waitMicros) * 1000;
             if (waitMicros <= 0) {
-                return;
+                return slot;
             }
             Thread.sleep(waitMicros / 1000, (int) (waitMicros % 1000) * 1000);
             // A 429 seen by another process while this one slept moves the whole token back.
             if (!stillPaused(tokenKey, label)) {
-                return;
+                return slot;
             }
         }
+    }
+
+    @Override
+    public void sending(String tokenKey, String label, long slotNanos, Duration interval) throws IOException {
+        long late = RequestGate.lateNanos(slotNanos, interval);
+        if (late <= 0) {
+            return;
+        }
+        withConnection(label, c -> {
+            try (PreparedStatement ps = c.prepareStatement(LATE)) {
+                ps.setLong(1, late / 1000);
+                ps.setString(2, tokenKey);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Override

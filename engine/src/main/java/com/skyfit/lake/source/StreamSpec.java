@@ -32,10 +32,18 @@ public record StreamSpec(
         boolean dedupe,
         boolean reconciles) {
 
-    /** One request sequence of a read: its path (null: the stream's) and the parameters it adds. */
-    public record Pass(String path, Map<String, String> params) {
+    /**
+     * One request sequence of a read: its path (null: the stream's), the parameters it adds, and the date filter its
+     * windows are sent by (null: the stream's). A pass by another date finds records whose event date lies outside
+     * the window but that changed inside it (a sale removed today, sold a year ago).
+     */
+    public record Pass(String path, Map<String, String> params, Incremental windowFilter) {
         public Pass {
             params = Map.copyOf(params);
+        }
+
+        public Pass(String path, Map<String, String> params) {
+            this(path, params, null);
         }
 
         public String pathOr(String streamPath) {
@@ -80,17 +88,21 @@ public record StreamSpec(
         DATE,
         /**
          * 2024-05-01T23:59:59: a wall-clock time without offset (the instant's UTC fields), for an API that reads
-         * both bounds as inclusive: a window [a, b) is sent as a to b less one second (EVO).
+         * both bounds as inclusive (EVO). A window [a, b) is sent as a to b itself, not b less a second, which would
+         * lose a record at 23:59:59.500; the reader drops what the window's end brings along (a record exactly at b,
+         * which the next window reads), so each window still holds exactly its own records.
          */
         LOCAL_SECONDS_INCLUSIVE;
 
         private static final DateTimeFormatter LOCAL_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
                 .withZone(ZoneOffset.UTC);
 
-        /**
-         * Lower bounds round down and upper bounds up, so a window never loses its edges; an inclusive upper bound
-         * is the last whole second before the exclusive one.
-         */
+        /** True when the API includes records at the upper bound, so the reader must drop them (see above). */
+        public boolean untilInclusive() {
+            return this == LOCAL_SECONDS_INCLUSIVE;
+        }
+
+        /** Lower bounds round down and upper bounds up, so a window never loses its edges. */
         public String format(Instant t, boolean upperBound) {
             Instant unit = switch (this) {
                 case DATE -> t.truncatedTo(ChronoUnit.DAYS);
@@ -103,7 +115,7 @@ public record StreamSpec(
                 case RFC3339_SECONDS -> unit.toString();
                 case UNIX_SECONDS -> String.valueOf(unit.getEpochSecond());
                 case DATE -> unit.toString().substring(0, 10);
-                case LOCAL_SECONDS_INCLUSIVE -> LOCAL_SECONDS.format(upperBound ? unit.minusSeconds(1) : unit);
+                case LOCAL_SECONDS_INCLUSIVE -> LOCAL_SECONDS.format(unit);
             };
         }
     }
@@ -188,6 +200,22 @@ public record StreamSpec(
 
         public Builder pass(Map<String, String> extra) {
             passes.add(new Pass(null, extra));
+            return this;
+        }
+
+        /**
+         * A pass that sends each window by another date filter of the same list, in the stream's time format (sales
+         * by removalDate): the records it reads changed in the window though their event date is older. Declare the
+         * stream's own incremental filter first.
+         */
+        public Builder passByDate(String sinceParam, String untilParam) {
+            if (incremental == null) {
+                throw new IllegalStateException("stream " + entity + " needs its own date filter before a pass by another");
+            }
+            if (passes.isEmpty()) {
+                passes.add(new Pass(null, Map.of()));
+            }
+            passes.add(new Pass(null, Map.of(), new Incremental(sinceParam, untilParam, incremental.format())));
             return this;
         }
 

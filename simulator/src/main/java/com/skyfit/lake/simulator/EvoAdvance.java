@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * The changes between two runs, applied to one scope as overlays (the generated base stays): late entries on the
  * last day already served, new days, members changing status with no date the filters see, receivables received or
- * canceled (their updateDate moves), sales removed (saleDate stays).
+ * canceled (their updateDate moves), sales removed (saleDate stays), prospects converted and contracts canceled
+ * (their register dates stay).
  */
 final class EvoAdvance {
     private EvoAdvance() {}
@@ -42,7 +43,65 @@ final class EvoAdvance {
         changeMembers(s, plan.memberChanges(), r, time, c);
         changeReceivables(s, plan.receivableChanges(), r, time, c);
         removeSales(s, plan.saleRemovals(), r, time, c);
+        convertProspects(s, plan.prospectConversions(), r, time, c);
+        cancelContracts(s, plan.contractCancellations(), r, time, c);
         return c;
+    }
+
+    /** Old prospects become members: their conversionDate is now, their registerDate stays. */
+    private static void convertProspects(EvoScope s, int count, SplittableRandom r, String time, EvoChanges c) {
+        long total = s.prospects().total();
+        int done = 0;
+        for (int attempt = 0; done < count && attempt < count * 20 && total > 0; attempt++) {
+            long n = r.nextLong(total);
+            int d = s.prospects().dayOf(n);
+            ObjectNode p = find(s.prospects(d), "idProspect", s.prospectId(n));
+            if (p.hasNonNull("conversionDate")) {
+                continue;
+            }
+            long member = s.members().total() > 0 ? s.memberId(r.nextLong(s.members().total())) : 0;
+            p = p.deepCopy().put("conversionDate", time);
+            if (member > 0) {
+                p.put("idMember", member);
+            }
+            s.changedProspects.put(p, d);
+            c.converted(p.get("idProspect").asLong());
+            done++;
+        }
+    }
+
+    /** A contract of an old member is canceled now, in both lists that show it (its registerDate stays). */
+    private static void cancelContracts(EvoScope s, int count, SplittableRandom r, String time, EvoChanges c) {
+        long total = s.members().total();
+        int done = 0;
+        for (int attempt = 0; done < count && attempt < count * 20 && total > 0; attempt++) {
+            long n = r.nextLong(total);
+            int d = s.members().dayOf(n);
+            long idMember = s.memberId(n);
+            ObjectNode contract = null;
+            for (ObjectNode m : s.memberships(d)) {
+                if (m.get("idMember").asLong() == idMember && !m.hasNonNull("cancelDate")) {
+                    contract = m;
+                    break;
+                }
+            }
+            if (contract == null) {
+                continue;
+            }
+            long id = contract.get("idMemberMembership").asLong();
+            contract = contract.deepCopy().put("cancelDate", time).put("membershipStatus", "canceled")
+                    .put("cancelReason", "Requested by the member");
+            s.changedMemberships.put(contract, d);
+            ObjectNode member = find(s.members(d), "idMember", idMember).deepCopy();
+            for (JsonNode part : member.withArray("memberships")) {
+                if (part.get("idMemberMembership").asLong() == id) {
+                    ((ObjectNode) part).put("cancelDate", time).put("membershipStatus", "canceled");
+                }
+            }
+            s.changedMembers.put(member, d);
+            c.canceledContract(id);
+            done++;
+        }
     }
 
     private static void changeMembers(EvoScope s, int count, SplittableRandom r, String time, EvoChanges c) {

@@ -19,6 +19,8 @@ public final class EvoChanges {
     private final List<Long> receivedReceivables = new ArrayList<>();
     private final List<Long> canceledReceivables = new ArrayList<>();
     private final List<Long> removedSales = new ArrayList<>();
+    private final List<Long> convertedProspects = new ArrayList<>();
+    private final List<Long> canceledContracts = new ArrayList<>();
 
     EvoChanges(String scope, String time) {
         this.scope = scope;
@@ -31,10 +33,15 @@ public final class EvoChanges {
     void received(long id) { receivedReceivables.add(id); }
     void canceled(long id) { canceledReceivables.add(id); }
     void removed(long id) { removedSales.add(id); }
+    void converted(long id) { convertedProspects.add(id); }
+    void canceledContract(long id) { canceledContracts.add(id); }
 
     public String scope() { return scope; }
 
-    /** When every change happened: receivables' new updateDate, members' new lastAccessDate, sales' removalDate. */
+    /**
+     * When every change happened: receivables' new updateDate, members' new lastAccessDate, sales' removalDate,
+     * prospects' conversionDate, contracts' cancelDate.
+     */
     public String time() { return time; }
 
     public List<LocalDate> newDays() { return List.copyOf(newDays); }
@@ -51,11 +58,18 @@ public final class EvoChanges {
 
     public List<Long> removedSales() { return List.copyOf(removedSales); }
 
+    /** Prospects that became members: conversionDate and idMember set (registerDate stays). */
+    public List<Long> convertedProspects() { return List.copyOf(convertedProspects); }
+
+    /** Contracts (idMemberMembership) canceled: cancelDate set, registerDate unchanged. */
+    public List<Long> canceledContracts() { return List.copyOf(canceledContracts); }
+
     public String summary() {
         return scope + ": " + newDays.size() + " new days, " + lateEntries.values().stream().mapToInt(i -> i).sum()
                 + " late entries, " + changedMembers.size() + " members changed, " + receivedReceivables.size()
                 + " receivables received, " + canceledReceivables.size() + " canceled, " + removedSales.size()
-                + " sales removed";
+                + " sales removed, " + convertedProspects.size() + " prospects converted, " + canceledContracts.size()
+                + " contracts canceled";
     }
 
     @Override

@@ -21,7 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EvoSimulator implements AutoCloseable {
     /** The changes one {@link #advance} makes to a scope. */
     public record Advance(int newDays, int memberChanges, int receivableChanges, int saleRemovals, int lateEntries,
-            long seed) {}
+            long seed, int prospectConversions, int contractCancellations) {
+        public Advance(int newDays, int memberChanges, int receivableChanges, int saleRemovals, int lateEntries,
+                long seed) {
+            this(newDays, memberChanges, receivableChanges, saleRemovals, lateEntries, seed, 0, 0);
+        }
+    }
 
     private final Map<String, EvoScope> scopes = new LinkedHashMap<>();
     private final Map<String, EvoScope> byDns = new ConcurrentHashMap<>();
@@ -168,6 +173,26 @@ public final class EvoSimulator implements AutoCloseable {
         return new EvoTruth(scope(scope));
     }
 
+    /**
+     * Gives one sale another saleDate on the day it was generated on, as the API would serve it (sub-seconds
+     * allowed: "2024-05-01T23:59:59.500"), for tests of window edges.
+     */
+    public synchronized void setSaleDate(String scope, long idSale, String saleDate) {
+        EvoScope s = scope(scope);
+        long n = s.local(idSale);
+        if (n < 0 || n >= s.sales().total()) {
+            throw new IllegalArgumentException("no sale " + idSale + " in scope " + scope);
+        }
+        int d = s.sales().dayOf(n);
+        if (!saleDate.startsWith(s.date(d).toString())) {
+            throw new IllegalArgumentException("sale " + idSale + " is listed on " + s.date(d) + ", not " + saleDate);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode sale = s.sales(d).get((int) (n - s.sales().before(d)))
+                .deepCopy();
+        s.changedSales.put(sale.put("saleDate", saleDate), d);
+        s.changed();
+    }
+
     /** One change of one scope; its time is the clock's now less a minute, on the gym's wall clock. */
     public synchronized EvoChanges advance(String scope, Advance plan) {
         LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
@@ -176,15 +201,16 @@ public final class EvoSimulator implements AutoCloseable {
 
     /**
      * Moves every scope on by {@code newDays} with changes in proportion to its size: about 5% of members change
-     * status, 5% of sales get a receivable received or canceled, 2% of sales are removed, and the last day already
-     * served gets 10% more entries. Keep the last day before today, so no record lies in the lake's future.
+     * status, 5% of sales get a receivable received or canceled, 2% of sales are removed, 5% of prospects convert,
+     * a contract of 2% of members is canceled, and the last day already served gets 10% more entries. Keep the last day before today, so no record lies in the lake's future.
      */
     public Map<String, EvoChanges> advance(int newDays, long seed) {
         Map<String, EvoChanges> out = new TreeMap<>();
         for (EvoScope s : scopes.values()) {
             long lastDay = s.entries().dayCount(s.days() - 1);
             Advance plan = new Advance(newDays, (int) (s.members().total() / 20 + 1), (int) (s.sales().total() / 20 + 1),
-                    (int) (s.sales().total() / 50 + 1), (int) Math.max(1, lastDay / 10), seed);
+                    (int) (s.sales().total() / 50 + 1), (int) Math.max(1, lastDay / 10), seed,
+                    (int) (s.prospects().total() / 20 + 1), (int) (s.members().total() / 50 + 1));
             out.put(s.name(), advance(s.name(), plan));
         }
         return out;

@@ -68,6 +68,38 @@ class EvoChangesTest {
     }
 
     @Test
+    void oldProspectsConvertAndOldContractsAreCanceledFoundByTheirOwnDatesWithRegisterDatesKept() {
+        List<JsonNode> prospects = metro.all("/api/v1/prospects", "", 50);
+        EvoChanges c = sim.advance("metro", new EvoSimulator.Advance(0, 0, 0, 0, 0, 4, 3, 5));
+        assertThat(c.convertedProspects()).hasSize(3);
+        assertThat(c.canceledContracts()).hasSize(5);
+        List<JsonNode> converted = metro.all("/api/v1/prospects",
+                "conversionDateStart=" + c.time() + "&conversionDateEnd=" + c.time(), 50);
+        assertThat(converted).extracting(p -> p.get("idProspect").asLong())
+                .containsExactlyInAnyOrderElementsOf(c.convertedProspects()).isSorted();
+        for (JsonNode p : converted) {
+            JsonNode was = prospects.stream().filter(x -> x.get("idProspect").equals(p.get("idProspect"))).findFirst()
+                    .orElseThrow();
+            assertThat(p.get("registerDate")).isEqualTo(was.get("registerDate"));
+            assertThat(p.get("idMember").isNumber()).isTrue();
+        }
+        List<JsonNode> canceled = metro.all("/api/v2/membermembership",
+                "cancelDateStart=" + c.time() + "&cancelDateEnd=" + c.time(), 25);
+        assertThat(canceled).extracting(m -> m.get("idMemberMembership").asLong())
+                .containsExactlyInAnyOrderElementsOf(c.canceledContracts()).isSorted();
+        assertThat(canceled).allSatisfy(m -> assertThat(m.get("membershipStatus").asText()).isEqualTo("canceled"));
+        // the member lists the same contract canceled
+        JsonNode contract = canceled.get(0);
+        JsonNode member = sim.truth("metro").member(contract.get("idMember").asLong());
+        assertThat(member.get("memberships")).anySatisfy(m -> {
+            assertThat(m.get("idMemberMembership").asLong()).isEqualTo(contract.get("idMemberMembership").asLong());
+            assertThat(m.get("cancelDate").asText()).isEqualTo(c.time());
+        });
+        // a full listing still has each once
+        assertThat(metro.all("/api/v1/prospects", "", 50)).hasSize(prospects.size());
+    }
+
+    @Test
     void receivablesReceivedOrCanceledMoveTheirUpdateDateAndSalesAreRemovedKeepingTheirDate() {
         List<JsonNode> before = metro.all("/api/v1/receivables", "", 50);
         EvoChanges c = sim.advance("metro", new EvoSimulator.Advance(0, 0, 30, 10, 0, 9));

@@ -12,9 +12,10 @@ import java.util.List;
  * EVO (W12), the gyms' management system, as data. Every list is a bare JSON array paged by take/skip up to its
  * endpoint's largest take; branches come whole in one answer. Date filters are {@code <field>Start} /
  * {@code <field>End} pairs of local times, both inclusive. Only receivables can be filtered by update date; every
- * other dated list is read by its event date (register or sale date) in windows, and its records change without
- * a new date (a member's status, a canceled contract, a removed sale): a periodic full re-scan from
- * {@code EVO_START_DATE} catches those. Entries have no id: the core key is a hash of their fields.
+ * other dated list is read by its event date (register or sale date) in windows. Changes that carry a date of their
+ * own are read by a second pass over the same windows by that date: removed sales by removalDate, converted
+ * prospects by conversionDate, canceled contracts by cancelDate. Members change status with no date at all (and
+ * contracts expire): a weekly full re-scan from {@code EVO_START_DATE} catches those. Entries have no id: the core key is a hash of their fields.
  *
  * <p>Window sizes follow the volume (production: entries 110 M, sales 12.8 M, members 2.4 M, prospects 612 K over
  * the years) against each endpoint's take, so a window holds a few dozen pages: entries and sales a day (about
@@ -38,7 +39,6 @@ public final class EvoSource {
 
     static final Duration DAY = Duration.ofDays(1);
     static final Duration WEEK = Duration.ofDays(7);
-    static final Duration MONTH = Duration.ofDays(30);
 
     /**
      * A key that the server refuses names both of its settings; an EVO 400 says what it refused (a take above the
@@ -69,10 +69,14 @@ public final class EvoSource {
                         .windows(WEEK).rescanEvery(WEEK).lookBack(lookBack).build(),
                 eventDated("member_memberships", "/api/v2/membermembership", "registerDate", "registerDate",
                         take(MEMBER_MEMBERSHIPS_TAKE, takeCap)).primaryKey("idMemberMembership")
+                        .passByDate("cancelDateStart", "cancelDateEnd")
                         .windows(WEEK).rescanEvery(WEEK).lookBack(lookBack).build(),
+                // removals carry their own date: a pass by removalDate finds a sale removed in the window, however
+                // old, so sales need no re-scan
                 eventDated("sales", "/api/v2/sales", "dateSale", "saleDate", take(SALES_TAKE, takeCap))
                         .param("showReceivables", "true").primaryKey("idSale")
-                        .windows(DAY).rescanEvery(MONTH).lookBack(lookBack).build(),
+                        .passByDate("removalDateStart", "removalDateEnd")
+                        .windows(DAY).lookBack(lookBack).build(),
                 // The one list with an update filter: read by update date from the watermark less the overlap.
                 eventDated("receivables", "/api/v1/receivables", "updateDate", "updateDate",
                         take(RECEIVABLES_TAKE, takeCap)).primaryKey("idReceivable").windows(DAY).build(),
@@ -80,8 +84,10 @@ public final class EvoSource {
                         .primaryKey(null).windows(DAY).lookBack(lookBack).build(),
                 eventDated("prospects", "/api/v1/prospects", "registerDate", "registerDate",
                         take(PROSPECTS_TAKE, takeCap)).primaryKey("idProspect")
-                        .windows(WEEK).rescanEvery(MONTH).lookBack(lookBack).build(),
-                StreamSpec.builder("employees", "/api/v2/employees").paginator(Paginator.takeSkip())
+                        .passByDate("conversionDateStart", "conversionDateEnd")
+                        .windows(WEEK).lookBack(lookBack).build(),
+                // the whole list flags the employees it lacks as deleted: only an empty page ends it
+                StreamSpec.builder("employees", "/api/v2/employees").paginator(Paginator.takeSkipUntilEmpty())
                         .pageSize(take(EMPLOYEES_TAKE, takeCap)).primaryKey("idEmployee").build()),
                 ERRORS);
     }

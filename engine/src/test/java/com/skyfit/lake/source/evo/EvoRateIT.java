@@ -33,6 +33,82 @@ class EvoRateIT {
     private static final Duration WINDOW = Duration.ofSeconds(4);
     private static final int DAYS = 40;
 
+    /**
+     * Two requests in a row go out a good while after their slots (more than an interval: a GC pause, a starved CPU)
+     * while the key's other threads send on time; the simulator counts arrivals in its sliding window. Without moving
+     * the key's later slots by the delay, the two late ones and the next nineteen on time fall in one window: a 429.
+     */
+    @Test
+    void requestsThatGoOutLateAfterTheirSlotsDoNotBunchWithTheNextOnesInTheSimulatorsSlidingWindow() throws Exception {
+        int days = 60;
+        try (com.skyfit.lake.simulator.EvoSimulator sim = com.skyfit.lake.simulator.EvoSimulator.builder()
+                .scopes("north").branches(1).entries(6_000).days(java.time.LocalDate.parse("2024-01-01"), days)
+                .rateLimit(LIMIT, WINDOW).start(); Database db = TestPostgres.newDatabase()) {
+            Map<String, String> m = new java.util.HashMap<>(sim.settings());
+            m.put("EVO_HTTP_RETRIES", "0");
+            RestConfig c = EvoConfig.fromSettings(Settings.of(m));
+            RestConfig fast = new RestConfig(c.definition(), c.scopes(), c.http().withRate(LIMIT, WINDOW), c.overlap(),
+                    c.pageSize(), c.startDate(), c.reconcileEvery());
+            ConcurrentLinkedQueue<Instant> queue = new ConcurrentLinkedQueue<>();
+            for (int d = 0; d < days; d++) {
+                queue.add(Instant.parse("2024-01-01T00:00:00Z").plus(Duration.ofDays(d)));
+            }
+            java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+            long delay = c.http().withRate(LIMIT, WINDOW).requestInterval().toNanos() * 3 / 2;
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try (PgRequestGate pg = new PgRequestGate(db.dataSource());
+                    RestConnector evo = new RestConnector(fast, new LateGate(pg, n -> n % 25 == 5 || n % 25 == 6,
+                            delay, claims))) {
+                evo.extract("north", "branches", null, null, line -> {});
+                Thread.sleep(WINDOW.toMillis());
+                sim.resetCounts();
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    work.add(pool.submit(() -> {
+                        for (Instant day = queue.poll(); day != null; day = queue.poll()) {
+                            evo.extract("north", "entries", day, day.plus(Duration.ofDays(1)), line -> {});
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            System.out.printf("EVO gate with late sends: %d requests, %d late, %d answered 429%n",
+                    sim.requestCount("north"), claims.get() / 25 * 2 + 2, sim.rateLimitedCount("north"));
+            assertThat(sim.requestCount("north", "/api/v1/entries")).isEqualTo(days);
+            assertThat(sim.rateLimitedCount("north")).isZero();
+        }
+    }
+
+    /** A gate whose chosen requests (by the order they took their slots) go out a while after their slot. */
+    private record LateGate(com.skyfit.lake.source.RequestGate gate, java.util.function.IntPredicate late, long nanos,
+            java.util.concurrent.atomic.AtomicInteger claims) implements com.skyfit.lake.source.RequestGate {
+        @Override
+        public long acquire(String tokenKey, String label, Duration interval)
+                throws java.io.IOException, InterruptedException {
+            long slot = gate.acquire(tokenKey, label, interval);
+            if (late.test(claims.incrementAndGet())) {
+                Thread.sleep(nanos / 1_000_000);
+            }
+            return slot;
+        }
+
+        @Override
+        public void sending(String tokenKey, String label, long slotNanos, Duration interval)
+                throws java.io.IOException {
+            gate.sending(tokenKey, label, slotNanos, interval);
+        }
+
+        @Override
+        public void pause(String tokenKey, String label, Duration wait) throws java.io.IOException {
+            gate.pause(tokenKey, label, wait);
+        }
+    }
+
     @Test
     void theSharedGateNeverLetsASlidingWindowSeeMoreThanTheLimitAndKeepsOverNinetyPercentOfIt() throws Exception {
         try (EvoTestApi api = new EvoTestApi(); Database db = TestPostgres.newDatabase()) {

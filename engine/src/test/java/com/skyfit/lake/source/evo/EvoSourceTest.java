@@ -21,10 +21,10 @@ class EvoSourceTest {
                 "branches", "/api/v1/configuration take=- filter=- window=- rescan=-",
                 "members", "/api/v2/members take=50 filter=registerDate window=PT168H rescan=PT168H",
                 "member_memberships", "/api/v2/membermembership take=25 filter=registerDate window=PT168H rescan=PT168H",
-                "sales", "/api/v2/sales take=100 filter=dateSale window=PT24H rescan=PT720H",
+                "sales", "/api/v2/sales take=100 filter=dateSale window=PT24H rescan=-",
                 "receivables", "/api/v1/receivables take=50 filter=updateDate window=PT24H rescan=-",
                 "entries", "/api/v1/entries take=1000 filter=registerDate window=PT24H rescan=-",
-                "prospects", "/api/v1/prospects take=50 filter=registerDate window=PT168H rescan=PT720H",
+                "prospects", "/api/v1/prospects take=50 filter=registerDate window=PT168H rescan=-",
                 "employees", "/api/v2/employees take=50 filter=- window=- rescan=-");
         assertThat(EvoSource.DEFINITION.entities()).containsExactly("branches", "members", "member_memberships", "sales",
                 "receivables", "entries", "prospects", "employees");
@@ -39,6 +39,15 @@ class EvoSourceTest {
                 assertThat(s.incremental().format()).isEqualTo(TimeFormat.LOCAL_SECONDS_INCLUSIVE);
             }
         }
+        // changes with a date of their own are read by a pass over the same windows by that date, not by a re-scan
+        assertThat(EvoSource.DEFINITION.streams()).allSatisfy(s -> assertThat(s.passes().stream()
+                .filter(p -> p.windowFilter() != null).map(p -> p.windowFilter().sinceParam() + ".."
+                        + p.windowFilter().untilParam()).toList()).as(s.entity()).isEqualTo(switch (s.entity()) {
+                            case "sales" -> java.util.List.of("removalDateStart..removalDateEnd");
+                            case "prospects" -> java.util.List.of("conversionDateStart..conversionDateEnd");
+                            case "member_memberships" -> java.util.List.of("cancelDateStart..cancelDateEnd");
+                            default -> java.util.List.of();
+                        }));
         assertThat(EvoSource.DEFINITION.stream("branches").paginator().recordsField()).isNull();
         assertThat(EvoSource.DEFINITION.stream("employees").paginator()).isInstanceOf(TakeSkipPaginator.class);
         assertThat(EvoSource.DEFINITION.stream("members").params()).containsEntry("showMemberships", "true");
@@ -54,12 +63,14 @@ class EvoSourceTest {
     }
 
     @Test
-    void aWindowIsSentAsItsStartAndTheLastSecondBeforeItsEndInLocalTimeWithoutOffset() {
+    void aWindowIsSentAsItsStartAndItsEndInLocalTimeWithoutOffset() {
         TimeFormat f = TimeFormat.LOCAL_SECONDS_INCLUSIVE;
         assertThat(f.format(Instant.parse("2024-05-01T00:00:00Z"), false)).isEqualTo("2024-05-01T00:00:00");
-        assertThat(f.format(Instant.parse("2024-05-02T00:00:00Z"), true)).isEqualTo("2024-05-01T23:59:59");
+        // the end itself, not a second before it: a record at 23:59:59.500 lies between the two
+        assertThat(f.format(Instant.parse("2024-05-02T00:00:00Z"), true)).isEqualTo("2024-05-02T00:00:00");
+        assertThat(f.untilInclusive()).isTrue();
         // an end inside a second still covers that second (its records are before the end)
-        assertThat(f.format(Instant.parse("2024-05-02T00:00:00.250Z"), true)).isEqualTo("2024-05-02T00:00:00");
+        assertThat(f.format(Instant.parse("2024-05-02T00:00:00.250Z"), true)).isEqualTo("2024-05-02T00:00:01");
         assertThat(f.format(Instant.parse("2024-05-01T10:00:00.750Z"), false)).isEqualTo("2024-05-01T10:00:00");
         // EVO's times are read back as the same wall clock, as if UTC
         assertThat(Timestamps.parse("2024-05-01T23:59:59")).isEqualTo(Instant.parse("2024-05-01T23:59:59Z"));

@@ -34,11 +34,11 @@ final class EvoTestApi implements AutoCloseable {
     static final Map<String, Endpoint> ENDPOINTS = Map.of(
             "/api/v1/configuration", new Endpoint(0, Map.of()),
             "/api/v2/members", new Endpoint(50, Map.of("registerDate", "registerDate")),
-            "/api/v2/membermembership", new Endpoint(25, Map.of("registerDate", "registerDate")),
-            "/api/v2/sales", new Endpoint(100, Map.of("dateSale", "saleDate")),
+            "/api/v2/membermembership", new Endpoint(25, Map.of("registerDate", "registerDate", "cancelDate", "cancelDate")),
+            "/api/v2/sales", new Endpoint(100, Map.of("dateSale", "saleDate", "removalDate", "removalDate")),
             "/api/v1/receivables", new Endpoint(50, Map.of("updateDate", "updateDate")),
             "/api/v1/entries", new Endpoint(1000, Map.of("registerDate", "date")),
-            "/api/v1/prospects", new Endpoint(50, Map.of("registerDate", "registerDate")),
+            "/api/v1/prospects", new Endpoint(50, Map.of("registerDate", "registerDate", "conversionDate", "conversionDate")),
             "/api/v2/employees", new Endpoint(50, Map.of()));
 
     /** One request as the server saw it: the key's DNS, the path, the decoded query (sorted), when, and the answer. */
@@ -58,6 +58,7 @@ final class EvoTestApi implements AutoCloseable {
     private final Map<String, Deque<Long>> recent = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile int slidingLimit;
+    private volatile int silentCap;
     private volatile long slidingNanos;
 
     EvoTestApi() throws IOException {
@@ -94,6 +95,11 @@ final class EvoTestApi implements AutoCloseable {
     void slidingLimit(int limit, long windowNanos) {
         this.slidingLimit = limit;
         this.slidingNanos = windowNanos;
+    }
+
+    /** Pages hold at most this many records whatever take asks, without a word (0: no cap). */
+    void capTakeSilently(int most) {
+        this.silentCap = most;
     }
 
     List<Request> requests(String path) {
@@ -145,7 +151,8 @@ final class EvoTestApi implements AutoCloseable {
             }
         }
         long skip = e.maxTake() == 0 ? 0 : Long.parseLong(q.getOrDefault("skip", "0"));
-        List<Map<String, Object>> page = rows.stream().skip(skip).limit(take).toList();
+        int cap = silentCap;
+        List<Map<String, Object>> page = rows.stream().skip(skip).limit(cap > 0 ? Math.min(take, cap) : take).toList();
         log(dns, path, q, now, 200);
         send(x, 200, page, null);
     }
