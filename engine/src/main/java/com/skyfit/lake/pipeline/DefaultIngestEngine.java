@@ -102,7 +102,10 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.heartbeat = new LeaseHeartbeat(leases);
         this.completion = new BatchCompletion(db, runs, windowLedger, watermarks, leases);
         this.planner = new Planner(this.connectors, runs, windowLedger, watermarks, leases, clock,
-                settings.integer(Planner.BACKFILL_WINDOW_DAYS, 7, 1, 366));
+                settings.integer(Planner.BACKFILL_WINDOW_DAYS, 7, 1, 366)).rescansTimedFor(this.connectors.keySet()
+                        .stream().filter(name -> settings.optional(com.skyfit.lake.config.SourceKeys.of(name)
+                                .rescanSchedule()).filter(v -> !v.isBlank()).isPresent())
+                        .collect(java.util.stream.Collectors.toSet()));
         this.loader = new StagingLoader(db, store, LoaderOptions.fromSettings(settings));
         this.transforms = new TransformRunner(db, retry);
         this.ownsDatabase = ownsDatabase;

@@ -54,6 +54,8 @@ public final class Planner {
     private final Clock clock;
     private final int backfillWindowDays;
     private final RunLeases leases;
+    /** Sources whose re-scans a timer of their own starts (their {SOURCE}_RESCAN_SCHEDULE is set). */
+    private java.util.Set<String> rescanTimers = java.util.Set.of();
 
     public Planner(Map<String, SourceConnector> connectors, RunLedger runs, WindowLedger windowLedger,
             WatermarkStore watermarks, RunLeases leases, Clock clock, int backfillWindowDays) {
@@ -64,6 +66,16 @@ public final class Planner {
         this.leases = leases;
         this.clock = clock;
         this.backfillWindowDays = backfillWindowDays;
+    }
+
+    /**
+     * Names the sources whose re-scans their own timer starts: a scheduled incremental run of such a source never
+     * turns into a due re-scan, which would hold the whole batch (and the other entities' freshness) for the hours a
+     * re-scan takes; the re-scan timer's full load does it in a batch of its own.
+     */
+    public Planner rescansTimedFor(java.util.Set<String> sources) {
+        this.rescanTimers = java.util.Set.copyOf(sources);
+        return this;
     }
 
     public RunPlan plan(PlanRequest req, LeaseOwner owner) {
@@ -279,7 +291,8 @@ public final class Planner {
     /** A windowed entity with a re-scan period is due when no full load succeeded within that period. */
     private boolean rescanDue(Connection c, Opening o) throws SQLException {
         Duration every = o.source().rescanEvery(o.entity());
-        if (every == null || o.source().startDate() == null) {
+        if (every == null || o.source().startDate() == null
+                || o.trigger().equals("scheduler") && rescanTimers.contains(o.source().name())) {
             return false;
         }
         return runs.noFullLoadWithin(c, o.source().name(), o.scope(), o.entity(), every);

@@ -178,6 +178,31 @@ class DeclaredSourceIT {
     }
 
     @Test
+    void aScheduledRunOfASourceWithItsOwnRescanTimerStaysIncrementalWhenARescanIsDue() {
+        assertThat(run("full").error()).isNull();
+        db.execute("UPDATE ops.runs SET started_at = started_at - interval '8 days' WHERE load_type = 'full'", ps -> {});
+        clock.set(Instant.parse("2024-05-10T13:00:00Z"));
+        Settings timed = Settings.of(Map.of("GYM_SCOPES", "north",
+                "GYM_NORTH_BASE_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "GYM_NORTH_USER", "lake", "GYM_NORTH_PASSWORD", "s3cret", "GYM_START_DATE", "2024-05-01",
+                "GYM_HTTP_RETRIES", "0", "GYM_RESCAN_SCHEDULE", "0 0 8 * * 6", "SKYFIT_PG_RETRY_SECONDS", "0.01"));
+        try (DefaultIngestEngine withTimer = new DefaultIngestEngine(timed, db, new LocalBronzeStore(bronzeDir),
+                Map.of("gym", ENTRY.connector(timed, new LocalRequestGate())), List.of(ENTRIES), clock, false)) {
+            // the re-scan timer owns the due re-scan: the scheduler's incremental run reads only recent days
+            BatchRunner.Outcome scheduled = new BatchRunner(withTimer).run(new PlanRequest(null, "gym", List.of(),
+                    List.of(), "incremental", "scheduler", null, null), 2, BatchRunner.Listener.NONE);
+            assertThat(scheduled.error()).isNull();
+            assertThat(loadType(scheduled)).isEqualTo("incremental");
+            assertThat(windows(scheduled)).noneMatch(w -> w.startsWith("2024-05-01"));
+
+            // a run someone starts by hand still re-scans when it is due, timer or not
+            BatchRunner.Outcome manual = new BatchRunner(withTimer).run(new PlanRequest(null, "gym", List.of(),
+                    List.of(), "incremental", "manual", null, null), 2, BatchRunner.Listener.NONE);
+            assertThat(loadType(manual)).isEqualTo("full");
+        }
+    }
+
+    @Test
     void aDayThatFailedIsAGapUntilTheNextRunReadsItAgain() {
         failingDay = "2024-05-02";
         BatchRunner.Outcome failed = run("incremental");
