@@ -66,6 +66,21 @@ public final class WindowLedger {
     }
 
     /**
+     * The failed windows of a run that a new batch resumes go back to pending, their failure kept in the message
+     * only: what failed them (a refused key, an outage) belongs to the earlier batch, and the new batch reads them
+     * again with its own settings.
+     */
+    public int reopenFailedWindows(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ops.windows SET status = 'pending', error_detail = NULL,
+                       error_message = left('failed in an earlier batch, read again: ' || coalesce(error_message, ''), 2000)
+                WHERE run_id = ? AND status = 'failed'""")) {
+            ps.setString(1, runId);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
      * A bronze part (alias f) of the window (alias w): parts record open bounds as null, windows as +-infinity.
      */
     public static final String SAME_WINDOW =

@@ -94,7 +94,8 @@ public final class TransformRunner {
     private TransformResult runInTransaction(Connection c, CoreTable table, String sql, boolean fullRefresh,
             long started, RunCredit credit) throws SQLException {
         long consumed = lockState(c, table);
-        if (fullRefresh) {
+        if (fullRefresh || consumed == 0) {
+            // a table transformed for the first time reads staging from its start, as a full refresh does
             requireStagingWhole(c, table);
         }
         long from = fullRefresh ? 0 : consumed;

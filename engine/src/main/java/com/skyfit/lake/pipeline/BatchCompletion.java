@@ -80,11 +80,11 @@ final class BatchCompletion {
             return new Problem("the run's windows leave " + gaps.size() + " part(s) of its range unread, first "
                     + gaps.get(0) + "; the next run of this entity plans them again", null);
         }
-        // A failed part is superseded when its window was read again whole after the part was written, and that
+        // A pruned part was loaded and transformed before staging retention dropped its month. A failed part is superseded when its window was read again whole after the part was written, and that
         // later read succeeded: its records are in the later parts.
         List<String> problems = runs.retrying("parts not loaded", () -> db.query("""
                 SELECT f.status || ': ' || f.blob_path || coalesce(' (' || f.error_message || ')', '')
-                FROM ops.bronze_files f WHERE f.run_id = ? AND f.status <> 'loaded'
+                FROM ops.bronze_files f WHERE f.run_id = ? AND f.status NOT IN ('loaded', 'pruned')
                   AND NOT (f.status = 'failed' AND EXISTS (
                       SELECT 1 FROM ops.windows w WHERE w.run_id = f.run_id AND w.status = 'extracted'
                         AND f.written_at < w.started_at AND """ + WindowLedger.SAME_WINDOW + """

@@ -198,6 +198,7 @@ public final class Planner {
             runId = unfinished.get().runId();
             runs.resumeRun(c, runId, o.batchId(), o.trigger());
             windowLedger.reopenWindowsWithFailedParts(c, runId);
+            windowLedger.reopenFailedWindows(c, runId);
         } else {
             runId = newId(o.now());
             runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), "backfill", o.trigger(), null, o.from(),
@@ -291,9 +292,12 @@ public final class Planner {
     /** A windowed entity with a re-scan period is due when no full load succeeded within that period. */
     private boolean rescanDue(Connection c, Opening o) throws SQLException {
         Duration every = o.source().rescanEvery(o.entity());
-        if (every == null || o.source().startDate() == null
-                || o.trigger().equals("scheduler") && rescanTimers.contains(o.source().name())) {
+        if (every == null || o.source().startDate() == null) {
             return false;
+        }
+        if (o.trigger().equals("scheduler") && rescanTimers.contains(o.source().name())) {
+            // the re-scan timer's job, unless its re-scans failed or were skipped for two periods: then catch up here
+            every = every.multipliedBy(2);
         }
         return runs.noFullLoadWithin(c, o.source().name(), o.scope(), o.entity(), every);
     }

@@ -299,6 +299,53 @@ class EvoSourceIT {
         assertThat(runs(fixed)).containsOnly("branches success", "employees success");
     }
 
+    @Test
+    void aBackfillRefusedForItsKeyResumesOnceTheKeyIsFixed() {
+        engine(Map.of("EVO_SCOPES", "south", "EVO_SOUTH_DNS", "skyfitsouth", "EVO_SOUTH_SECRET_KEY", "wrong-Secret-123"));
+        BatchRunner.Outcome refused = backfill("entries", "2024-04-28", "2024-05-01");
+        assertThat(runs(refused)).containsOnly("entries failed");
+
+        // the same backfill with the key fixed resumes the same run: its refused windows are read again, not refused
+        engine.close();
+        api.requests.clear();
+        engine(Map.of("EVO_SCOPES", "south", "EVO_SOUTH_DNS", "skyfitsouth", "EVO_SOUTH_SECRET_KEY", "south-secret"));
+        BatchRunner.Outcome fixed = backfill("entries", "2024-04-28", "2024-05-01");
+
+        assertThat(fixed.error()).isNull();
+        assertThat(runs(fixed)).containsOnly("entries success");
+        assertThat(api.requests("/api/v1/entries")).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    }
+
+    @Test
+    void aBackfillResumedAfterStagingRetentionDroppedItsEarlierPartsSucceeds() {
+        engine(Map.of("EVO_HTTP_RETRIES", "0"), List.of(com.skyfit.lake.core.CoreTables.EVO_ENTRIES));
+        api.fault("/api/v1/entries", 503, null);
+        BatchRunner.Outcome failed = backfill("entries", "2024-04-28", "2024-05-01");
+        assertThat(runs(failed)).containsOnly("entries failed");
+        long inCore = db.queryFirst("SELECT count(*) FROM core.evo_entries", ps -> {}, rs -> rs.getLong(1)).orElseThrow();
+        assertThat(inCore).isPositive();
+
+        // months later retention drops the month the loaded parts were in (loaded and transformed, so droppable)
+        clock.set(Instant.parse("2024-07-15T12:00:00Z"));
+        assertThat(engine.pruneStaging(30, "test")).isNotEmpty();
+        assertThat(db.queryFirst("SELECT count(*) FROM ops.bronze_files WHERE status = 'pruned'", ps -> {},
+                rs -> rs.getLong(1)).orElseThrow()).isPositive();
+
+        // resuming reads the failed window again; the pruned parts count as loaded, so the run completes
+        BatchRunner.Outcome resumed = backfill("entries", "2024-04-28", "2024-05-01");
+        assertThat(resumed.error()).isNull();
+        assertThat(runs(resumed)).containsOnly("entries success");
+        assertThat(db.query("SELECT w.status FROM ops.windows w JOIN ops.runs r USING (run_id) WHERE r.batch_id = ?",
+                ps -> ps.setString(1, resumed.batchId()), rs -> rs.getString(1))).isNotEmpty().containsOnly("extracted");
+        assertThat(db.queryFirst("SELECT count(*) FROM core.evo_entries", ps -> {}, rs -> rs.getLong(1)).orElseThrow())
+                .isGreaterThanOrEqualTo(inCore);
+    }
+
+    private BatchRunner.Outcome backfill(String entity, String from, String to) {
+        return new BatchRunner(engine).run(new PlanRequest(null, "evo", List.of(), List.of(entity), "backfill",
+                "manual", from, to), 2, BatchRunner.Listener.NONE);
+    }
+
     private BatchRunner.Outcome run(String loadType, List<String> entities) {
         return new BatchRunner(engine).run(new PlanRequest(null, "evo", List.of(), entities, loadType, "manual", null,
                 null), 4, BatchRunner.Listener.NONE);
