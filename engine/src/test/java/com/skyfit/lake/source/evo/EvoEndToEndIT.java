@@ -222,11 +222,13 @@ class EvoEndToEndIT {
                 .isEqualTo("success"));
         assertThat(db.query("SELECT coalesce(string_agg(error_message, ' '), '') FROM ops.windows", ps -> {},
                 rs -> rs.getString(1))).singleElement().asString().doesNotContain("Wrong-Secret-0042");
-        // each window of the key tried once, never retried: a 401 is no reason to spend the key's budget again
+        // a 401 is never retried, and once one window of the key was refused the batch's other windows fail without
+        // asking: at most one request per window already in flight, not one per window
         long coastWindows = db.queryFirst("SELECT count(*) FROM ops.windows w JOIN ops.runs r USING (run_id) "
                 + "WHERE r.batch_id = ? AND r.scope = 'coast'", ps -> ps.setString(1, full.batchId()),
                 rs -> rs.getLong(1)).orElseThrow();
-        assertThat(sim.stats("coast").unauthorized()).isPositive().isEqualTo(coastWindows);
+        assertThat(coastWindows).isGreaterThan(8);
+        assertThat(sim.stats("coast").unauthorized()).isBetween(1L, 4L);
         assertThat(sim.stats("coast").served()).isZero();
         core.assertEveryTableMatches("metro");
         for (String[] t : EvoCoreChecks.TABLES.values()) {
