@@ -105,7 +105,7 @@ final class EvoBench {
             Settings settings = settings(home, sim);
             try (DefaultIngestEngine engine = engine(settings)) {
                 BatchRunner.Outcome outcome = new BatchRunner(engine).run(new PlanRequest(null, "evo", null, null,
-                        "full", "bench", null, null), options.workers(), BatchRunner.Listener.NONE);
+                        "full", "manual", null, null), options.workers(), BatchRunner.Listener.NONE);
                 if (outcome.error() != null || outcome.windowsFailed() > 0) {
                     throw new IllegalStateException("the extraction check's run failed: " + (outcome.error() != null
                             ? outcome.error().getMessage() : outcome.windowsFailed() + " windows failed"));

@@ -63,7 +63,7 @@ public final class PipelineBenchmark {
     }
 
     public PipelineResult run(long size) throws Exception {
-        RunPlan plan = engine.plan(new PlanRequest(null, source, null, null, "full", "bench", null, null),
+        RunPlan plan = engine.plan(new PlanRequest(null, source, null, null, "full", "manual", null, null),
                 LeaseOwner.currentProcess());
         try (LeaseHeartbeat.Handle alive = engine.keepAlive(plan.batchId())) {
             Map<String, List<String>> parts = new LinkedHashMap<>();
@@ -97,8 +97,8 @@ public final class PipelineBenchmark {
                 long rows = stagedRows.get(table.entity());
                 Stage done = Stage.measure("core", table.name(), () -> {
                     TransformResult r = transforms.run(table, false);
-                    if (r.inserted() == 0 && rows > 0) {
-                        throw new IllegalStateException(table.qualifiedName() + " wrote no rows from " + rows
+                    if (r.candidates() == 0 && rows > 0) {
+                        throw new IllegalStateException(table.qualifiedName() + " consumed none of " + rows
                                 + " staging rows");
                     }
                     return rows;
