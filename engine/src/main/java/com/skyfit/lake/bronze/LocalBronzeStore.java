@@ -7,14 +7,16 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Bronze parts in a local folder: path "bronze/x/part-00000.jsonl.gz" is the file {root}/bronze/x/part-00000.jsonl.gz.
@@ -74,13 +76,28 @@ public final class LocalBronzeStore implements BronzeStore {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .map(f -> root.relativize(f).toString().replace('\\', '/'))
-                    .filter(p -> p.startsWith(prefix))
-                    .forEach(out::add);
-        }
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                String p = root.relativize(f).toString().replace('\\', '/');
+                if (attrs.isRegularFile() && !f.getFileName().toString().startsWith(".") && p.startsWith(prefix)) {
+                    out.add(p);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            /**
+             * Parallel windows of a run write into the same folder: a writer's hidden temp file can vanish (published
+             * or aborted) between the listing of the folder and the look at the file. It was never a part.
+             */
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         out.sort(null);
         return out;
     }

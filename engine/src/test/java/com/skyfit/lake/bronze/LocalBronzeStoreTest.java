@@ -132,6 +132,39 @@ class LocalBronzeStoreTest {
         assertThat(new LocalBronzeStore(root).describe()).isEqualTo("local folder " + root.toAbsolutePath().normalize());
     }
 
+    @Test
+    void listingWhileOtherWindowsWriteIntoTheSameFolderSeesOnlyCommittedParts() throws Exception {
+        LocalBronzeStore store = new LocalBronzeStore(root);
+        String folder = PART.substring(0, PART.lastIndexOf('/') + 1);
+        put(store, PART, "committed");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            // two writers whose temp files appear and vanish (aborted) while a third thread lists the folder
+            List<Future<Object>> writers = new ArrayList<>();
+            for (int w = 1; w <= 2; w++) {
+                String path = folder + "part-0" + w + "000.jsonl.gz";
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 3000; i++) {
+                        store.create(path).abort();
+                    }
+                    return null;
+                }));
+            }
+            Future<Object> lister = pool.submit(() -> {
+                while (!writers.stream().allMatch(Future::isDone)) {
+                    assertThat(store.list(folder)).containsExactly(PART);
+                }
+                return null;
+            });
+            for (Future<Object> f : writers) {
+                f.get();
+            }
+            lister.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void put(BronzeStore store, String path, String content) throws Exception {
         try (BronzeStore.Upload upload = store.create(path)) {
             upload.stream().write(content.getBytes(UTF_8));
