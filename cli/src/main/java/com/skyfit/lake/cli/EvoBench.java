@@ -60,14 +60,16 @@ final class EvoBench {
 
     PipelineReport run() throws Exception {
         int streams = LoaderOptions.fromSettings(base).parallelism();
-        out.printf("bench evo: sizes %s entries over %d days, %d branches, one key; JVM max heap %d MB "
-                        + "(./skyfit runs java -Xmx1g unless SKYFIT_JAVA_OPTS says otherwise), %d cores, "
-                        + "loader COPY streams %d, extract workers %d%n", options.sizes(), options.days(),
-                options.branches(), Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(),
-                streams, options.workers());
+        out.printf("bench evo: sizes %s entries, %,d a day (%d days at the first size), %d branches, one key; "
+                        + "JVM max heap %d MB (./skyfit runs java -Xmx1g unless SKYFIT_JAVA_OPTS says otherwise), "
+                        + "%d cores, loader COPY streams %d, extract workers %d%n", options.sizes(),
+                options.sizes().get(0) / options.days(), options.days(), options.branches(),
+                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), streams,
+                options.workers());
         List<PipelineResult> results = new ArrayList<>();
         for (long size : options.sizes()) {
-            out.printf("bench evo: size %,d: extract, staging and core with their baselines...%n", size);
+            out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
+                    daysFor(size));
             results.add(runSize(size, streams));
         }
         RateCheck rate = null;
@@ -81,13 +83,21 @@ final class EvoBench {
         return report;
     }
 
+    /**
+     * A larger size covers more days at the same entries a day, as production grows: by days, not by busier days.
+     * So parts, windows and pages keep their size, and the scale check compares what volume alone costs.
+     */
+    int daysFor(long size) {
+        return (int) Math.max(1, Math.round((double) options.days() * size / options.sizes().get(0)));
+    }
+
     private PipelineResult runSize(long size, int streams) throws Exception {
         Path home = ScratchFolder.recreate(dir.resolve("size-" + size));
-        try (EvoSimulator sim = simulator(size, options.days(), options.branches(), 0)) {
+        try (EvoSimulator sim = simulator(size, daysFor(size), options.branches(), 0)) {
             Settings settings = settings(home, sim).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
                 return new PipelineBenchmark(engine, "evo", options.workers(), streams, home.resolve("scratch"),
-                        EvoBaselines.all()).run(size);
+                        EvoBaselines.all(), stage -> out.println("  " + stage.describe())).run(size);
             }
         } finally {
             // a 5 M run leaves gigabytes of PostgreSQL and bronze behind
