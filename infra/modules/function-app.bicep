@@ -161,6 +161,11 @@ var settings = {
   CHATWOOT_SCOPE: 'default'
   CHATWOOT_OVERLAP_MINUTES: '10'
   CHATWOOT_MAX_PARALLEL_WINDOWS: '2'
+
+  // EVO re-scan: a weekly full load of the records that change without a date (the host needs the schedule even
+  // while the source is off; a firing then starts nothing)
+  EVO_RESCAN_SCHEDULE: '0 0 2 * * 0'
+  EVO_RESCAN_ENTITIES: 'members,member_memberships'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -240,7 +240,7 @@ class CommandLineIT {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"demo", "run", "backfill", "load", "transform", "status", "migrate", "sandbox", "bench"}) {
+        for (String cmd : new String[] {"demo", "run", "backfill", "gaps", "load", "transform", "status", "migrate", "sandbox", "bench"}) {
             Result r = run(Settings.of(Map.of()), cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).contains("Usage: skyfit " + cmd);

@@ -29,6 +29,16 @@ public final class FunctionSettings {
         return SourceKeys.of(source).scopes();
     }
 
+    /** e.g. EVO_RESCAN_SCHEDULE: when the source's full re-scan timer starts a full load (absent: never). */
+    public static String rescanScheduleKey(String source) {
+        return SourceKeys.of(source).key("RESCAN_SCHEDULE");
+    }
+
+    /** e.g. EVO_RESCAN_ENTITIES: the entities a timed re-scan reads (absent: all the source has). */
+    public static String rescanEntitiesKey(String source) {
+        return SourceKeys.of(source).key("RESCAN_ENTITIES");
+    }
+
     public static int maxParallel(Settings s, String source) {
         return s.integer(maxParallelKey(source), 4, 1, 64);
     }

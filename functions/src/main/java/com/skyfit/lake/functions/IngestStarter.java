@@ -49,6 +49,11 @@ public final class IngestStarter {
         return "ingest-" + source + "-scheduled-";
     }
 
+    /** Every timed instance of a source, scheduled or re-scan, starts with this. */
+    public static String timedPrefix(String source) {
+        return "ingest-" + source + "-";
+    }
+
     /**
      * One instance per schedule occurrence: the firing time to the minute (CRON schedules fire on whole
      * minutes; a late or repeated firing of the same occurrence gets the same id).
@@ -57,11 +62,34 @@ public final class IngestStarter {
         return scheduledPrefix(source) + MINUTE.format(occurrence);
     }
 
-    /** Starts the scheduled incremental run of a source unless an earlier scheduled one is still active. */
+    /** The re-scan of one occurrence: ingest-evo-rescan-20260301T0200Z. */
+    public static String rescanInstanceId(String source, Instant occurrence) {
+        return timedPrefix(source) + "rescan-" + MINUTE.format(occurrence);
+    }
+
+    /** Starts the scheduled incremental run of a source unless a timed run of it is still active. */
     public static Started startScheduled(DurableTaskClient client, Settings settings, String source, Instant now) {
-        String instanceId = scheduledInstanceId(source, now);
+        return startTimed(client, settings, source, scheduledInstanceId(source, now), "scheduled", "incremental", null,
+                now);
+    }
+
+    /**
+     * Starts the full re-scan of a source (the same orchestration, load type full) over these entities (null: all),
+     * unless a timed run of the source is still active.
+     */
+    public static Started startRescan(DurableTaskClient client, Settings settings, String source, List<String> entities,
+            Instant now) {
+        return startTimed(client, settings, source, rescanInstanceId(source, now), "rescan", "full", entities, now);
+    }
+
+    /*
+     * A timed run waits for every timed run of its source, not only for its own kind: the two would ask for the same
+     * entities' leases, and the later one's runs would all fail as "not started".
+     */
+    private static Started startTimed(DurableTaskClient client, Settings settings, String source, String instanceId,
+            String kind, String loadType, List<String> entities, Instant now) {
         List<OrchestrationMetadata> active = client.queryInstances(new OrchestrationStatusQuery()
-                .setInstanceIdPrefix(scheduledPrefix(source))
+                .setInstanceIdPrefix(timedPrefix(source))
                 .setRuntimeStatusList(List.copyOf(ACTIVE))
                 .setMaxInstanceCount(1)).getOrchestrationState();
         if (!active.isEmpty()) {
@@ -73,12 +101,12 @@ public final class IngestStarter {
             return new Started(instanceId, null, true);
         }
         List<OrchestrationMetadata> suspended = client.queryInstances(new OrchestrationStatusQuery()
-                .setInstanceIdPrefix(scheduledPrefix(source))
+                .setInstanceIdPrefix(timedPrefix(source))
                 .setRuntimeStatusList(List.of(OrchestrationRuntimeStatus.SUSPENDED))
                 .setMaxInstanceCount(1)).getOrchestrationState();
-        String batchId = batchId(source, "scheduled", now);
-        IngestInput input = input(settings, batchId, source, "incremental", "scheduler", null, null,
-                SourceSettings.normalizeScopes(settings.list(FunctionSettings.scopesKey(source), null)), null);
+        String batchId = batchId(source, kind, now);
+        IngestInput input = input(settings, batchId, source, loadType, "scheduler", null, null,
+                SourceSettings.normalizeScopes(settings.list(FunctionSettings.scopesKey(source), null)), entities);
         client.scheduleNewOrchestrationInstance(Names.INGEST,
                 new NewOrchestrationInstanceOptions().setInstanceId(instanceId).setInput(input));
         return new Started(instanceId, batchId, false, suspended.isEmpty() ? null : suspended.get(0).getInstanceId());

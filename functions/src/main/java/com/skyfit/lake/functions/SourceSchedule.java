@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.skyfit.lake.config.Settings;
+import com.skyfit.lake.config.SettingsException;
+import com.skyfit.lake.config.SourceKeys;
 import com.skyfit.lake.source.Sources;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
- * What every source's timer does: start the scheduled incremental ingest of its source, unless the run of this
- * occurrence is still going. Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
- * a class of a few lines (the trigger's annotations must be constants, so each source names its own).
+ * What every source's timer does: start the scheduled incremental ingest of its source, unless a timed run of the
+ * source is still going. Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
+ * a class of a few lines (the trigger's annotations must be constants, so each source names its own). A source whose
+ * records change without a date the filters see may also have a re-scan timer, {Source}RescanSchedule on
+ * {SOURCE}_RESCAN_SCHEDULE, which starts the same orchestration as a full load ({@link #startRescan}).
  */
 public abstract class SourceSchedule {
 
@@ -40,6 +45,66 @@ public abstract class SourceSchedule {
             context.getLogger().info("Started scheduled " + source + " ingest " + started.instanceId()
                     + " (batch " + started.batchId() + ")");
         }
+    }
+
+    /**
+     * Starts the full re-scan of a source: the ingest orchestration with load type full over the entities of
+     * {SOURCE}_RESCAN_ENTITIES (all when absent), one instance per occurrence (ingest-{source}-rescan-{minute}), none
+     * while a timed run of the source is active. Starts nothing while the source is off or {SOURCE}_RESCAN_SCHEDULE
+     * is not set (the schedule turns the re-scan on; the host resolves the trigger from the same setting).
+     */
+    protected void startRescan(String source, String timer, DurableClientContext durableContext, ExecutionContext context) {
+        Settings settings = EngineProvider.settings();
+        String on = onSetting(source);
+        String scheduleKey = FunctionSettings.rescanScheduleKey(source);
+        if (settings.optional(on).isEmpty()) {
+            context.getLogger().info("Re-scan of " + source + " not started: the source is off (" + on + " is not set)");
+            return;
+        }
+        if (settings.optional(scheduleKey).filter(v -> !v.isBlank()).isEmpty()) {
+            context.getLogger().info("Re-scan of " + source + " not started: " + scheduleKey + " is not set");
+            return;
+        }
+        List<String> entities;
+        try {
+            entities = rescanEntities(settings, source);
+        } catch (SettingsException e) {
+            context.getLogger().severe("Re-scan of " + source + " not started: " + e.getMessage());
+            return;
+        }
+        IngestStarter.Started started = IngestStarter.startRescan(durableContext.getClient(), settings, source, entities,
+                occurrence(timer, Instant.now()));
+        if (started.alreadyRunning()) {
+            context.getLogger().info("Re-scan of " + source + " not started: " + started.instanceId()
+                    + " is still running (or this occurrence already ran)");
+        } else {
+            context.getLogger().info("Started re-scan of " + source + " " + started.instanceId() + " (batch "
+                    + started.batchId() + ", entities " + (entities == null ? "all" : String.join(",", entities)) + ")");
+        }
+    }
+
+    /** The setting that turns a source on; a source this build does not register yet is on by its scopes, as REST sources are. */
+    private static String onSetting(String source) {
+        return Sources.names().contains(source) ? Sources.requiredSetting(source) : SourceKeys.of(source).scopes();
+    }
+
+    /** The entities of {SOURCE}_RESCAN_ENTITIES, checked against the registry when it knows the source; null: all. */
+    static List<String> rescanEntities(Settings settings, String source) {
+        String key = FunctionSettings.rescanEntitiesKey(source);
+        List<String> asked = settings.list(key, List.of());
+        if (asked.isEmpty()) {
+            return null;
+        }
+        if (Sources.names().contains(source)) {
+            List<String> known = Sources.entities(source);
+            for (String e : asked) {
+                if (!known.contains(e)) {
+                    throw new SettingsException(key, "names entity '" + e + "', which source " + source
+                            + " does not have; known: " + String.join(", ", known));
+                }
+            }
+        }
+        return List.copyOf(asked);
     }
 
     /**

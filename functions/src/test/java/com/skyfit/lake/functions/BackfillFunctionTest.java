@@ -61,6 +61,22 @@ class BackfillFunctionTest {
         assertThat(in.entities()).isNull();
     }
 
+    /** The endpoint knows the sources from the registry alone: a source registered there is accepted, entities too. */
+    @Test
+    void everyRegisteredSourceIsAcceptedWithEachOfItsEntities() {
+        for (String source : com.skyfit.lake.source.Sources.names()) {
+            String entity = com.skyfit.lake.source.Sources.entities(source).get(0);
+            HttpResponseMessage r = post("{\"source\":\"" + source + "\",\"from\":\"2026-01-01\",\"to\":\"2026-01-31\","
+                    + "\"entities\":[\"" + entity + "\"]}");
+
+            assertThat(r.getStatusCode()).as(source).isEqualTo(202);
+            IngestInput in = (IngestInput) client.scheduled.get(client.scheduled.size() - 1).input();
+            assertThat(List.of(in.source(), in.loadType())).containsExactly(source, "backfill");
+            assertThat(in.entities()).containsExactly(entity);
+        }
+        assertThat(client.scheduled).hasSize(com.skyfit.lake.source.Sources.names().size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             empty body          |                                                                              | the body is empty
@@ -69,7 +85,7 @@ class BackfillFunctionTest {
             unknown field       | {"source":"pipedrive","from":"2026-01-01","to":"2026-01-02","until":"x"}     | property 'until' is not defined in the schema
             slashed date        | {"source":"pipedrive","from":"2026/01/01","to":"2026-01-02"}                 | $.from: does not match the regex pattern
             no such day         | {"source":"pipedrive","from":"2026-02-30","to":"2026-03-02"}                 | from '2026-02-30' is not a calendar date (YYYY-MM-DD)
-            unknown source      | {"source":"hubspot","from":"2026-01-01","to":"2026-01-02"}                   | unknown source 'hubspot': known sources are [chatwoot, pipedrive, zendesk]
+            unknown source      | {"source":"hubspot","from":"2026-01-01","to":"2026-01-02"}                   | unknown source 'hubspot': known sources are [chatwoot, 
             unknown entity      | {"source":"pipedrive","from":"2026-01-01","to":"2026-01-02","entities":["dealz"]} | unknown entity 'dealz' of source pipedrive
             from after to       | {"source":"pipedrive","from":"2026-02-01","to":"2026-01-01"}                 | from (2026-02-01) is after to (2026-01-01)
             range too long      | {"source":"pipedrive","from":"2026-01-01","to":"2026-02-01"}                 | the range covers 32 days, more than the 31 allowed (SKYFIT_BACKFILL_MAX_DAYS)

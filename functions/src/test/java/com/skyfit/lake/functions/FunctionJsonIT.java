@@ -38,6 +38,7 @@ class FunctionJsonIT {
                 Map.entry("PipedriveSchedule", "timerTrigger"),
                 Map.entry("ZendeskSchedule", "timerTrigger"),
                 Map.entry("ChatwootSchedule", "timerTrigger"),
+                Map.entry("EvoRescanSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
                 Map.entry("ExtractWindowsChunk", "orchestrationTrigger"),
