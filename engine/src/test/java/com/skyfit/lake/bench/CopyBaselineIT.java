@@ -73,15 +73,4 @@ class CopyBaselineIT {
             }
         }
     }
-
-    @Test
-    void aSalesBaselineWritesTheSameRowsAsTheTransformsFirstLoad(@TempDir Path dir) throws Exception {
-        // covered end to end by the pipeline benchmark; here only that the statement matches core.evo_sales' shape
-        try (Database db = TestPostgres.newDatabase()) {
-            EvoBaselines.SALES.prepare(db);
-            assertThat(EvoBaselines.SALES.run(db, 0)).isZero();
-            EvoBaselines.ENTRIES.prepare(db);
-            assertThat(EvoBaselines.ENTRIES.run(db, 0)).isZero();
-        }
-    }
 }
