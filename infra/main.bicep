@@ -107,6 +107,21 @@ param zendeskBaseUrl string = ''
 param zendeskAuth string = 'oauth'
 
 param zendeskEmail string = ''
+@description('NCRONTAB schedule of the EVO timer (six fields).')
+param evoSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB schedule of the EVO re-scan (a full load from evoStartDate: members change without a new date).')
+param evoRescanSchedule string = '0 0 8 * * 6'
+
+@description('The EVO keys to read, one scope per key; each needs its DNS and the vault secret evo-<scope>-secret-key.')
+param evoScopes string = 'main'
+
+@description('The DNS of the EVO key of scope main (the Basic user).')
+param evoMainDns string
+
+@description('YYYY-MM-DD: where EVO full loads and re-scans start.')
+param evoStartDate string = '2020-01-01'
+
 @description('NCRONTAB schedule of the Chatwoot timer (six fields); the host needs it even while the source is off.')
 param chatwootSchedule string = '0 0 3 * * *'
 
@@ -280,6 +295,11 @@ module functionApp 'modules/function-app.bicep' = {
     zendeskBaseUrl: zendeskBaseUrl
     zendeskAuth: zendeskAuth
     zendeskEmail: zendeskEmail
+    evoSchedule: evoSchedule
+    evoRescanSchedule: evoRescanSchedule
+    evoScopes: evoScopes
+    evoMainDns: evoMainDns
+    evoStartDate: evoStartDate
     chatwootSchedule: chatwootSchedule
     chatwootSourceJdbcUrl: chatwootSourceJdbcUrl
     chatwootSourceUser: chatwootSourceUser

@@ -55,6 +55,12 @@ param zendeskBaseUrl string
 @allowed([ 'oauth', 'token' ])
 param zendeskAuth string
 param zendeskEmail string
+param evoSchedule string
+param evoRescanSchedule string
+param evoScopes string
+@description('The DNS of the EVO key of scope main (its Basic user); its secret key is the vault secret evo-main-secret-key.')
+param evoMainDns string
+param evoStartDate string
 param chatwootSchedule string
 @description('Empty: the Chatwoot source is off (and its password setting stays empty).')
 param chatwootSourceJdbcUrl string
@@ -147,6 +153,20 @@ var settings = {
   ZENDESK_START_DATE: ''
   ZENDESK_MAX_PARALLEL_WINDOWS: '4'
 
+  // EVO (one key per scope: its DNS and, in Key Vault, its secret key; 40 requests a sliding minute per key)
+  EVO_SCHEDULE: evoSchedule
+  EVO_SCOPES: evoScopes
+  EVO_BASE_URL: 'https://evo-integracao-api.w12app.com.br'
+  EVO_MAIN_DNS: evoMainDns
+  EVO_MAIN_SECRET_KEY: '@Microsoft.KeyVault(${kvRef};SecretName=evo-main-secret-key)'
+  EVO_START_DATE: evoStartDate
+  EVO_LOOKBACK_DAYS: '3'
+  EVO_OVERLAP_MINUTES: '10'
+  EVO_REQUESTS_PER_MINUTE: '40'
+  EVO_MAX_RETRY_WAIT_SECONDS: '120'
+  EVO_HTTP_RETRIES: '5'
+  EVO_MAX_PARALLEL_WINDOWS: '4'
+
   // Chatwoot (a read-only login on its PostgreSQL, on when the JDBC URL is set; the password lives in Key Vault).
   // The host needs the schedule even while the source is off.
   CHATWOOT_SCHEDULE: chatwootSchedule
@@ -164,7 +184,7 @@ var settings = {
 
   // EVO re-scan: a weekly full load of the records that change without a date (the host needs the schedule even
   // while the source is off; a firing then starts nothing)
-  EVO_RESCAN_SCHEDULE: '0 0 2 * * 0'
+  EVO_RESCAN_SCHEDULE: evoRescanSchedule
   EVO_RESCAN_ENTITIES: 'members,member_memberships'
 }
 

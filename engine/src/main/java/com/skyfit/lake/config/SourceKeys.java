@@ -68,9 +68,9 @@ public record SourceKeys(String source) {
         return key("MAX_RETRY_WAIT_SECONDS");
     }
 
-    /** The request budget per token, per window of the given seconds: PIPEDRIVE_REQUESTS_PER_2S. */
+    /** The request budget per token, per window of the given seconds: PIPEDRIVE_REQUESTS_PER_2S, EVO_REQUESTS_PER_MINUTE. */
     public String requestsPer(int seconds) {
-        return key("REQUESTS_PER_" + seconds + "S");
+        return key(seconds == 60 ? "REQUESTS_PER_MINUTE" : "REQUESTS_PER_" + seconds + "S");
     }
 
     /** The first day a full read or a re-scan of a windowed stream starts from (YYYY-MM-DD). */
@@ -86,6 +86,14 @@ public record SourceKeys(String source) {
         return key("RECONCILE_DAYS");
     }
 
+    /**
+     * Days an incremental run of a stream read in event-date windows re-reads before its watermark, so records
+     * that reach the source late (yesterday's gym entries sent today) are caught.
+     */
+    public String lookBackDays() {
+        return key("LOOKBACK_DAYS");
+    }
+
     /** Extract activities of one run of the source in flight at once in the Function App. */
     public String maxParallelWindows() {
         return key("MAX_PARALLEL_WINDOWS");
@@ -94,5 +102,13 @@ public record SourceKeys(String source) {
     /** The NCRONTAB schedule of the source's timer in the Function App. */
     public String schedule() {
         return key("SCHEDULE");
+    }
+
+    /**
+     * The NCRONTAB schedule of the source's re-scan timer in the Function App: a full load that re-reads every
+     * windowed stream from the start date (records that change without a new date).
+     */
+    public String rescanSchedule() {
+        return key("RESCAN_SCHEDULE");
     }
 }

@@ -198,7 +198,11 @@ public final class Planner {
         // Due for reconciling: read whole, unfiltered, so the run's complete read finds the keys the source dropped.
         if (loadType.equals("incremental") && o.source().supportsUpdatedFilter(o.entity())
                 && !reconciliation.due(c, o.source(), o.scope(), o.entity(), o.now())) {
-            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap())).orElse(null);
+            since = watermarks.get(c, name, o.scope(), o.entity()).map(w -> w.minus(o.source().overlap(o.entity())))
+                    .orElse(null);
+            if (since == null && size != null) {
+                since = coveredWithoutRecords(c, o);
+            }
         }
         Instant start = since != null ? since : o.source().startDate();
         if (size == null || start == null) {
@@ -213,6 +217,31 @@ public final class Planner {
                 first, end);
         addWindows(c, runId, 0, first, end, size);
         return runId;
+    }
+
+    /**
+     * Where an incremental run of a windowed entity that has never read a record (a key without prospects) starts:
+     * its last successful read covered every date up to its end or its start time, whichever came first, so it goes
+     * on from there less its look-back (at least a day: record dates are the source's wall clock, which may run
+     * hours behind UTC) instead of reading from the start date on every run. Null when it has no successful read.
+     */
+    private Instant coveredWithoutRecords(Connection c, Opening o) throws SQLException {
+        Optional<Instant> covered;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("""
+                SELECT max(least(range_end, started_at)) FROM ops.runs
+                 WHERE source = ? AND scope = ? AND entity = ? AND status = 'success'
+                   AND load_type IN ('full', 'incremental')""")) {
+            ps.setString(1, o.source().name());
+            ps.setString(2, o.scope());
+            ps.setString(3, o.entity());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                covered = Optional.ofNullable(rs.getTimestamp(1)).map(java.sql.Timestamp::toInstant);
+            }
+        }
+        Duration back = o.source().overlap(o.entity());
+        Duration atLeastADay = back.compareTo(Duration.ofDays(1)) < 0 ? Duration.ofDays(1) : back;
+        return covered.map(t -> t.isAfter(o.now()) ? o.now() : t).map(t -> t.minus(atLeastADay)).orElse(null);
     }
 
     /** A windowed entity with a re-scan period is due when no full load succeeded within that period. */

@@ -55,6 +55,14 @@ public interface SourceConnector extends AutoCloseable {
     /** How far back an incremental run re-reads before the watermark (records are deduplicated downstream). */
     Duration overlap();
 
+    /**
+     * How far back an incremental run of this entity re-reads before its watermark: the source's overlap unless the
+     * entity declares its own look-back (event-dated records that reach the source days late).
+     */
+    default Duration overlap(String entity) {
+        return overlap();
+    }
+
     /** Reads one window of one entity of one scope into the sink, verbatim records, and returns counts. */
     Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil, RecordSink sink)
             throws IOException, InterruptedException;

@@ -88,4 +88,9 @@ public interface Paginator {
     static Paginator takeSkip() {
         return new TakeSkipPaginator("take", "skip");
     }
+
+    /** One request, one bare JSON array, no paging (a short list the API sends whole). */
+    static Paginator singlePage() {
+        return new SinglePagePaginator(null);
+    }
 }

@@ -49,6 +49,20 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                     s.secret(k.password(scope), "password" + of(scope)), k.password(scope));
         }
 
+        /**
+         * Authorization: Basic from keys the API names its own way: basic("DNS", "SECRET_KEY") reads
+         * {SOURCE}_{SCOPE}_DNS as the user and {SOURCE}_{SCOPE}_SECRET_KEY as the password; a rejected pair names both.
+         */
+        static Auth basic(String userKey, String passwordKey) {
+            return (s, k, scope) -> {
+                String user = k.scoped(scope, userKey);
+                String password = k.scoped(scope, passwordKey);
+                return Credential.basic(s.required(user, "the user of the Basic credential" + of(scope)),
+                        s.secret(password, "the password of the Basic credential" + of(scope) + ", sent with " + user),
+                        user + " / " + password);
+            };
+        }
+
         private static String of(String scope) {
             return scope == null ? "" : " of scope " + scope;
         }
@@ -64,8 +78,11 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
         private final SourceKeys keys;
         private String scopesHelp;
         private String urlExample;
+        private String sharedUrl;
         private Auth auth;
         private boolean singleAccount;
+        private boolean pageSizePerStream;
+        private boolean slidingWindow;
         private int maxPageSize = 100;
         private int requests = 20;
         private int perSeconds = 2;
@@ -89,6 +106,30 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
             this.singleAccount = true;
             this.urlExample = urlExample;
             this.auth = auth;
+            return this;
+        }
+
+        /**
+         * Every scope reads the one API at {SOURCE}_BASE_URL, by default {@code defaultUrl}, instead of a base URL per
+         * scope (the scopes are keys of one service, not accounts with their own hosts).
+         */
+        public Reader sharedBaseUrl(String defaultUrl) {
+            this.sharedUrl = defaultUrl;
+            return this;
+        }
+
+        /**
+         * Each stream declares its own page size (the endpoint's largest), so there is no {SOURCE}_PAGE_SIZE: the
+         * definition is built with {@link #maxPageSize}'s value, which it may ignore.
+         */
+        public Reader pageSizePerStream() {
+            this.pageSizePerStream = true;
+            return this;
+        }
+
+        /** The server counts the request budget in a sliding window (see {@link HttpSettings#requestInterval()}). */
+        public Reader slidingWindow() {
+            this.slidingWindow = true;
             return this;
         }
 
@@ -121,7 +162,7 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                 }
                 names.forEach(n -> scopes.add(scope(n, n)));
             }
-            int pageSize = settings.integer(keys.pageSize(), maxPageSize, 1, maxPageSize);
+            int pageSize = pageSizePerStream ? maxPageSize : settings.integer(keys.pageSize(), maxPageSize, 1, maxPageSize);
             HttpSettings http = HttpSettings.defaults()
                     .withRetries(settings.integer(keys.httpRetries(), 5, 0, 20))
                     .withMaxRetryWait(Duration.ofSeconds(settings.integer(keys.maxRetryWaitSeconds(), 120, 1, 3600)))
@@ -129,6 +170,7 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
                             Duration.ofSeconds(perSeconds))
                     .withMaxBodyBytes(SourceSettings.maxBodyBytes(settings))
                     .withClockSkew(SourceSettings.clockSkew(settings));
+            http = slidingWindow ? http.withSlidingWindow() : http;
             SourceDefinition definition = definitionOfPageSize.apply(pageSize);
             // The skew rule guards update-time watermarks; a source read only by date windows or whole lists may
             // run without overlap.
@@ -145,8 +187,14 @@ public record RestConfig(SourceDefinition definition, List<ScopeConfig> scopes, 
         }
 
         private ScopeConfig scope(String keyScope, String name) {
-            URI url = SourceSettings.baseUrl(settings, keys.baseUrl(keyScope), urlExample);
+            URI url = sharedUrl != null ? sharedBaseUrl() : SourceSettings.baseUrl(settings, keys.baseUrl(keyScope), urlExample);
             return new ScopeConfig(keys.source(), name, url, auth.read(settings, keys, keyScope));
+        }
+
+        private URI sharedBaseUrl() {
+            String key = keys.baseUrl(null);
+            Settings withDefault = settings.optional(key).isPresent() ? settings : settings.with(key, sharedUrl);
+            return SourceSettings.baseUrl(withDefault, key, urlExample);
         }
 
         private Instant startDate() {

@@ -76,6 +76,12 @@ public final class RestConnector implements SourceConnector {
     }
 
     @Override
+    public Duration overlap(String entity) {
+        Duration lookBack = config.definition().stream(entity).windows().lookBack();
+        return lookBack != null ? lookBack : config.overlap();
+    }
+
+    @Override
     public boolean resumesByCursor(String entity) {
         return config.definition().stream(entity).paginator().resumable();
     }
@@ -89,10 +95,13 @@ public final class RestConnector implements SourceConnector {
     @Override
     public Extracted extract(String scope, String entity, Instant updatedSince, Instant updatedUntil,
             String resumeCursor, RecordSink sink) throws IOException {
-        // the window starts an overlap before the watermark it was planned from
-        Instant settled = updatedSince == null ? null : updatedSince.plus(config.overlap());
-        ExtractOutcome o = extractor.read(config.definition().stream(entity), config.scope(scope), updatedSince,
-                updatedUntil, settled, resumeCursor, sink);
+        StreamSpec stream = config.definition().stream(entity);
+        // An update-time window starts an overlap before the watermark it was planned from: what lies before that
+        // was read by an earlier run. An event-date window is one slice of a range: every record in it counts.
+        Instant settled = updatedSince == null || stream.windows().size() != null ? null
+                : updatedSince.plus(overlap(entity));
+        ExtractOutcome o = extractor.read(stream, config.scope(scope), updatedSince, updatedUntil, settled,
+                resumeCursor, sink);
         return new Extracted(o.records(), o.maxCursor(), o.unparsable(), o.cursor());
     }
 }

@@ -6,6 +6,8 @@ import com.skyfit.lake.pipeline.SourceConnector;
 import com.skyfit.lake.source.chatwoot.ChatwootConfig;
 import com.skyfit.lake.source.chatwoot.ChatwootConnector;
 import com.skyfit.lake.source.chatwoot.ChatwootSource;
+import com.skyfit.lake.source.evo.EvoConfig;
+import com.skyfit.lake.source.evo.EvoSource;
 import com.skyfit.lake.source.pipedrive.PipedriveConfig;
 import com.skyfit.lake.source.pipedrive.PipedriveSource;
 import com.skyfit.lake.source.zendesk.ZendeskConfig;
@@ -103,6 +105,7 @@ public final class Sources {
                 ChatwootConnector::fromSettings));
         register(rest(ZendeskSource.NAME, ZendeskSource.DEFINITION, ZendeskConfig::fromSettings)
                 .turnedOnBy(ZendeskConfig.BASE_URL));
+        register(rest(EvoSource.NAME, EvoSource.DEFINITION, EvoConfig::fromSettings));
     }
 
     private Sources() {}

@@ -1,8 +1,10 @@
 package com.skyfit.lake.source;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +46,16 @@ public record StreamSpec(
     /**
      * How the planner cuts the stream's ranges: windows of {@code size} (null: one window per run, from the
      * watermark less the overlap to now), and, for records that change without a new date, a read of the whole
-     * range from the source's start date every {@code rescanEvery} (null: never).
+     * range from the source's start date every {@code rescanEvery} (null: never). {@code lookBack} replaces the
+     * source's overlap for this stream (null: the source's): how far before its watermark an incremental run starts,
+     * for event-dated records that reach the source days late.
      */
-    public record Windows(Duration size, Duration rescanEvery) {
-        public static final Windows NONE = new Windows(null, null);
+    public record Windows(Duration size, Duration rescanEvery, Duration lookBack) {
+        public static final Windows NONE = new Windows(null, null, null);
+
+        public Windows(Duration size, Duration rescanEvery) {
+            this(size, rescanEvery, null);
+        }
     }
 
     /** The kinds of stream, as the planner sees them. */
@@ -69,9 +77,20 @@ public record StreamSpec(
         /** Seconds since 1970. */
         UNIX_SECONDS,
         /** 2024-05-01 (UTC date). */
-        DATE;
+        DATE,
+        /**
+         * 2024-05-01T23:59:59: a wall-clock time without offset (the instant's UTC fields), for an API that reads
+         * both bounds as inclusive: a window [a, b) is sent as a to b less one second (EVO).
+         */
+        LOCAL_SECONDS_INCLUSIVE;
 
-        /** Lower bounds round down and upper bounds up, so a window never loses its edges. */
+        private static final DateTimeFormatter LOCAL_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+                .withZone(ZoneOffset.UTC);
+
+        /**
+         * Lower bounds round down and upper bounds up, so a window never loses its edges; an inclusive upper bound
+         * is the last whole second before the exclusive one.
+         */
         public String format(Instant t, boolean upperBound) {
             Instant unit = switch (this) {
                 case DATE -> t.truncatedTo(ChronoUnit.DAYS);
@@ -84,6 +103,7 @@ public record StreamSpec(
                 case RFC3339_SECONDS -> unit.toString();
                 case UNIX_SECONDS -> String.valueOf(unit.getEpochSecond());
                 case DATE -> unit.toString().substring(0, 10);
+                case LOCAL_SECONDS_INCLUSIVE -> LOCAL_SECONDS.format(upperBound ? unit.minusSeconds(1) : unit);
             };
         }
     }
@@ -197,13 +217,19 @@ public record StreamSpec(
 
         /** Windows of this size: each one Durable activity and one line of gap analysis (e.g. one day). */
         public Builder windows(Duration size) {
-            this.windows = new Windows(size, windows.rescanEvery());
+            this.windows = new Windows(size, windows.rescanEvery(), windows.lookBack());
             return this;
         }
 
         /** Reads the whole range from the source's start date again this often (records that change undated). */
         public Builder rescanEvery(Duration every) {
-            this.windows = new Windows(windows.size(), every);
+            this.windows = new Windows(windows.size(), every, windows.lookBack());
+            return this;
+        }
+
+        /** An incremental run starts this long before the stream's watermark instead of the source's overlap. */
+        public Builder lookBack(Duration back) {
+            this.windows = new Windows(windows.size(), windows.rescanEvery(), back);
             return this;
         }
 

@@ -75,8 +75,8 @@ class RestConfigTest {
         noStart.remove("GYM_START_DATE");
         assertThatThrownBy(() -> gym(noStart)).hasMessageStartingWith("Setting GYM_START_DATE: is required");
         Map<String, String> rate = gym();
-        rate.put("GYM_REQUESTS_PER_60S", "0");
-        assertThatThrownBy(() -> gym(rate)).hasMessageStartingWith("Setting GYM_REQUESTS_PER_60S: must be between 1");
+        rate.put("GYM_REQUESTS_PER_MINUTE", "0");
+        assertThatThrownBy(() -> gym(rate)).hasMessageStartingWith("Setting GYM_REQUESTS_PER_MINUTE: must be between 1");
         Map<String, String> none = gym();
         none.remove("GYM_SCOPES");
         assertThatThrownBy(() -> gym(none)).hasMessage("Setting GYM_SCOPES: is required (the gyms)");

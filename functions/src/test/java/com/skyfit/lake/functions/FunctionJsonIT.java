@@ -38,6 +38,7 @@ class FunctionJsonIT {
                 Map.entry("PipedriveSchedule", "timerTrigger"),
                 Map.entry("ZendeskSchedule", "timerTrigger"),
                 Map.entry("ChatwootSchedule", "timerTrigger"),
+                Map.entry("EvoSchedule", "timerTrigger"),
                 Map.entry("EvoRescanSchedule", "timerTrigger"),
                 Map.entry("LoadBronzePart", "blobTrigger"),
                 Map.entry("IngestOrchestration", "orchestrationTrigger"),
@@ -68,6 +69,8 @@ class FunctionJsonIT {
         assertThat(hasDurableClient(FUNCTIONS.get("ZendeskSchedule"))).isTrue();
         assertThat(trigger(FUNCTIONS.get("ChatwootSchedule")).get("schedule").asText()).isEqualTo("%CHATWOOT_SCHEDULE%");
         assertThat(hasDurableClient(FUNCTIONS.get("ChatwootSchedule"))).isTrue();
+        assertThat(trigger(FUNCTIONS.get("EvoSchedule")).get("schedule").asText()).isEqualTo("%EVO_SCHEDULE%");
+        assertThat(hasDurableClient(FUNCTIONS.get("EvoSchedule"))).isTrue();
         assertThat(hasDurableClient(FUNCTIONS.get("Backfill"))).isTrue();
     }
 
