@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
             + "extraction check, on the simulator and the client alike; 0 skips it (default: ${DEFAULT-VALUE}).")
     int rateLimit;
 
+    @Option(names = "--rounds", defaultValue = "2", description = "With --source evo: runs of each compared step and "
+            + "its baseline, alternating; the fastest of each counts (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--seed", defaultValue = "42", description = "With --source evo: data seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -82,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             sizes.add(sizes.get(sizes.size() - 1) * SCALE_CHECK_FACTOR);
         }
         Path dir = ScratchFolder.recreate(settings.home().resolve("bench"));
-        new EvoBench(settings, dir, new EvoBench.Options(List.copyOf(sizes), days, branches, workers, rateLimit, seed),
+        new EvoBench(settings, dir, new EvoBench.Options(List.copyOf(sizes), days, branches, workers, rateLimit, seed, rounds),
                 System.out).run();
         return 0;
     }

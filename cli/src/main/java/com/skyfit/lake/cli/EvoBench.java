@@ -44,7 +44,7 @@ final class EvoBench {
     private static final String UNLIMITED_PER_MINUTE = "100000";
 
     /** What to run. */
-    record Options(List<Long> sizes, int days, int branches, int workers, int ratePerMinute, long seed) {}
+    record Options(List<Long> sizes, int days, int branches, int workers, int ratePerMinute, long seed, int rounds) {}
 
     private final Settings base;
     private final Path dir;
@@ -97,7 +97,7 @@ final class EvoBench {
             Settings settings = settings(home, sim).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
                 return new PipelineBenchmark(engine, "evo", options.workers(), streams, home.resolve("scratch"),
-                        EvoBaselines.all(), stage -> out.println("  " + stage.describe())).run(size);
+                        EvoBaselines.all(), stage -> out.println("  " + stage.describe()), options.rounds()).run(size);
             }
         } finally {
             // a 5 M run leaves gigabytes of PostgreSQL and bronze behind

@@ -99,13 +99,19 @@ public final class CopyBaseline {
                 ch.force(true);
             }
         }
+        CopyBaseline baseline = new CopyBaseline(db, stagingTable, plain, List.copyOf(files), lines, bytes);
+        baseline.recreateTable();
+        return baseline;
+    }
+
+    /** Not timed: the plain table, empty, for the next {@link #copy()}. */
+    public void recreateTable() throws SQLException {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS bench");
-            st.execute("DROP TABLE IF EXISTS " + plain);
-            st.execute("CREATE TABLE " + plain + " (LIKE " + stagingTable
+            st.execute("DROP TABLE IF EXISTS " + plainTable);
+            st.execute("CREATE TABLE " + plainTable + " (LIKE " + stagingTable
                     + " INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED)");
         }
-        return new CopyBaseline(db, stagingTable, plain, List.copyOf(files), lines, bytes);
     }
 
     private record LineCounts(long lines, long bytes) {}

@@ -41,6 +41,13 @@ public record CoreBaseline(String table, String insert, Map<String, String> chil
         return "bench." + table + "_baseline";
     }
 
+    /** The baseline's tables (schema-qualified): the table's copy and its children's. */
+    public List<String> tables() {
+        List<String> out = new ArrayList<>(List.of(baselineOf(table)));
+        new TreeSet<>(childInserts.keySet()).forEach(c -> out.add(baselineOf(c)));
+        return out;
+    }
+
     /** Not timed: empty copies of the core table and its children. */
     public void prepare(Database db) throws SQLException {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {

@@ -44,7 +44,7 @@ class PipelineBenchmarkIT {
             PipelineResult r;
             try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(dir.resolve("bronze")),
                     Connectors.configured(settings, new PgRequestGate(db.dataSource())), Clock.systemUTC(), false)) {
-                r = new PipelineBenchmark(engine, "evo", 2, 2, dir.resolve("scratch"), EvoBaselines.all(), told::add)
+                r = new PipelineBenchmark(engine, "evo", 2, 2, dir.resolve("scratch"), EvoBaselines.all(), told::add, 2)
                         .run(4000);
             }
 
