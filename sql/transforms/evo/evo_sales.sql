@@ -1,8 +1,10 @@
 -- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last:
 -- the highest (run_id, blob_path, line_no).
--- A sale has no update time: the version ingested last wins. Its value is the sum of its items,
--- which stay as sent in items.
+-- A sale has no update time: the version ingested last wins. Its value is the sum of its items'
+-- saleValue; the items stay as sent in items and become rows of evo_sale_items. A removed sale
+-- comes back with removed = true and removalDate (saleDate unchanged).
 -- A deleted record keeps its row with removed = true.
+-- core.evo_sale_items: one row per element of saleItens, keyed by the parent's key and id_sale_item.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -28,8 +30,9 @@
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+-- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
                t.removal_date, t.items,
            coalesce(t.removed, false) AS removed,
@@ -65,7 +68,7 @@ WITH fields AS MATERIALIZED (
                    WHERE ops.json_numeric_or_nan(i -> 'ammount') = 'NaN') END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
@@ -103,7 +106,7 @@ WITH fields AS MATERIALIZED (
                    ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivables_total_1,
                    ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivables_total_2
             FROM (
-                SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                        nullif(raw ->> 'idSale', '') AS id_sale_text,
                        nullif(raw ->> 'idMember', '') AS id_member_text,
                        nullif(raw ->> 'idProspect', '') AS id_prospect_text,
@@ -117,7 +120,7 @@ WITH fields AS MATERIALIZED (
                 FROM (
                     -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                     -- below would otherwise decompress it again.
-                    SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                     FROM stg_evo.sales_raw s
                     WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                       AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -131,20 +134,78 @@ WITH fields AS MATERIALIZED (
         OFFSET 0
     ) t
 ),
+evo_sale_items_elements AS MATERIALIZED (
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_sale, t.blob_path, t.line_no, t.run_id, t.element_position,
+           t.id_sale_item, t.description, t.quantity, t.item_value, t.sale_value, t.discount,
+               t.id_membership, t.id_product, t.id_service,
+           CASE WHEN num_nonnulls(t.id_sale_item_text, t.quantity_text, t.item_value_text, t.sale_value_text,
+               t.discount_text, t.id_membership_text, t.id_product_text, t.id_service_text)
+           <> num_nonnulls(t.id_sale_item, t.quantity, t.item_value, t.sale_value, t.discount, t.id_membership,
+               t.id_product, t.id_service)
+                  OR t.id_sale_item IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id_sale_item IS NULL THEN 'saleItens[].idSaleItem missing or not an integer: ' || coalesce(t.id_sale_item_text, 'null') END,
+               CASE WHEN t.quantity IS NULL AND t.quantity_text IS NOT NULL THEN 'saleItens[].quantity not a number: ' || t.quantity_text END,
+               CASE WHEN t.item_value IS NULL AND t.item_value_text IS NOT NULL THEN 'saleItens[].itemValue not a number: ' || t.item_value_text END,
+               CASE WHEN t.sale_value IS NULL AND t.sale_value_text IS NOT NULL THEN 'saleItens[].saleValue not a number: ' || t.sale_value_text END,
+               CASE WHEN t.discount IS NULL AND t.discount_text IS NOT NULL THEN 'saleItens[].discount not a number: ' || t.discount_text END,
+               CASE WHEN t.id_membership IS NULL AND t.id_membership_text IS NOT NULL THEN 'saleItens[].idMembership not an integer: ' || t.id_membership_text END,
+               CASE WHEN t.id_product IS NULL AND t.id_product_text IS NOT NULL THEN 'saleItens[].idProduct not an integer: ' || t.id_product_text END,
+               CASE WHEN t.id_service IS NULL AND t.id_service_text IS NOT NULL THEN 'saleItens[].idService not an integer: ' || t.id_service_text END)
+           END AS problem
+    FROM (
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_sale, e.blob_path, e.line_no, e.run_id, e.element_position,
+               e.id_sale_item_text, ops.try_bigint(e.id_sale_item_text) AS id_sale_item,
+               e.description,
+               e.quantity_text, ops.try_numeric(e.quantity_text) AS quantity,
+               e.item_value_text, ops.try_numeric(e.item_value_text) AS item_value,
+               e.sale_value_text, ops.try_numeric(e.sale_value_text) AS sale_value,
+               e.discount_text, ops.try_numeric(e.discount_text) AS discount,
+               e.id_membership_text, ops.try_bigint(e.id_membership_text) AS id_membership,
+               e.id_product_text, ops.try_bigint(e.id_product_text) AS id_product,
+               e.id_service_text, ops.try_bigint(e.id_service_text) AS id_service
+        FROM (
+            SELECT stg_table, stg_ctid, stg_id, scope, id_sale, blob_path, line_no, run_id, element_position,
+                   nullif(raw ->> 'idSaleItem', '') AS id_sale_item_text,
+                   nullif(raw ->> 'description', '') AS description,
+                   nullif(raw ->> 'quantity', '') AS quantity_text,
+                   nullif(raw ->> 'itemValue', '') AS item_value_text,
+                   nullif(raw ->> 'saleValue', '') AS sale_value_text,
+                   nullif(raw ->> 'discount', '') AS discount_text,
+                   nullif(raw ->> 'idMembership', '') AS id_membership_text,
+                   nullif(raw ->> 'idProduct', '') AS id_product_text,
+                   nullif(raw ->> 'idService', '') AS id_service_text
+            FROM fields f
+            CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f.items) WHEN 'array' THEN f.items END)
+                WITH ORDINALITY AS el(raw, element_position)
+            WHERE f.id_sale IS NOT NULL
+            OFFSET 0
+        ) e
+        OFFSET 0
+    ) t
+),
 problems AS (
-    SELECT f.stg_ctid, f.id_sale IS NULL AS unusable, f.problem AS message
-    FROM fields f
-    WHERE f.problem IS NOT NULL
+    SELECT p.stg_table, p.stg_ctid, bool_or(p.unusable) AS unusable,
+           string_agg(p.message, '; ' ORDER BY p.rank) AS message
+    FROM (
+        SELECT f.stg_table, f.stg_ctid, f.id_sale IS NULL AS unusable, f.problem AS message, 0 AS rank
+        FROM fields f
+        WHERE f.problem IS NOT NULL
+        UNION ALL
+        SELECT x.stg_table, x.stg_ctid, false, x.problem, 1 FROM evo_sale_items_elements x WHERE x.problem IS NOT NULL
+    ) p
+    GROUP BY p.stg_table, p.stg_ctid
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_evo.sales_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
@@ -222,6 +283,63 @@ repointed AS (
                             (w.id_member, w.id_prospect, w.id_branch, w.id_employee_sale, w.sale_date, w.removed,
                             w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
       AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+-- The parent versions children follow: newest of the batch, and not older than core's.
+accepted AS (
+    SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no
+    FROM fields l
+    WHERE l.id_sale IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.evo_sales c
+                      WHERE c.scope = l.scope AND c.id_sale = l.id_sale
+                        AND (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                            > (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+),
+-- A repeated element key keeps its last element. A child row names the parent version that last
+-- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
+evo_sale_items_upserted AS (
+    INSERT INTO core.evo_sale_items AS c (scope, id_sale, id_sale_item, description, quantity, item_value,
+        sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
+        _source_line, _run_id, _updated_at)
+    SELECT DISTINCT ON (x.stg_id, x.id_sale_item) x.scope, x.id_sale, x.id_sale_item, x.description,
+        x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
+        false, x.stg_id, x.blob_path, x.line_no, x.run_id, now()
+    FROM evo_sale_items_elements x
+    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
+    ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
+    ON CONFLICT (scope, id_sale, id_sale_item) DO UPDATE
+    SET description = excluded.description, quantity = excluded.quantity, item_value = excluded.item_value,
+        sale_value = excluded.sale_value, discount = excluded.discount,
+        id_membership = excluded.id_membership, id_product = excluded.id_product,
+        id_service = excluded.id_service, is_deleted = excluded.is_deleted, _stg_id = excluded._stg_id,
+        _source_blob = excluded._source_blob, _source_line = excluded._source_line,
+        _run_id = excluded._run_id, _updated_at = excluded._updated_at
+    WHERE ((c.description, c.quantity, c.item_value, c.sale_value, c.discount, c.id_membership, c.id_product,
+         c.id_service, c.is_deleted)
+           IS DISTINCT FROM (excluded.description, excluded.quantity, excluded.item_value, excluded.sale_value, excluded.discount,
+         excluded.id_membership, excluded.id_product, excluded.id_service, excluded.is_deleted)
+        OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
+           IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id))
+      AND (excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
+              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+    RETURNING 1
+),
+-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
+-- that version.
+evo_sale_items_removed AS (
+    UPDATE core.evo_sale_items c
+    SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
+        _run_id = a.run_id, _updated_at = now()
+    FROM accepted a
+    WHERE c.scope = a.scope AND c.id_sale = a.id_sale
+      AND (NOT c.is_deleted
+           OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
+              IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
+      AND (a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
+              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
     RETURNING 1
 ),
 candidates AS (

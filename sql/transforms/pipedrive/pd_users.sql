@@ -31,7 +31,7 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id, t.name, t.email, t.phone, t.default_currency, t.locale, t.timezone_name, t.role_id,
                t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time,
            (false) AS is_deleted,
@@ -49,7 +49,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.update_time IS NULL AND t.update_time_text IS NOT NULL THEN 'modified not a date-time: ' || t.update_time_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.email,
@@ -64,7 +64,7 @@ WITH fields AS MATERIALIZED (
                e.add_time_text, ops.try_timestamptz(e.add_time_text) AS add_time,
                e.update_time_text, ops.try_timestamptz(e.update_time_text) AS update_time
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'email', '') AS email,
@@ -81,7 +81,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.users_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -94,19 +94,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_pipedrive.users_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

@@ -29,7 +29,7 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id, t.name, t.group_id, t.external_id, t.domain_names, t.tags, t.details, t.notes,
                t.shared_tickets, t.shared_comments, t.created_at, t.updated_at, t.deleted_at,
            (deleted_at IS NOT NULL) AS is_deleted,
@@ -48,7 +48,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.deleted_at IS NULL AND t.deleted_at_text IS NOT NULL THEN 'deleted_at not a date-time: ' || t.deleted_at_text END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.group_id_text, ops.try_bigint(e.group_id_text) AS group_id,
@@ -63,7 +63,7 @@ WITH fields AS MATERIALIZED (
                e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at,
                e.deleted_at_text, ops.try_timestamptz(e.deleted_at_text) AS deleted_at
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'group_id', '') AS group_id_text,
@@ -80,7 +80,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_zendesk.organizations_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -93,19 +93,20 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
+    SELECT f.stg_table, f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message
     FROM fields f
     WHERE f.problem IS NOT NULL
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_zendesk.organizations_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

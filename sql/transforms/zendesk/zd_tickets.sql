@@ -30,7 +30,7 @@
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
            t.id, t.subject, t.status, t.priority, t.type, t.channel, t.requester_id, t.submitter_id,
                t.assignee_id, t.group_id, t.organization_id, t.brand_id, t.ticket_form_id, t.problem_id,
                t.external_id, t.tags, t.satisfaction_score, t.created_at, t.updated_at, t.due_at,
@@ -61,7 +61,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.zd_ticket_custom_fields_array_type NOT IN ('array', 'null') THEN 'custom_fields not an array' END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.subject,
                e.status,
@@ -86,7 +86,7 @@ WITH fields AS MATERIALIZED (
                e.zd_ticket_custom_fields_array,
                jsonb_typeof(e.zd_ticket_custom_fields_array) AS zd_ticket_custom_fields_array_type
         FROM (
-            SELECT stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'subject', '') AS subject,
                    nullif(raw ->> 'status', '') AS status,
@@ -112,7 +112,7 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
                 FROM stg_zendesk.tickets_raw s
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
@@ -125,7 +125,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 zd_ticket_custom_fields_elements AS MATERIALIZED (
-    SELECT t.stg_ctid, t.stg_id, t.scope, t.id, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id, t.blob_path, t.line_no, t.run_id, t.element_position,
            t.field_id, t.value, t.value_json,
            CASE WHEN num_nonnulls(t.field_id_text)
            <> num_nonnulls(t.field_id)
@@ -134,12 +134,12 @@ zd_ticket_custom_fields_elements AS MATERIALIZED (
                CASE WHEN t.field_id IS NULL THEN 'custom_fields[].id missing or not an integer: ' || coalesce(t.field_id_text, 'null') END)
            END AS problem
     FROM (
-        SELECT e.stg_ctid, e.stg_id, e.scope, e.id, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id, e.blob_path, e.line_no, e.run_id, e.element_position,
                e.field_id_text, ops.try_bigint(e.field_id_text) AS field_id,
                e.value,
                e.value_json
         FROM (
-            SELECT stg_ctid, stg_id, scope, id, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id, blob_path, line_no, run_id, element_position,
                    nullif(raw ->> 'id', '') AS field_id_text,
                    CASE jsonb_typeof(raw -> 'value') WHEN 'array' THEN (raw -> 'value')::text ELSE raw ->> 'value' END AS value,
                    raw -> 'value' AS value_json
@@ -153,26 +153,27 @@ zd_ticket_custom_fields_elements AS MATERIALIZED (
     ) t
 ),
 problems AS (
-    SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,
+    SELECT p.stg_table, p.stg_ctid, bool_or(p.unusable) AS unusable,
            string_agg(p.message, '; ' ORDER BY p.rank) AS message
     FROM (
-        SELECT f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message, 0 AS rank
+        SELECT f.stg_table, f.stg_ctid, f.id IS NULL AS unusable, f.problem AS message, 0 AS rank
         FROM fields f
         WHERE f.problem IS NOT NULL
         UNION ALL
-        SELECT x.stg_ctid, false, x.problem, 1 FROM zd_ticket_custom_fields_elements x WHERE x.problem IS NOT NULL
+        SELECT x.stg_table, x.stg_ctid, false, x.problem, 1 FROM zd_ticket_custom_fields_elements x WHERE x.problem IS NOT NULL
     ) p
-    GROUP BY p.stg_ctid
+    GROUP BY p.stg_table, p.stg_ctid
 ),
 flagged AS (
     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
     UPDATE stg_zendesk.tickets_raw s
     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
         error_message = p.message
     FROM problems p
     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-      AND s.ctid = p.stg_ctid
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
     RETURNING s.run_id
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.

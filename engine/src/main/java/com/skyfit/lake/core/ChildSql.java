@@ -27,11 +27,12 @@ final class ChildSql {
     List<String> elementCtes() {
         List<String> out = new ArrayList<>();
         for (ChildTable c : table.children()) {
-            List<String> pass = new ArrayList<>(List.of("stg_ctid", "stg_id", "scope"));
+            List<String> pass = new ArrayList<>(List.of("stg_table", "stg_ctid", "stg_id", "scope"));
             pass.addAll(parentKeys);
             pass.addAll(List.of("blob_path", "line_no", "run_id", "element_position"));
-            String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(f." + c.arrayColumn()
-                    + ") WHEN 'array' THEN f." + c.arrayColumn() + " END)\n"
+            String array = "f." + RecordSql.arrayColumn(c, table.arrays());
+            String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(" + array
+                    + ") WHEN 'array' THEN " + array + " END)\n"
                     + "    WITH ORDINALITY AS el(raw, element_position)\n"
                     + "WHERE " + parentKeys.stream().map(k -> "f." + k + " IS NOT NULL").collect(Collectors.joining(" AND "));
             String select = new RecordSql(pass, c.key(), c.columns(), List.of(), List.of(), c.path() + "[].")
@@ -46,7 +47,7 @@ final class ChildSql {
         StringBuilder out = new StringBuilder();
         int rank = 1;
         for (ChildTable c : table.children()) {
-            out.append("    UNION ALL\n    SELECT x.stg_ctid, false, x.problem, ").append(rank++)
+            out.append("    UNION ALL\n    SELECT x.stg_table, x.stg_ctid, false, x.problem, ").append(rank++)
                     .append(" FROM ").append(c.name()).append("_elements x WHERE x.problem IS NOT NULL\n");
         }
         return out.toString();
@@ -70,6 +71,20 @@ final class ChildSql {
             out.add(removed(c));
         }
         return out;
+    }
+
+    /**
+     * With a parent ordered by lineage alone, the version a child row names is never newer than an accepted one,
+     * so this guard changes nothing for a child table only its parent writes; it keeps the newest observation
+     * when another table's transform writes the same rows (its rows carry their own lineage).
+     */
+    private String notOlder(String run, String blob, String line, String prefix) {
+        if (table.versionColumn() != null) {
+            return "";
+        }
+        return "\n" + prefix + "(" + run + " COLLATE \"C\", " + blob + " COLLATE \"C\", " + line + ")\n"
+                + " ".repeat(prefix.length()) + "    >= (c._run_id COLLATE \"C\", c._source_blob COLLATE \"C\", "
+                + "c._source_line)";
     }
 
     private static List<String> names(List<Column> cols) {
@@ -104,12 +119,19 @@ final class ChildSql {
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"
-                + "WHERE (" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
+                + "WHERE " + rewrite(values) + "\n"
+                + "RETURNING 1") + "\n)";
+    }
+
+    /** When a stored child row is rewritten: it changed or another version confirms it, and that one is not older. */
+    private String rewrite(List<String> values) {
+        String changed = "(" + wrap(values.stream().map(n -> "c." + n).collect(Collectors.joining(", "))) + ")\n"
                 + "      IS DISTINCT FROM (" + wrap(values.stream().map(n -> "excluded." + n)
                 .collect(Collectors.joining(", "))) + ")\n"
                 + "   OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
-                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)\n"
-                + "RETURNING 1") + "\n)";
+                + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)";
+        String guard = notOlder("excluded._run_id", "excluded._source_blob", "excluded._source_line", "  AND ");
+        return guard.isEmpty() ? changed : "(" + changed.replace("\n", "\n ") + ")" + guard;
     }
 
     private String removed(ChildTable c) {
@@ -123,7 +145,8 @@ final class ChildSql {
                 + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
                 + "  AND (NOT c.is_deleted\n"
                 + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
-                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))\n"
+                + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))"
+                + notOlder("a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
                 + "RETURNING 1") + "\n)";

@@ -29,6 +29,16 @@ public record ChildTable(String name, String path, List<Column> key, List<Column
         return Column.sql(name, ColumnType.INTEGER, name, "element_position::text");
     }
 
+    /**
+     * A column read from the element, or, when the element does not have it, the parent's value of the column of
+     * the same name (e.g. a contract's branch is its member's). The parent's typed value is read from the row
+     * the element is unnested from ({@code f}, see ChildSql).
+     */
+    public static Column orParent(Column column) {
+        return new Column(column.name(), column.type(), "coalesce(" + column.read() + ", f." + column.name()
+                + "::text)", column.label(), null, true, null);
+    }
+
     public String qualifiedName() {
         return "core." + name;
     }

@@ -9,6 +9,8 @@ public enum ColumnType {
     JSONB("jsonb", null, null),
     /** Built by the column's own SQL (e.g. a comma-separated list split into words); never cast. */
     TEXT_ARRAY("text[]", null, null),
+    /** Built by the column's own SQL (e.g. a hash of several fields as a key); never cast. */
+    UUID("uuid", null, null),
     BIGINT("bigint", "ops.try_bigint", "an integer"),
     INTEGER("integer", "ops.try_integer", "an integer"),
     NUMERIC("numeric", "ops.try_numeric", "a number"),

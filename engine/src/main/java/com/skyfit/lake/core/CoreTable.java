@@ -42,6 +42,13 @@ public record CoreTable(String name, String source, String entity, String stagin
         return "core." + name;
     }
 
+    /** The tables its transform writes: its own and its child tables, e.g. "core.evo_sales", "core.evo_sale_items". */
+    public List<String> writtenTables() {
+        List<String> out = new ArrayList<>(List.of(qualifiedName()));
+        children.forEach(c -> out.add(c.qualifiedName()));
+        return out;
+    }
+
     /** The transform SQL: generated from the declaration, or the hand-written file as checked in. */
     public String transformSql() {
         return generated ? TransformSql.of(this) : HandWrittenSql.read(transformResource);
@@ -69,7 +76,7 @@ public record CoreTable(String name, String source, String entity, String stagin
         return out;
     }
 
-    private static final List<String> RESERVED = List.of("scope", "stg_ctid", "stg_id", "blob_path", "line_no",
+    private static final List<String> RESERVED = List.of("scope", "stg_table", "stg_ctid", "stg_id", "blob_path", "line_no",
             "run_id", "raw", "problem", "element_position");
 
     public static final class Builder {

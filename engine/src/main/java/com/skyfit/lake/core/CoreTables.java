@@ -2,6 +2,7 @@ package com.skyfit.lake.core;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The catalog of core tables, each declared once (PipedriveTables, EvoTables, ChatwootTables, ZendeskTables). Adding
@@ -17,7 +18,15 @@ public final class CoreTables {
     public static final CoreTable PD_PIPELINES = PipedriveTables.PIPELINES;
     public static final CoreTable PD_STAGES = PipedriveTables.STAGES;
     public static final CoreTable PD_USERS = PipedriveTables.USERS;
+    public static final CoreTable EVO_BRANCHES = EvoTables.BRANCHES;
+    public static final CoreTable EVO_MEMBERS = EvoTables.MEMBERS;
+    /** The canceled-contracts endpoint; evo_members writes the same table from each member's memberships[]. */
+    public static final CoreTable EVO_MEMBER_MEMBERSHIPS = EvoTables.MEMBER_MEMBERSHIPS;
     public static final CoreTable EVO_SALES = EvoTables.SALES;
+    public static final CoreTable EVO_RECEIVABLES = EvoTables.RECEIVABLES;
+    public static final CoreTable EVO_ENTRIES = EvoTables.ENTRIES;
+    public static final CoreTable EVO_PROSPECTS = EvoTables.PROSPECTS;
+    public static final CoreTable EVO_EMPLOYEES = EvoTables.EMPLOYEES;
     public static final CoreTable CHATWOOT_CONVERSATIONS = ChatwootTables.CONVERSATIONS;
     /** Each run's complete id listing; its hand-written step marks the conversations it no longer holds as deleted. */
     public static final CoreTable CHATWOOT_ID_LISTINGS = ChatwootTables.ID_LISTINGS;
@@ -29,7 +38,9 @@ public final class CoreTables {
     public static final CoreTable ZD_TICKET_FORMS = ZendeskTables.TICKET_FORMS;
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
-            PD_PIPELINES, PD_STAGES, PD_USERS, EVO_SALES,
+            PD_PIPELINES, PD_STAGES, PD_USERS,
+            EVO_BRANCHES, EVO_MEMBERS, EVO_MEMBER_MEMBERSHIPS, EVO_SALES, EVO_RECEIVABLES, EVO_ENTRIES, EVO_PROSPECTS,
+            EVO_EMPLOYEES,
             // listings after conversations: a batch's deletes are judged against the rows it just wrote
             CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS,
             ZD_TICKETS, ZD_USERS, ZD_ORGANIZATIONS, ZD_GROUPS, ZD_TICKET_FIELDS, ZD_TICKET_FORMS);
@@ -46,6 +57,23 @@ public final class CoreTables {
 
     public static Optional<CoreTable> find(String source, String entity) {
         return ALL.stream().filter(t -> t.source().equals(source) && t.entity().equals(entity)).findFirst();
+    }
+
+    /**
+     * The tables a full refresh of the step empties: those it writes that no other step of the catalog writes. A
+     * table two steps write (a member's contracts and the canceled-contracts endpoint) is recomputed in place
+     * instead: emptying it would lose the other step's rows until that step ran again.
+     */
+    public static List<String> refreshedBy(CoreTable step) {
+        return step.writtenTables().stream().filter(name -> ALL.stream()
+                .noneMatch(t -> t != step && t.writtenTables().contains(name))).toList();
+    }
+
+    /** The step's state key and those of the steps that write a table it writes, in name order. */
+    public static List<String> sharing(CoreTable step) {
+        return Stream.concat(Stream.of(step), ALL.stream()
+                        .filter(t -> t != step && t.writtenTables().stream().anyMatch(step.writtenTables()::contains)))
+                .map(CoreTable::qualifiedName).distinct().sorted().toList();
     }
 
     /** A table by its name, with or without the "core." schema, e.g. "pd_deals". */

@@ -48,7 +48,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         List<String> out = new ArrayList<>();
         reads().forEach(c -> out.add(c.read() + " AS " + c.readAs()));
         arrays.forEach(a -> out.add(Column.Read.json(a.path()) + " AS " + a.name()));
-        children.forEach(c -> out.add(Column.Read.json(c.path()) + " AS " + c.arrayColumn()));
+        ownArrays().forEach(c -> out.add(Column.Read.json(c.path()) + " AS " + c.arrayColumn()));
         return out;
     }
 
@@ -100,7 +100,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
                         + "END AS " + s.name());
             }
         }
-        for (ChildTable c : children) {
+        for (ChildTable c : ownArrays()) {
             out.add("e." + c.arrayColumn());
             out.add("jsonb_typeof(e." + c.arrayColumn() + ") AS " + c.arrayColumn() + "_type");
         }
@@ -135,7 +135,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
             }
             a.sums().forEach(s -> out.add("nullif(t." + s.name() + ", 'NaN') AS " + s.name()));
         }
-        children.forEach(c -> plain.add("t." + c.arrayColumn()));
+        ownArrays().forEach(c -> plain.add("t." + c.arrayColumn()));
         out.add(0, TransformSql.wrap(String.join(", ", plain), 7));
         out.add(problem());
         return out;
@@ -155,8 +155,10 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         for (Column k : key) {
             tests.add("t." + k.name() + " IS NULL");
             String missing = labelPrefix + k.label() + " missing" + (k.isCast() ? " or " + k.type().notA() : "");
-            messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(missing + ": ") + " || coalesce(t."
-                    + k.readAs() + ", 'null') END");
+            // a computed key (a hash) is not text: shown as text so 'null' is not read as a value of its type
+            String shown = k.isCast() || k.type() == ColumnType.TEXT ? "t." + k.readAs() : "t." + k.readAs() + "::text";
+            messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(missing + ": ") + " || coalesce("
+                    + shown + ", 'null') END");
         }
         for (Column c : casts) {
             if (!key.contains(c)) {
@@ -176,7 +178,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
                         + ") = 'NaN') END");
             }
         }
-        children.forEach(c -> arrayCheck(c.arrayColumn(), c.path(), tests, messages));
+        ownArrays().forEach(c -> arrayCheck(c.arrayColumn(), c.path(), tests, messages));
         return "CASE WHEN " + String.join("\n       OR ", tests) + "\nTHEN concat_ws('; ',\n    "
                 + String.join(",\n    ", messages) + ")\nEND AS problem";
     }
@@ -185,6 +187,20 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         tests.add("t." + column + "_type NOT IN ('array', 'null')");
         messages.add("CASE WHEN t." + column + "_type NOT IN ('array', 'null') THEN "
                 + quote(labelPrefix + path + " not an array") + " END");
+    }
+
+    /** Children whose array is not also a stored array of the record: those carry the array themselves. */
+    private List<ChildTable> ownArrays() {
+        return children.stream().filter(c -> arrayColumn(c, arrays).equals(c.arrayColumn())).toList();
+    }
+
+    /**
+     * The column of the parent's row that holds a child's array: a stored array of the same path when there is
+     * one (the sale's items and evo_sale_items), so the materialized rows do not hold the array twice.
+     */
+    static String arrayColumn(ChildTable c, List<ArrayField> arrays) {
+        return arrays.stream().filter(a -> a.stored() && a.path().equals(c.path())).map(ArrayField::name).findFirst()
+                .orElse(c.arrayColumn());
     }
 
     static String quote(String s) {

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +99,9 @@ public final class TransformRunner {
             return new TransformResult(table.qualifiedName(), 0, 0, 0, 0, 0, 0, secondsSince(started), List.of());
         }
         try (Statement st = c.createStatement()) {
-            if (fullRefresh) {
-                st.execute("TRUNCATE " + table.qualifiedName() + table.children().stream()
-                        .map(child -> ", " + child.qualifiedName()).collect(Collectors.joining()));
+            List<String> emptied = CoreTables.refreshedBy(table);
+            if (fullRefresh && !emptied.isEmpty()) {
+                st.execute("TRUNCATE " + String.join(", ", emptied));
             }
             st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
         }
@@ -164,21 +163,31 @@ public final class TransformRunner {
                 seconds, List.copyOf(perRun));
     }
 
-    /** Creates the table's state row if needed and locks it: one transform per table at a time. */
+    /**
+     * Creates the table's state row if needed and locks it: one transform per table at a time. A table another
+     * step also writes (CoreTables.sharing) locks that step's row too, in name order, so the two never write the
+     * same rows at once (their inserts check for a key before inserting it).
+     */
     private static long lockState(Connection c, CoreTable table) throws SQLException {
-        try (PreparedStatement ins = c.prepareStatement(
-                "INSERT INTO ops.transform_state (core_table) VALUES (?) ON CONFLICT (core_table) DO NOTHING")) {
-            ins.setString(1, table.qualifiedName());
-            ins.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ? FOR UPDATE")) {
-            ps.setString(1, table.qualifiedName());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        long consumed = 0;
+        for (String step : CoreTables.sharing(table)) {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO ops.transform_state (core_table) VALUES (?) ON CONFLICT (core_table) DO NOTHING")) {
+                ins.setString(1, step);
+                ins.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ? FOR UPDATE")) {
+                ps.setString(1, step);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (step.equals(table.qualifiedName())) {
+                        consumed = rs.getLong(1);
+                    }
+                }
             }
         }
+        return consumed;
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * every table; the header of each generated file explains its parts.
  */
 public final class TransformSql {
-    static final List<String> LINEAGE = List.of("stg_ctid", "stg_id", "scope", "blob_path", "line_no", "run_id");
+    static final List<String> LINEAGE = List.of("stg_table", "stg_ctid", "stg_id", "scope", "blob_path", "line_no", "run_id");
 
     private final CoreTable table;
     private final List<String> keys;
@@ -51,7 +51,7 @@ public final class TransformSql {
     private String fieldsSelect() {
         String staged = "(\n" + indent("-- raw #> '{}' is raw itself, decompressed once: a large raw is stored "
                 + "compressed, and each read\n-- below would otherwise decompress it again.\n"
-                + "SELECT s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw\n"
+                + "SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw\n"
                 + "FROM " + table.stagingTable() + " s\n"
                 + "WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint\n"
                 + "  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint\n"
@@ -62,28 +62,29 @@ public final class TransformSql {
     }
 
     private String problems(ChildSql children) {
-        String own = "SELECT f.stg_ctid, " + keyIsNull("f", " OR ") + " AS unusable, f.problem AS message\n"
+        String own = "SELECT f.stg_table, f.stg_ctid, " + keyIsNull("f", " OR ") + " AS unusable, f.problem AS message\n"
                 + "FROM fields f\nWHERE f.problem IS NOT NULL";
         if (table.children().isEmpty()) {
             return "problems AS (\n" + indent(own) + "\n)";
         }
-        return "problems AS (\n" + indent("SELECT p.stg_ctid, bool_or(p.unusable) AS unusable,\n"
+        return "problems AS (\n" + indent("SELECT p.stg_table, p.stg_ctid, bool_or(p.unusable) AS unusable,\n"
                 + "       string_agg(p.message, '; ' ORDER BY p.rank) AS message\nFROM (\n"
                 + indent(own.replace(" AS message\n", " AS message, 0 AS rank\n")) + "\n"
-                + children.problemUnion() + ") p\nGROUP BY p.stg_ctid") + "\n)";
+                + children.problemUnion() + ") p\nGROUP BY p.stg_table, p.stg_ctid") + "\n)";
     }
 
     private String flagged() {
         return """
                 flagged AS (
                     -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
-                    -- that fetches just the flagged rows, where a plain join could scan the whole staging table.
+                    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+                    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
                     UPDATE %s s
                     SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
                         error_message = p.message
                     FROM problems p
                     WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
-                      AND s.ctid = p.stg_ctid
+                      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
                     RETURNING s.run_id
                 )""".formatted(table.stagingTable());
     }

@@ -20,6 +20,22 @@ class CoreTablesTest {
     }
 
     @Test
+    void everyEvoEntityHasItsTableAndContractsAreWrittenByTwoSteps() {
+        assertThat(CoreTables.forSource("evo")).extracting(CoreTable::entity).containsExactly("branches", "members",
+                "member_memberships", "sales", "receivables", "entries", "prospects", "employees");
+        assertThat(CoreTables.sharing(CoreTables.EVO_MEMBERS))
+                .containsExactly("core.evo_member_memberships", "core.evo_members");
+        assertThat(CoreTables.sharing(CoreTables.EVO_MEMBER_MEMBERSHIPS))
+                .containsExactly("core.evo_member_memberships", "core.evo_members");
+        assertThat(CoreTables.sharing(CoreTables.EVO_SALES)).containsExactly("core.evo_sales");
+        // a full refresh empties only what no other step writes
+        assertThat(CoreTables.refreshedBy(CoreTables.EVO_MEMBERS))
+                .containsExactly("core.evo_members", "core.evo_member_contacts");
+        assertThat(CoreTables.refreshedBy(CoreTables.EVO_MEMBER_MEMBERSHIPS)).isEmpty();
+        assertThat(CoreTables.refreshedBy(CoreTables.EVO_SALES)).containsExactly("core.evo_sales", "core.evo_sale_items");
+    }
+
+    @Test
     void unknownEntityNamesTheKnownOnes() {
         assertThatThrownBy(() -> CoreTables.of("pipedrive", "leads"))
                 .isInstanceOf(IllegalArgumentException.class)

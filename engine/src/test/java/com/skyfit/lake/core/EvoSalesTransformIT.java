@@ -139,8 +139,9 @@ class EvoSalesTransformIT {
                 INSERT INTO stg_evo.sales_raw (scope, blob_path, line_no, run_id, raw)
                 SELECT 'gym', 'p1', n, 'run-1', jsonb_build_object(
                          'idSale', n, 'idMember', 500 + n, 'saleDate', '2024-01-05T10:00:00',
-                         'saleItens', (SELECT coalesce(jsonb_agg(CASE WHEN k % 3 = 2 THEN '{}'::jsonb
-                                                                      ELSE jsonb_build_object('saleValue', k * 1.25) END), '[]')
+                         'saleItens', (SELECT coalesce(jsonb_agg(CASE WHEN k % 3 = 2 THEN jsonb_build_object('idSaleItem', k)
+                                                                      ELSE jsonb_build_object('idSaleItem', k, 'saleValue', k * 1.25)
+                                                                 END), '[]')
                                        FROM generate_series(1, n % 7) k),
                          'receivables', (SELECT coalesce(jsonb_agg(jsonb_build_object('ammount',
                                                                    CASE WHEN k = 1 THEN NULL ELSE k * 10.5 END)), '[]')
@@ -149,7 +150,8 @@ class EvoSalesTransformIT {
                 FROM generate_series(1, 20) n
                 """);
         long longBad = staging.insert(SALES, "gym", "p1", 21, "run-1", """
-                {"idSale": 21, "saleItens": [{"saleValue": 1}, {"saleValue": 2}, {"saleValue": 3}, {"saleValue": "x"}],
+                {"idSale": 21, "saleItens": [{"idSaleItem": 1, "saleValue": 1}, {"idSaleItem": 2, "saleValue": 2},
+                               {"idSaleItem": 3, "saleValue": 3}, {"idSaleItem": 4, "saleValue": "x"}],
                  "receivables": {"ammount": 1}}""");
 
         TransformResult r = runner.run(CoreTables.EVO_SALES, false);
@@ -171,7 +173,9 @@ class EvoSalesTransformIT {
         assertThat((BigDecimal) sale(20).get("total_value")).isEqualByComparingTo("17.50");
         assertThat(sale(21)).containsEntry("total_value", null).containsEntry("receivables_total", null);
         assertThat((String) staging.one("SELECT error_message FROM " + SALES + " WHERE stg_id = " + longBad)
-                .get("error_message")).isEqualTo("saleItens[].saleValue not a number: x; receivables not an array");
+                .get("error_message")).isEqualTo("saleItens[].saleValue not a number: x; receivables not an array; "
+                        // the item's own sale_value (evo_sale_items) is NULL for the same reason
+                        + "saleItens[].saleValue not a number: x");
     }
 
     @Test

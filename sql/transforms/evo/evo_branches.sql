@@ -1,0 +1,207 @@
+-- core.evo_branches from stg_evo.branches_raw: one row per (scope, id_branch), the version ingested last:
+-- the highest (run_id, blob_path, line_no).
+-- The key's branches (/api/v1/configuration), read whole every run.
+-- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
+--
+-- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
+--   BEGIN;
+--   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
+--   \i sql/transforms/evo/evo_branches.sql
+--   COMMIT;
+-- Returns one row per run of the winning staging rows:
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
+--
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+WITH fields AS MATERIALIZED (
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id_branch, t.name, t.internal_name, t.cnpj, t.city, t.state, t.address, t.phone, t.email,
+               t.time_zone, t.active,
+           coalesce((false), false) AS is_deleted,
+           CASE WHEN num_nonnulls(t.id_branch_text, t.active_text)
+           <> num_nonnulls(t.id_branch, t.active)
+                  OR t.id_branch IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id_branch IS NULL THEN 'idBranch missing or not an integer: ' || coalesce(t.id_branch_text, 'null') END,
+               CASE WHEN t.active IS NULL AND t.active_text IS NOT NULL THEN 'active not a boolean: ' || t.active_text END)
+           END AS problem
+    FROM (
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
+               e.name,
+               e.internal_name,
+               e.cnpj,
+               e.city,
+               e.state,
+               e.address,
+               e.phone,
+               e.email,
+               e.time_zone,
+               e.active_text, ops.try_boolean(e.active_text) AS active
+        FROM (
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   nullif(raw ->> 'idBranch', '') AS id_branch_text,
+                   nullif(raw ->> 'name', '') AS name,
+                   nullif(raw ->> 'internalName', '') AS internal_name,
+                   nullif(raw ->> 'cnpj', '') AS cnpj,
+                   nullif(raw ->> 'city', '') AS city,
+                   nullif(raw ->> 'state', '') AS state,
+                   nullif(raw ->> 'address', '') AS address,
+                   nullif(raw ->> 'phone', '') AS phone,
+                   nullif(raw ->> 'email', '') AS email,
+                   nullif(raw ->> 'timeZone', '') AS time_zone,
+                   nullif(raw ->> 'active', '') AS active_text
+            FROM (
+                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                -- below would otherwise decompress it again.
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                FROM stg_evo.branches_raw s
+                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                  AND s.validation_status <> 'invalid'
+                OFFSET 0
+            ) d
+            OFFSET 0
+        ) e
+        OFFSET 0
+    ) t
+),
+problems AS (
+    SELECT f.stg_table, f.stg_ctid, f.id_branch IS NULL AS unusable, f.problem AS message
+    FROM fields f
+    WHERE f.problem IS NOT NULL
+),
+flagged AS (
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
+    UPDATE stg_evo.branches_raw s
+    SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
+        error_message = p.message
+    FROM problems p
+    WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
+    RETURNING s.run_id
+),
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_branches) AS empty),
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
+repeated AS (
+    SELECT DISTINCT ON (f.scope, f.id_branch) f.scope, f.id_branch, f.stg_id AS newest_stg_id
+    FROM fields f
+    WHERE (f.scope, f.id_branch) IN (SELECT scope, id_branch FROM fields
+        WHERE id_branch IS NOT NULL
+        GROUP BY scope, id_branch HAVING count(*) > 1)
+    ORDER BY f.scope, f.id_branch, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+),
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+inserted AS (
+    INSERT INTO core.evo_branches (scope, id_branch, name, internal_name, cnpj, city, state, address,
+        phone, email, time_zone, active, is_deleted, _stg_id, _source_blob, _source_line, _run_id,
+        _updated_at)
+    SELECT l.scope, l.id_branch, l.name, l.internal_name, l.cnpj, l.city, l.state, l.address, l.phone,
+        l.email, l.time_zone, l.active, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+    FROM fields l
+    WHERE l.id_branch IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_branch = l.id_branch AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.evo_branches c WHERE c.scope = l.scope AND c.id_branch = l.id_branch)
+    RETURNING _run_id AS run_id, is_deleted AS deleted
+),
+updated AS (
+    UPDATE core.evo_branches c
+    SET name = l.name, internal_name = l.internal_name, cnpj = l.cnpj, city = l.city, state = l.state,
+        address = l.address, phone = l.phone, email = l.email, time_zone = l.time_zone, active = l.active,
+        is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(), deleted_by_run = NULL,
+        deleted_at = NULL
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_branch = l.id_branch
+      AND l.id_branch IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_branch = l.id_branch AND r.newest_stg_id <> l.stg_id)
+      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (c.name, c.internal_name, c.cnpj, c.city, c.state, c.address, c.phone, c.email, c.time_zone,
+        c.active, c.is_deleted)
+        IS DISTINCT FROM
+        (l.name, l.internal_name, l.cnpj, l.city, l.state, l.address, l.phone, l.email, l.time_zone,
+        l.active, l.is_deleted)
+      AND NOT (SELECT empty FROM target)
+    RETURNING c._run_id AS run_id, c.is_deleted AS deleted
+),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.evo_branches c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_branch = l.id_branch
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id_branch = c.id_branch
+                        AND w.id_branch IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id_branch = w.id_branch AND r.newest_stg_id <> w.stg_id)
+                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.internal_name, c.cnpj, c.city, c.state, c.address, c.phone, c.email, c.time_zone,
+                            c.active, c.is_deleted)
+                            IS DISTINCT FROM
+                            (w.name, w.internal_name, w.cnpj, w.city, w.state, w.address, w.phone, w.email, w.time_zone,
+                            w.active, w.is_deleted))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+candidates AS (
+    SELECT l.run_id, count(*) AS n
+    FROM fields l
+    WHERE l.id_branch IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_branch = l.id_branch AND r.newest_stg_id <> l.stg_id)
+      AND NOT (SELECT empty FROM target)
+    GROUP BY l.run_id
+),
+written AS (
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+          UNION ALL
+          SELECT run_id, deleted, false FROM updated) w
+    GROUP BY run_id
+),
+warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
+SELECT run_id,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
+       coalesce(w.inserted, 0) AS inserted,
+       coalesce(w.updated, 0) AS updated,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
+       coalesce(w.deleted, 0) AS deleted,
+       coalesce(x.n, 0) AS warned
+FROM candidates c
+FULL JOIN written w USING (run_id)
+FULL JOIN warned x USING (run_id)
+ORDER BY run_id;

@@ -1,0 +1,194 @@
+-- core.evo_employees from stg_evo.employees_raw: one row per (scope, id_employee), the version ingested last:
+-- the highest (run_id, blob_path, line_no).
+-- The whole list every run. active false is an inactive employee, not a deleted one.
+-- A deleted record keeps its row with is_deleted = true.
+-- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
+-- completes (MissingRows); a newer version of the record makes it live again and clears both.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
+--
+-- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
+--   BEGIN;
+--   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
+--   \i sql/transforms/evo/evo_employees.sql
+--   COMMIT;
+-- Returns one row per run of the winning staging rows:
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
+--
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+WITH fields AS MATERIALIZED (
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id_employee, t.name, t.email, t.id_branch, t.job_position, t.active, t.register_date,
+           coalesce((false), false) AS is_deleted,
+           CASE WHEN num_nonnulls(t.id_employee_text, t.id_branch_text, t.active_text, t.register_date_text)
+           <> num_nonnulls(t.id_employee, t.id_branch, t.active, t.register_date)
+                  OR t.id_employee IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id_employee IS NULL THEN 'idEmployee missing or not an integer: ' || coalesce(t.id_employee_text, 'null') END,
+               CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END,
+               CASE WHEN t.active IS NULL AND t.active_text IS NOT NULL THEN 'active not a boolean: ' || t.active_text END,
+               CASE WHEN t.register_date IS NULL AND t.register_date_text IS NOT NULL THEN 'registerDate not a date-time: ' || t.register_date_text END)
+           END AS problem
+    FROM (
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_employee_text, ops.try_bigint(e.id_employee_text) AS id_employee,
+               e.name,
+               e.email,
+               e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
+               e.job_position,
+               e.active_text, ops.try_boolean(e.active_text) AS active,
+               e.register_date_text, ops.try_timestamp(e.register_date_text) AS register_date
+        FROM (
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   nullif(raw ->> 'idEmployee', '') AS id_employee_text,
+                   nullif(raw ->> 'name', '') AS name,
+                   nullif(raw ->> 'email', '') AS email,
+                   nullif(raw ->> 'idBranch', '') AS id_branch_text,
+                   nullif(raw ->> 'jobPosition', '') AS job_position,
+                   nullif(raw ->> 'active', '') AS active_text,
+                   nullif(raw ->> 'registerDate', '') AS register_date_text
+            FROM (
+                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                -- below would otherwise decompress it again.
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                FROM stg_evo.employees_raw s
+                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                  AND s.validation_status <> 'invalid'
+                OFFSET 0
+            ) d
+            OFFSET 0
+        ) e
+        OFFSET 0
+    ) t
+),
+problems AS (
+    SELECT f.stg_table, f.stg_ctid, f.id_employee IS NULL AS unusable, f.problem AS message
+    FROM fields f
+    WHERE f.problem IS NOT NULL
+),
+flagged AS (
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
+    UPDATE stg_evo.employees_raw s
+    SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
+        error_message = p.message
+    FROM problems p
+    WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
+    RETURNING s.run_id
+),
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_employees) AS empty),
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
+repeated AS (
+    SELECT DISTINCT ON (f.scope, f.id_employee) f.scope, f.id_employee, f.stg_id AS newest_stg_id
+    FROM fields f
+    WHERE (f.scope, f.id_employee) IN (SELECT scope, id_employee FROM fields
+        WHERE id_employee IS NOT NULL
+        GROUP BY scope, id_employee HAVING count(*) > 1)
+    ORDER BY f.scope, f.id_employee, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+),
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+inserted AS (
+    INSERT INTO core.evo_employees (scope, id_employee, name, email, id_branch, job_position, active,
+        register_date, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id_employee, l.name, l.email, l.id_branch, l.job_position, l.active,
+        l.register_date, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+    FROM fields l
+    WHERE l.id_employee IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_employee = l.id_employee AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.evo_employees c WHERE c.scope = l.scope AND c.id_employee = l.id_employee)
+    RETURNING _run_id AS run_id, is_deleted AS deleted
+),
+updated AS (
+    UPDATE core.evo_employees c
+    SET name = l.name, email = l.email, id_branch = l.id_branch, job_position = l.job_position,
+        active = l.active, register_date = l.register_date, is_deleted = l.is_deleted, _stg_id = l.stg_id,
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_employee = l.id_employee
+      AND l.id_employee IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_employee = l.id_employee AND r.newest_stg_id <> l.stg_id)
+      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (c.name, c.email, c.id_branch, c.job_position, c.active, c.register_date, c.is_deleted)
+        IS DISTINCT FROM
+        (l.name, l.email, l.id_branch, l.job_position, l.active, l.register_date, l.is_deleted)
+      AND NOT (SELECT empty FROM target)
+    RETURNING c._run_id AS run_id, c.is_deleted AS deleted
+),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.evo_employees c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_employee = l.id_employee
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id_employee = c.id_employee
+                        AND w.id_employee IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id_employee = w.id_employee AND r.newest_stg_id <> w.stg_id)
+                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.name, c.email, c.id_branch, c.job_position, c.active, c.register_date, c.is_deleted)
+                            IS DISTINCT FROM
+                            (w.name, w.email, w.id_branch, w.job_position, w.active, w.register_date, w.is_deleted))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+candidates AS (
+    SELECT l.run_id, count(*) AS n
+    FROM fields l
+    WHERE l.id_employee IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_employee = l.id_employee AND r.newest_stg_id <> l.stg_id)
+      AND NOT (SELECT empty FROM target)
+    GROUP BY l.run_id
+),
+written AS (
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+          UNION ALL
+          SELECT run_id, deleted, false FROM updated) w
+    GROUP BY run_id
+),
+warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
+SELECT run_id,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
+       coalesce(w.inserted, 0) AS inserted,
+       coalesce(w.updated, 0) AS updated,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
+       coalesce(w.deleted, 0) AS deleted,
+       coalesce(x.n, 0) AS warned
+FROM candidates c
+FULL JOIN written w USING (run_id)
+FULL JOIN warned x USING (run_id)
+ORDER BY run_id;

@@ -1,0 +1,239 @@
+-- core.evo_receivables from stg_evo.receivables_raw: one row per (scope, id_receivable), the newest version:
+-- the latest update_date, then the highest (run_id, blob_path, line_no).
+-- Read by updateDate, the only update filter EVO has, which orders versions. The API spells the
+-- amount "ammount". status is {id, name}: 1 Open, 2 Received, 3 Canceled, 4 Overdue.
+--
+-- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
+-- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
+--
+-- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
+--   BEGIN;
+--   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
+--   \i sql/transforms/evo/evo_receivables.sql
+--   COMMIT;
+-- Returns one row per run of the winning staging rows:
+--   run_id, candidates, inserted, updated, unchanged, deleted (rows written as deleted), warned (rows flagged).
+--
+-- fields     every staging row in range once (invalid rows excluded), typed by the safe ops.try_* casts
+--            (a value that does not cast becomes NULL), with, for a row with a problem, its message.
+-- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
+--            the field and value in error_message ('invalid' when the key itself is unusable: no core row
+--            can hold it). The core row is still written, with that field NULL.
+-- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+--            then every winning row is an insert, and the update and candidate steps are skipped.
+-- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+--            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+-- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
+--            older than the stored one, so an unchanged row costs no write and a late-arriving old
+--            version never overwrites a newer one.
+-- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
+WITH fields AS MATERIALIZED (
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+           t.id_receivable, t.id_sale, t.id_member_payer, t.id_branch, t.description, t.registration_date,
+               t.due_date, t.receiving_date, t.competence_date, t.cancellation_date, t.update_date, t.amount,
+               t.amount_paid, t.status_id, t.status_name, t.payment_type,
+           CASE WHEN num_nonnulls(t.id_receivable_text, t.id_sale_text, t.id_member_payer_text, t.id_branch_text,
+               t.registration_date_text, t.due_date_text, t.receiving_date_text, t.competence_date_text,
+               t.cancellation_date_text, t.update_date_text, t.amount_text, t.amount_paid_text, t.status_id_text)
+           <> num_nonnulls(t.id_receivable, t.id_sale, t.id_member_payer, t.id_branch, t.registration_date,
+               t.due_date, t.receiving_date, t.competence_date, t.cancellation_date, t.update_date, t.amount,
+               t.amount_paid, t.status_id)
+                  OR t.id_receivable IS NULL
+           THEN concat_ws('; ',
+               CASE WHEN t.id_receivable IS NULL THEN 'idReceivable missing or not an integer: ' || coalesce(t.id_receivable_text, 'null') END,
+               CASE WHEN t.id_sale IS NULL AND t.id_sale_text IS NOT NULL THEN 'idSale not an integer: ' || t.id_sale_text END,
+               CASE WHEN t.id_member_payer IS NULL AND t.id_member_payer_text IS NOT NULL THEN 'idMemberPayer not an integer: ' || t.id_member_payer_text END,
+               CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END,
+               CASE WHEN t.registration_date IS NULL AND t.registration_date_text IS NOT NULL THEN 'registrationDate not a date-time: ' || t.registration_date_text END,
+               CASE WHEN t.due_date IS NULL AND t.due_date_text IS NOT NULL THEN 'dueDate not a date-time: ' || t.due_date_text END,
+               CASE WHEN t.receiving_date IS NULL AND t.receiving_date_text IS NOT NULL THEN 'receivingDate not a date-time: ' || t.receiving_date_text END,
+               CASE WHEN t.competence_date IS NULL AND t.competence_date_text IS NOT NULL THEN 'competenceDate not a date-time: ' || t.competence_date_text END,
+               CASE WHEN t.cancellation_date IS NULL AND t.cancellation_date_text IS NOT NULL THEN 'cancellationDate not a date-time: ' || t.cancellation_date_text END,
+               CASE WHEN t.update_date IS NULL AND t.update_date_text IS NOT NULL THEN 'updateDate not a date-time: ' || t.update_date_text END,
+               CASE WHEN t.amount IS NULL AND t.amount_text IS NOT NULL THEN 'ammount/amount not a number: ' || t.amount_text END,
+               CASE WHEN t.amount_paid IS NULL AND t.amount_paid_text IS NOT NULL THEN 'amountPaid not a number: ' || t.amount_paid_text END,
+               CASE WHEN t.status_id IS NULL AND t.status_id_text IS NOT NULL THEN 'status.id not an integer: ' || t.status_id_text END)
+           END AS problem
+    FROM (
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+               e.id_receivable_text, ops.try_bigint(e.id_receivable_text) AS id_receivable,
+               e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
+               e.id_member_payer_text, ops.try_bigint(e.id_member_payer_text) AS id_member_payer,
+               e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
+               e.description,
+               e.registration_date_text, ops.try_timestamp(e.registration_date_text) AS registration_date,
+               e.due_date_text, ops.try_timestamp(e.due_date_text) AS due_date,
+               e.receiving_date_text, ops.try_timestamp(e.receiving_date_text) AS receiving_date,
+               e.competence_date_text, ops.try_timestamp(e.competence_date_text) AS competence_date,
+               e.cancellation_date_text, ops.try_timestamp(e.cancellation_date_text) AS cancellation_date,
+               e.update_date_text, ops.try_timestamp(e.update_date_text) AS update_date,
+               e.amount_text, ops.try_numeric(e.amount_text) AS amount,
+               e.amount_paid_text, ops.try_numeric(e.amount_paid_text) AS amount_paid,
+               e.status_id_text, ops.try_integer(e.status_id_text) AS status_id,
+               e.status_name,
+               e.payment_type
+        FROM (
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                   nullif(raw ->> 'idReceivable', '') AS id_receivable_text,
+                   nullif(raw ->> 'idSale', '') AS id_sale_text,
+                   nullif(raw ->> 'idMemberPayer', '') AS id_member_payer_text,
+                   nullif(raw ->> 'idBranch', '') AS id_branch_text,
+                   nullif(raw ->> 'description', '') AS description,
+                   nullif(raw ->> 'registrationDate', '') AS registration_date_text,
+                   nullif(raw ->> 'dueDate', '') AS due_date_text,
+                   nullif(raw ->> 'receivingDate', '') AS receiving_date_text,
+                   nullif(raw ->> 'competenceDate', '') AS competence_date_text,
+                   nullif(raw ->> 'cancellationDate', '') AS cancellation_date_text,
+                   nullif(raw ->> 'updateDate', '') AS update_date_text,
+                   coalesce(nullif(raw ->> 'ammount', ''), nullif(raw ->> 'amount', '')) AS amount_text,
+                   nullif(raw ->> 'amountPaid', '') AS amount_paid_text,
+                   nullif(raw -> 'status' ->> 'id', '') AS status_id_text,
+                   nullif(raw -> 'status' ->> 'name', '') AS status_name,
+                   CASE jsonb_typeof(raw -> 'paymentType') WHEN 'object' THEN raw -> 'paymentType' ->> 'name' ELSE nullif(raw ->> 'paymentType', '') END AS payment_type
+            FROM (
+                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                -- below would otherwise decompress it again.
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                FROM stg_evo.receivables_raw s
+                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                  AND s.validation_status <> 'invalid'
+                OFFSET 0
+            ) d
+            OFFSET 0
+        ) e
+        OFFSET 0
+    ) t
+),
+problems AS (
+    SELECT f.stg_table, f.stg_ctid, f.id_receivable IS NULL AS unusable, f.problem AS message
+    FROM fields f
+    WHERE f.problem IS NOT NULL
+),
+flagged AS (
+    -- ctid is the row's address in this statement's snapshot: the ANY(ARRAY(..)) form makes a TID scan
+    -- that fetches just the flagged rows, where a plain join could scan the whole staging table. A
+    -- partitioned staging table repeats addresses across its partitions: tableoid names the partition.
+    UPDATE stg_evo.receivables_raw s
+    SET validation_status = CASE WHEN p.unusable THEN 'invalid' ELSE 'warning' END,
+        error_message = p.message
+    FROM problems p
+    WHERE s.ctid = ANY (ARRAY(SELECT stg_ctid FROM problems))
+      AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
+    RETURNING s.run_id
+),
+-- In the statement's snapshot, so the rows inserted below do not count.
+target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_receivables) AS empty),
+-- Keys that occur more than once in this batch, with their newest version. Usually few, so
+-- "is this row the newest of its key" below is a probe into a small hash table.
+repeated AS (
+    SELECT DISTINCT ON (f.scope, f.id_receivable) f.scope, f.id_receivable, f.stg_id AS newest_stg_id
+    FROM fields f
+    WHERE (f.scope, f.id_receivable) IN (SELECT scope, id_receivable FROM fields
+        WHERE id_receivable IS NOT NULL
+        GROUP BY scope, id_receivable HAVING count(*) > 1)
+    ORDER BY f.scope, f.id_receivable, f.update_date DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+),
+-- New keys are inserted; stored keys are updated only when a column changed and the incoming version
+-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
+-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
+-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+inserted AS (
+    INSERT INTO core.evo_receivables (scope, id_receivable, id_sale, id_member_payer, id_branch,
+        description, registration_date, due_date, receiving_date, competence_date, cancellation_date,
+        update_date, amount, amount_paid, status_id, status_name, payment_type, _stg_id, _source_blob,
+        _source_line, _run_id, _updated_at)
+    SELECT l.scope, l.id_receivable, l.id_sale, l.id_member_payer, l.id_branch, l.description,
+        l.registration_date, l.due_date, l.receiving_date, l.competence_date, l.cancellation_date,
+        l.update_date, l.amount, l.amount_paid, l.status_id, l.status_name, l.payment_type, l.stg_id,
+        l.blob_path, l.line_no, l.run_id, now()
+    FROM fields l
+    WHERE l.id_receivable IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
+      AND NOT EXISTS (SELECT 1 FROM core.evo_receivables c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable)
+    RETURNING _run_id AS run_id, false AS deleted
+),
+updated AS (
+    UPDATE core.evo_receivables c
+    SET id_sale = l.id_sale, id_member_payer = l.id_member_payer, id_branch = l.id_branch,
+        description = l.description, registration_date = l.registration_date, due_date = l.due_date,
+        receiving_date = l.receiving_date, competence_date = l.competence_date,
+        cancellation_date = l.cancellation_date, update_date = l.update_date, amount = l.amount,
+        amount_paid = l.amount_paid, status_id = l.status_id, status_name = l.status_name,
+        payment_type = l.payment_type, _stg_id = l.stg_id, _source_blob = l.blob_path,
+        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable
+      AND l.id_receivable IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
+      AND (coalesce(l.update_date, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_date, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (c.id_sale, c.id_member_payer, c.id_branch, c.description, c.registration_date, c.due_date,
+        c.receiving_date, c.competence_date, c.cancellation_date, c.update_date, c.amount, c.amount_paid,
+        c.status_id, c.status_name, c.payment_type)
+        IS DISTINCT FROM
+        (l.id_sale, l.id_member_payer, l.id_branch, l.description, l.registration_date, l.due_date,
+        l.receiving_date, l.competence_date, l.cancellation_date, l.update_date, l.amount, l.amount_paid,
+        l.status_id, l.status_name, l.payment_type)
+      AND NOT (SELECT empty FROM target)
+    RETURNING c._run_id AS run_id, false AS deleted
+),
+-- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
+-- line (same part and line: the same data) is pointed at the line's new staging row, unless the
+-- update above rewrites it anyway (two writes of one row in one statement are not allowed).
+repointed AS (
+    UPDATE core.evo_receivables c
+    SET _stg_id = l.stg_id
+    FROM fields l
+    WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable
+      AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
+      AND NOT EXISTS (SELECT 1 FROM fields w
+                      WHERE w.scope = c.scope AND w.id_receivable = c.id_receivable
+                        AND w.id_receivable IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM repeated r
+                                        WHERE r.scope = w.scope AND r.id_receivable = w.id_receivable AND r.newest_stg_id <> w.stg_id)
+                        AND (coalesce(w.update_date, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_date, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (c.id_sale, c.id_member_payer, c.id_branch, c.description, c.registration_date, c.due_date,
+                            c.receiving_date, c.competence_date, c.cancellation_date, c.update_date, c.amount, c.amount_paid,
+                            c.status_id, c.status_name, c.payment_type)
+                            IS DISTINCT FROM
+                            (w.id_sale, w.id_member_payer, w.id_branch, w.description, w.registration_date, w.due_date,
+                            w.receiving_date, w.competence_date, w.cancellation_date, w.update_date, w.amount, w.amount_paid,
+                            w.status_id, w.status_name, w.payment_type))
+      AND NOT (SELECT empty FROM target)
+    RETURNING 1
+),
+candidates AS (
+    SELECT l.run_id, count(*) AS n
+    FROM fields l
+    WHERE l.id_receivable IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
+      AND NOT (SELECT empty FROM target)
+    GROUP BY l.run_id
+),
+written AS (
+    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
+           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
+    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+          UNION ALL
+          SELECT run_id, deleted, false FROM updated) w
+    GROUP BY run_id
+),
+warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)
+SELECT run_id,
+       CASE WHEN (SELECT empty FROM target) THEN coalesce(w.inserted, 0) ELSE coalesce(c.n, 0) END
+           AS candidates,
+       coalesce(w.inserted, 0) AS inserted,
+       coalesce(w.updated, 0) AS updated,
+       CASE WHEN (SELECT empty FROM target) THEN 0
+            ELSE coalesce(c.n, 0) - coalesce(w.inserted, 0) - coalesce(w.updated, 0) END AS unchanged,
+       coalesce(w.deleted, 0) AS deleted,
+       coalesce(x.n, 0) AS warned
+FROM candidates c
+FULL JOIN written w USING (run_id)
+FULL JOIN warned x USING (run_id)
+ORDER BY run_id;
