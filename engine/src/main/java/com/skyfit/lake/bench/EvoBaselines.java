@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * The hand-written baselines of the EVO core transforms the benchmark compares: entries (the largest table, keyed
  * by a hash of its identifying fields) and sales with their items. Each is what a data engineer would write by
- * hand for a first load: plain casts, no dedupe, no checks. The entry key is the same expression the transform
- * computes (md5 over the quoted fields, as a uuid), so both hash the same bytes.
+ * hand for a first load: plain casts, no dedupe, no checks. The entry key is the same value the transform computes
+ * (the entry's second in hex, then md5 over the quoted fields, as a uuid), so both write the same keys in the same
+ * index order.
  */
 public final class EvoBaselines {
     private EvoBaselines() {}
@@ -15,9 +16,11 @@ public final class EvoBaselines {
             INSERT INTO bench.evo_entries_baseline (scope, entry_key, entry_date, id_member, id_prospect, id_branch,
                    entry_type, device, block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id)
             SELECT s.scope,
-                   md5(concat_ws('|', quote_nullable(s.raw ->> 'idBranch'), quote_nullable(s.raw ->> 'date'),
-                                 quote_nullable(s.raw ->> 'idMember'), quote_nullable(s.raw ->> 'idProspect'),
-                                 quote_nullable(s.raw ->> 'entryType'), quote_nullable(s.raw ->> 'device')))::uuid,
+                   (lpad(to_hex(extract(epoch FROM (s.raw ->> 'date')::timestamp)::bigint), 12, '0')
+                    || left(md5(concat_ws('|', quote_nullable(s.raw ->> 'idBranch'), quote_nullable(s.raw ->> 'date'),
+                                          quote_nullable(s.raw ->> 'idMember'), quote_nullable(s.raw ->> 'idProspect'),
+                                          quote_nullable(s.raw ->> 'entryType'), quote_nullable(s.raw ->> 'device'))),
+                            20))::uuid,
                    (s.raw ->> 'date')::timestamp, (s.raw ->> 'idMember')::bigint, (s.raw ->> 'idProspect')::bigint,
                    (s.raw ->> 'idBranch')::bigint, s.raw ->> 'entryType', s.raw ->> 'device', s.raw ->> 'blockReason',
                    s.raw ->> 'releasedBy', s.stg_id, s.blob_path, s.line_no, s.run_id

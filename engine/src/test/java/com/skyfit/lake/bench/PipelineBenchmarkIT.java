@@ -86,12 +86,21 @@ class PipelineBenchmarkIT {
         }
     }
 
-    /** Rows in either query and not in the other. */
+    /** Rows in either query and not in the other, with a few of them shown when there are any. */
     private static long differences(Statement st, String a, String b) throws Exception {
-        try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (" + a + " EXCEPT ALL " + b + ") x) + "
-                + "(SELECT count(*) FROM (" + b + " EXCEPT ALL " + a + ") y)")) {
-            rs.next();
-            return rs.getLong(1);
+        StringBuilder shown = new StringBuilder();
+        long n = 0;
+        try (ResultSet rs = st.executeQuery("SELECT 'lake' AS side, x::text FROM (" + a + " EXCEPT ALL " + b + ") x "
+                + "UNION ALL SELECT 'baseline', y::text FROM (" + b + " EXCEPT ALL " + a + ") y")) {
+            while (rs.next()) {
+                if (n++ < 4) {
+                    shown.append('\n').append(rs.getString(1)).append(": ").append(rs.getString(2));
+                }
+            }
         }
+        if (n > 0) {
+            System.out.println(n + " rows differ between\n  " + a + "\n  " + b + shown);
+        }
+        return n;
     }
 }
