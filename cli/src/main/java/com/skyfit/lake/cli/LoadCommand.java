@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = "Load bronze parts into staging with COPY. By default the parts of the latest batch that are "
                 + "not loaded yet; parts already loaded are skipped unless --force.")
 final class LoadCommand implements Callable<Integer> {
-    @Option(names = "--all-runs", description = "Every part in the bronze store, of every run.")
+    @Option(names = "--all-runs", description = "Every part in the bronze store, of every run: also the parts whose "
+            + "staging rows retention dropped ('pruned'), which rebuilds their staging partitions from bronze.")
     boolean allRuns;
 
     @Option(names = "--batch-size", description = "Files per COPY transaction (default: SKYFIT_LOAD_BATCH_FILES).")
@@ -32,9 +33,18 @@ final class LoadCommand implements Callable<Integer> {
         }
         try (DefaultIngestEngine engine = DefaultIngestEngine.fromSettings(settings)) {
             List<String> parts = new ArrayList<>();
+            long inStaging = 0;
             if (allRuns) {
+                // parts already in staging are skipped here, not one transaction at a time in the loader
+                java.util.Set<String> loaded = force ? java.util.Set.of()
+                        : new FileLedger(engine.database()).loadedPaths();
                 for (String p : engine.store().list("bronze/")) {
-                    if (BronzePath.isBronzePart(p)) {
+                    if (!BronzePath.isBronzePart(p)) {
+                        continue;
+                    }
+                    if (loaded.contains(p)) {
+                        inStaging++;
+                    } else {
                         parts.add(p);
                     }
                 }
@@ -46,10 +56,11 @@ final class LoadCommand implements Callable<Integer> {
                             : engine.unloadedParts(latest));
                 }
             }
-            System.out.printf("loading %d bronze parts from %s%n", parts.size(), engine.store().describe());
+            System.out.printf("loading %d bronze parts from %s%s%n", parts.size() + inStaging, engine.store().describe(),
+                    inStaging == 0 ? "" : " (" + inStaging + " of them already loaded)");
             LoadResult r = engine.load(parts, force);
             System.out.printf("loaded %d, skipped %d (already loaded), failed %d; %d staging rows, %d invalid%n",
-                    r.filesLoaded(), r.filesSkipped(), r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
+                    r.filesLoaded(), r.filesSkipped() + inStaging, r.filesFailed(), r.rowsLoaded(), r.rowsInvalid());
             r.files().stream().filter(f -> f.status().equals("failed"))
                     .forEach(f -> System.out.println("  failed " + f.path() + ": " + f.error()));
             return r.filesFailed() == 0 ? 0 : 1;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "SkyFit Data Lake: SaaS sources -> bronze -> staging -> core, with a run ledger.%n"
                 + "Without settings it uses an embedded PostgreSQL and a local bronze folder under .skyfit/.",
         subcommands = {DemoCommand.class, RunCommand.class, BackfillCommand.class, GapsCommand.class, LoadCommand.class,
-                TransformCommand.class, SqlCommand.class, StatusCommand.class, MigrateCommand.class,
+                TransformCommand.class, SqlCommand.class, StatusCommand.class, StagingCommand.class, MigrateCommand.class,
                 SandboxCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SkyfitCli implements Runnable {
 

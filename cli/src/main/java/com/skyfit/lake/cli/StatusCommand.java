@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Last runs, failed bronze files, staging warnings and invalid rows, freshness per core table.")
+        description = "Last runs, failed bronze files, staging warnings and invalid rows, staging size per source, "
+                + "freshness per core table.")
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "20", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
     int limit;
@@ -45,6 +46,8 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("Staging rows kept with a problem: " + (issues.isEmpty() ? "none" : ""));
             issues.forEach(i -> System.out.printf("  %-30s %-8s %8d  e.g. %s%n", i.stagingTable(), i.status(), i.rows(), i.example()));
             System.out.println();
+            printStagingSizes(ops);
+            System.out.println();
             OpsQueries.Health health = ops.health(Instant.now(), Duration.ofHours(staleHours));
             System.out.println("Core freshness");
             for (OpsQueries.Freshness f : health.freshness()) {
@@ -55,5 +58,35 @@ final class StatusCommand implements Callable<Integer> {
             health.problems().forEach(p -> System.out.println("  - " + p));
             return 0;
         }
+    }
+
+    /** Per source: size with indexes, estimated rows, partitions; then each partitioned table's months. */
+    static void printStagingSizes(OpsQueries ops) {
+        System.out.println("Staging size per source (rows estimated by PostgreSQL's statistics)");
+        System.out.printf("  %-16s %6s %10s %12s %14s%n", "schema", "tables", "partitions", "size", "rows (est.)");
+        for (OpsQueries.StagingSize s : ops.stagingSizes()) {
+            System.out.printf("  %-16s %6d %10d %12s %14d%n", s.schema(), s.tables(), s.partitions(), size(s.bytes()),
+                    s.rowsEstimate());
+        }
+        for (OpsQueries.PartitionedStaging p : ops.partitionedStaging()) {
+            System.out.printf("  %-30s %3d month partitions%s, %s, ~%d rows%n", p.table(), p.partitions(),
+                    p.oldestMonth() == null ? "" : " " + p.oldestMonth() + " to " + p.newestMonth(), size(p.bytes()),
+                    p.rowsEstimate());
+        }
+        long pruned = ops.prunedFileCount();
+        if (pruned > 0) {
+            System.out.println("  " + pruned + " bronze parts' staging rows dropped by retention (skyfit load --all-runs"
+                    + " loads them again)");
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f kB", bytes / 1024.0);
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format("%.1f MB", bytes / (1024.0 * 1024));
+        }
+        return String.format("%.2f GB", bytes / (1024.0 * 1024 * 1024));
     }
 }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.Map;
  * writer records it: so every write fills what is missing and none erases what the other side wrote.
  *
  * <p>Statuses: 'written' (waiting for a load, also after a transient failure: the next batch picks it
- * up), 'loaded', 'failed' (permanent: corrupt, missing, too large). 'loaded' is never downgraded: a
+ * up), 'loaded', 'failed' (permanent: corrupt, missing, too large), 'pruned' (loaded once, its staging rows
+ * since dropped by staging retention; only an explicit load of every part brings it back). 'loaded' is never downgraded: a
  * part's rows and its 'loaded' commit together, so a later failure of a twin or a forced reload
  * changes nothing that is true.
  *
@@ -56,7 +58,7 @@ public final class FileLedger {
             VALUES (?, ?, ?, ?, ?, 'loaded', now(), ?, ?, 1, NULL)
             ON CONFLICT (blob_path) DO UPDATE SET status = 'loaded', loaded_at = now(),
                 staging_rows = EXCLUDED.staging_rows, invalid_rows = EXCLUDED.invalid_rows,
-                attempts = f.attempts + 1, error_message = NULL""";
+                attempts = f.attempts + 1, error_message = NULL, pruned_at = NULL""";
 
     private static final String FAILED = """
             INSERT INTO ops.bronze_files AS f (blob_path, source, scope, entity, run_id, status, attempts, error_message)
@@ -223,6 +225,78 @@ public final class FileLedger {
             ps.setString(6, truncate(reason));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * The parts of one source entity whose path's ingestion date lies in [from, to), by what they say: pending
+     * ('written' or 'failed'), loaded (with the staging rows they loaded), of a run still running.
+     */
+    public record DateRangeFiles(long pending, long loaded, long stagingRows, long ofRunningRuns) {}
+
+    public DateRangeFiles filesIngested(Connection c, String source, String entity, LocalDate from, LocalDate to)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE f.status IN ('written', 'failed')),
+                       count(*) FILTER (WHERE f.status = 'loaded'),
+                       coalesce(sum(f.staging_rows) FILTER (WHERE f.status = 'loaded'), 0),
+                       count(*) FILTER (WHERE r.status = 'running')
+                FROM ops.bronze_files f LEFT JOIN ops.runs r USING (run_id)
+                WHERE f.source = ? AND f.entity = ?
+                  AND ops.staging_ingestion_date(f.blob_path) >= ? AND ops.staging_ingestion_date(f.blob_path) < ?""")) {
+            bindRange(ps, source, entity, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new DateRangeFiles(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        }
+    }
+
+    /**
+     * Loaded parts whose staging rows retention dropped become 'pruned': still in bronze, no longer in staging, so
+     * {@code skyfit load --all-runs} loads them again (a reload marks them 'loaded'). Returns how many.
+     */
+    public int markPruned(Connection c, String source, String entity, LocalDate from, LocalDate to)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE ops.bronze_files SET status = 'pruned', pruned_at = now()
+                WHERE source = ? AND entity = ? AND status = 'loaded'
+                  AND ops.staging_ingestion_date(blob_path) >= ? AND ops.staging_ingestion_date(blob_path) < ?""")) {
+            bindRange(ps, source, entity, from, to);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Parts of the entity whose staging rows retention dropped and no load has brought back. */
+    public static long prunedCount(Connection c, String source, String entity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM ops.bronze_files WHERE source = ? AND entity = ? AND status = 'pruned'")) {
+            ps.setString(1, source);
+            ps.setString(2, entity);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Parts whose staging rows are in staging now ('loaded'): what a load of every part can skip without a look. */
+    public java.util.Set<String> loadedPaths() {
+        return new java.util.HashSet<>(database.query("SELECT blob_path FROM ops.bronze_files WHERE status = 'loaded'",
+                ps -> {}, rs -> rs.getString(1)));
+    }
+
+    /** Parts of every source whose staging rows retention dropped and no load has brought back. */
+    public long prunedCount() {
+        return database.queryFirst("SELECT count(*) FROM ops.bronze_files WHERE status = 'pruned'", ps -> {},
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    private static void bindRange(PreparedStatement ps, String source, String entity, LocalDate from, LocalDate to)
+            throws SQLException {
+        ps.setString(1, source);
+        ps.setString(2, entity);
+        ps.setObject(3, from);
+        ps.setObject(4, to);
     }
 
     /** Messages go into a text column: no NUL, bounded length. */

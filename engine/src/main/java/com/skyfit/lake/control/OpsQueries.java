@@ -147,6 +147,55 @@ public final class OpsQueries {
         return out;
     }
 
+    /**
+     * The staging tables of one source (schema stg_{source}): how many, how many month partitions they have, their
+     * size on disk with indexes and TOAST, and their rows as PostgreSQL estimates them (pg_class.reltuples, kept by
+     * autovacuum and ANALYZE: no count(*) over millions of rows; 0 for a table never analyzed).
+     */
+    public record StagingSize(String schema, int tables, int partitions, long bytes, long rowsEstimate) {}
+
+    /** A staging table partitioned by ingestion month: its partitions and the months they span. */
+    public record PartitionedStaging(String table, int partitions, String oldestMonth, String newestMonth, long bytes,
+            long rowsEstimate) {}
+
+    private static final String STAGING_RELATIONS = """
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+            LEFT JOIN pg_class parent ON parent.oid = i.inhparent
+            WHERE n.nspname LIKE 'stg\\_%' AND c.relkind IN ('r', 'p')""";
+
+    public List<StagingSize> stagingSizes() {
+        return query("""
+                SELECT n.nspname,
+                       count(*) FILTER (WHERE NOT c.relispartition),
+                       count(*) FILTER (WHERE c.relispartition AND c.relname ~ '_raw_p\\d{6}$'),
+                       coalesce(sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relkind = 'r'), 0),
+                       coalesce(sum(greatest(c.reltuples, 0)) FILTER (WHERE c.relkind = 'r'), 0)::bigint
+                """ + STAGING_RELATIONS + "\nGROUP BY n.nspname ORDER BY n.nspname", ps -> {},
+                rs -> new StagingSize(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getLong(5)));
+    }
+
+    public List<PartitionedStaging> partitionedStaging() {
+        return query("""
+                SELECT n.nspname || '.' || parent.relname,
+                       count(*) FILTER (WHERE c.relname ~ '_raw_p\\d{6}$'),
+                       min(substring(c.relname FROM '_p(\\d{6})$')), max(substring(c.relname FROM '_p(\\d{6})$')),
+                       sum(pg_total_relation_size(c.oid)), sum(greatest(c.reltuples, 0))::bigint
+                """ + STAGING_RELATIONS + " AND c.relispartition AND parent.relkind = 'p'\n"
+                + "GROUP BY 1 ORDER BY 1", ps -> {},
+                rs -> new PartitionedStaging(rs.getString(1), rs.getInt(2), month(rs.getString(3)),
+                        month(rs.getString(4)), rs.getLong(5), rs.getLong(6)));
+    }
+
+    /** Bronze parts whose staging rows retention dropped (load --all-runs brings them back). */
+    public long prunedFileCount() {
+        return files.prunedCount();
+    }
+
+    private static String month(String yyyymm) {
+        return yyyymm == null ? null : yyyymm.substring(0, 4) + "-" + yyyymm.substring(4);
+    }
+
     /** The platform at a glance; a core table not updated within {@code staleAfter} counts as a problem. */
     public Health health(Instant now, Duration staleAfter) {
         List<RunRow> latest = latestRunPerEntity();

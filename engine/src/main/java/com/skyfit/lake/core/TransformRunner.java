@@ -1,6 +1,7 @@
 package com.skyfit.lake.core;
 
 import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.FileLedger;
 import com.skyfit.lake.control.PgRetry;
 import com.skyfit.lake.control.RunLedger;
 import java.sql.Connection;
@@ -93,6 +94,9 @@ public final class TransformRunner {
     private TransformResult runInTransaction(Connection c, CoreTable table, String sql, boolean fullRefresh,
             long started, RunCredit credit) throws SQLException {
         long consumed = lockState(c, table);
+        if (fullRefresh) {
+            requireStagingWhole(c, table);
+        }
         long from = fullRefresh ? 0 : consumed;
         long to = stagedUpTo(c, table);
         if (!fullRefresh && to <= from) {
@@ -161,6 +165,16 @@ public final class TransformRunner {
         }
         return new TransformResult(table.qualifiedName(), candidates, inserted, updated, unchanged, deleted, warned,
                 seconds, List.copyOf(perRun));
+    }
+
+    /** A rebuild from staging after staging retention dropped some of its rows would lose their core rows. */
+    private static void requireStagingWhole(Connection c, CoreTable table) throws SQLException {
+        long pruned = FileLedger.prunedCount(c, table.source(), table.entity());
+        if (pruned > 0) {
+            throw new TransformException("Cannot rebuild " + table.qualifiedName() + " from " + table.stagingTable()
+                    + ": staging retention dropped the rows of " + pruned + " of its bronze parts; load them again "
+                    + "first (skyfit load --all-runs)", null);
+        }
     }
 
     /**

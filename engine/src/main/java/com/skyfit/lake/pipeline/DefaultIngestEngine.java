@@ -23,6 +23,7 @@ import com.skyfit.lake.core.TransformRunner;
 import com.skyfit.lake.staging.LoadResult;
 import com.skyfit.lake.staging.LoaderOptions;
 import com.skyfit.lake.staging.StagingLoader;
+import com.skyfit.lake.staging.StagingRetention;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,6 +71,9 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
     private final boolean ownsDatabase;
     private final PartLimits partLimits;
     private final List<CoreTable> tables;
+    private final StagingRetention retention;
+    private final int retentionDays;
+    private final Clock clock;
 
     public DefaultIngestEngine(Settings settings, Database db, BronzeStore store, Map<String, SourceConnector> connectors,
             Clock clock, boolean ownsDatabase) {
@@ -101,6 +105,10 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         this.transforms = new TransformRunner(db, retry);
         this.ownsDatabase = ownsDatabase;
         this.partLimits = PartLimits.from(settings);
+        this.clock = clock;
+        this.retentionDays = StagingRetention.days(settings);
+        this.retention = new StagingRetention(db, staging -> this.tables.stream()
+                .filter(t -> t.stagingTable().equals(staging)).map(CoreTable::qualifiedName).toList());
     }
 
     /** The engine as the settings describe it: database, bronze store and every configured source. */
@@ -296,6 +304,23 @@ public final class DefaultIngestEngine implements IngestEngine, AutoCloseable {
         try (LeaseHeartbeat.Handle alive = heartbeat.keepAlive(batchId)) {
             completion.complete(batchId);
         }
+        // after the batch's rows reached core: the moment old staging partitions may have become unneeded
+        try {
+            pruneStaging(retentionDays, "batch " + batchId);
+        } catch (RuntimeException e) {
+            LOG.warn("staging retention after batch {} did not finish; it runs again after the next batch: {}",
+                    batchId, e.getMessage());
+        }
+    }
+
+    /** Staging retention ({@link StagingRetention}) with the given days (0: nothing), as of the engine's clock. */
+    public List<StagingRetention.Outcome> pruneStaging(int days, String by) {
+        return retention.prune(days, LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)), by);
+    }
+
+    /** The days SKYFIT_STAGING_RETENTION_DAYS keeps (0: retention off). */
+    public int stagingRetentionDays() {
+        return retentionDays;
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt at loading a batch of parts of one staging table, in one transaction on its own
- * connection: lock, skip what is loaded, delete leftovers, COPY, mark the ledger, commit. Safe to
+ * connection: lock, skip what is loaded, (partitioned tables) hold retention off and make the months'
+ * partitions, delete leftovers, COPY, mark the ledger, commit. Safe to
  * repeat whole after any failure, which is what the retry in {@link StagingLoader} relies on.
  *
  * <p>A single part that cannot be loaded is marked in the same transaction, under the same lock, after
@@ -72,7 +73,8 @@ final class BatchTransaction {
                         todo.add(p);
                     }
                 }
-                if (!todo.isEmpty() && !table.exists(c)) {
+                CopyTarget target = todo.isEmpty() ? null : table.target(c);
+                if (!todo.isEmpty() && target == null) {
                     for (BronzePath p : todo) {
                         ledger.markFailed(c, p, table.missingReason());
                         out.add(PartResult.failed(p, table.missingReason()));
@@ -82,7 +84,7 @@ final class BatchTransaction {
                 if (!todo.isEmpty()) {
                     Savepoint locked = c.setSavepoint();
                     try {
-                        out.addAll(load(c, table, todo, canSplit));
+                        out.addAll(load(c, target, todo, canSplit));
                     } catch (BronzeReadException e) {
                         if (canSplit) {
                             c.rollback();
@@ -120,9 +122,10 @@ final class BatchTransaction {
     }
 
     /** Deletes leftovers, copies, marks loaded. Fewer results than parts means the batch must split. */
-    private List<PartResult> load(Connection c, StagingTable table, List<BronzePath> todo, boolean canSplit)
+    private List<PartResult> load(Connection c, CopyTarget table, List<BronzePath> todo, boolean canSplit)
             throws SQLException, BronzeReadException {
-        table.deleteRows(c, todo.stream().map(BronzePath::path).toList());
+        table.prepare(c, todo);
+        table.deleteRows(c, todo);
         List<Counts> counts = copy(c, table, todo, canSplit);
         if (counts == null) {
             return List.of();
@@ -144,7 +147,7 @@ final class BatchTransaction {
     }
 
     /** Fast path under a savepoint; falls back to the checked path for a single part. Null means split. */
-    private List<Counts> copy(Connection c, StagingTable table, List<BronzePath> todo, boolean canSplit)
+    private List<Counts> copy(Connection c, CopyTarget table, List<BronzePath> todo, boolean canSplit)
             throws SQLException, BronzeReadException {
         Savepoint sp = c.setSavepoint();
         String why;

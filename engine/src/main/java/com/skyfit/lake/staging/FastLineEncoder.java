@@ -1,10 +1,10 @@
 package com.skyfit.lake.staging;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 /**
  * Turns the bytes of a JSON-lines part into COPY CSV rows {@code scope, blob_path, line_no, run_id, raw}
+ * (and ingestion_date before raw for a partitioned table: {@link CopyTarget})
  * without decoding or copying lines: each line goes to the COPY buffer verbatim behind its lineage
  * prefix. CSV with QUOTE 0x01 and DELIMITER 0x02 passes valid JSON through untouched, because valid
  * JSON never holds a raw control byte; a line that does (or a lone carriage return, which CSV would
@@ -32,9 +32,10 @@ final class FastLineEncoder {
         this.maxLineBytes = maxLineBytes;
     }
 
-    void beginPart(String scope, String blobPath, String runId) {
-        head = (scope + (char) DELIMITER + blobPath + (char) DELIMITER).getBytes(StandardCharsets.UTF_8);
-        tail = ((char) DELIMITER + runId + (char) DELIMITER).getBytes(StandardCharsets.UTF_8);
+    /** head: the row's columns before the line number; tail: those between it and the JSON (see CopyTarget). */
+    void beginPart(byte[] head, byte[] tail) {
+        this.head = head;
+        this.tail = tail;
         lineNo = 1;
         inRecord = false;
         pendingCr = false;

@@ -37,7 +37,7 @@ final class PartCopier {
     record Counts(long rows, long invalid, long bytes) {}
 
     /** Copies the parts verbatim; stops at the first line that needs checking. */
-    List<Counts> copyFast(Connection c, StagingTable table, List<BronzePath> parts)
+    List<Counts> copyFast(Connection c, CopyTarget table, List<BronzePath> parts)
             throws SQLException, FastLineEncoder.LineCheckNeeded, BronzeReadException {
         CopyBuffer out = new CopyBuffer(copyApi(c).copyIn(table.fastCopySql()), options.copyBufferBytes());
         try {
@@ -46,7 +46,7 @@ final class PartCopier {
             List<Counts> counts = new ArrayList<>(parts.size());
             long total = 0;
             for (BronzePath part : parts) {
-                enc.beginPart(part.scope(), part.path(), part.runId());
+                enc.beginPart(table.head(part), table.tail(part));
                 try (InputStream in = open(part)) {
                     int n;
                     while ((n = in.read(buf)) > 0) {
@@ -70,12 +70,12 @@ final class PartCopier {
     }
 
     /** Copies one part line by line, keeping lines that are not valid jsonb as 'invalid' rows. */
-    Counts copyChecked(Connection c, StagingTable table, BronzePath part) throws SQLException, BronzeReadException {
+    Counts copyChecked(Connection c, CopyTarget table, BronzePath part) throws SQLException, BronzeReadException {
         CopyBuffer out = new CopyBuffer(copyApi(c).copyIn(table.checkedCopySql()), options.copyBufferBytes());
         try {
             SlowLineEncoder enc = new SlowLineEncoder(out, options.maxLineBytes());
             try (InputStream in = open(part)) {
-                enc.encode(in, part.scope(), part.path(), part.runId());
+                enc.encode(in, table.head(part), table.tail(part));
             } catch (IOException e) {
                 throw new BronzeReadException(part, e);
             }

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * The line-checking path for a part the fast path refused: every line is checked, valid lines go
  * in verbatim, and a line that is not valid jsonb is kept (invariant 3) as a JSON string of its
  * original text with validation_status 'invalid' and the parser's reason. Rows are
- * {@code scope, blob_path, line_no, run_id, raw, validation_status, error_message}.
+ * {@code scope, blob_path, line_no, run_id, raw, validation_status, error_message} (with ingestion_date before
+ * raw for a partitioned table: {@link CopyTarget}).
  * Memory is one line at a time, and a line at most the cap: a longer line is not buffered past it; it
  * becomes an invalid row holding its first {@link #KEPT_PREFIX} bytes, its length and the reason.
  */
@@ -53,9 +54,7 @@ final class SlowLineEncoder {
     }
 
     /** Encodes every line of one part; IOExceptions come from reading the part. */
-    void encode(InputStream in, String scope, String blobPath, String runId) throws IOException, SQLException {
-        byte[] head = (scope + (char) D + blobPath + (char) D).getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ((char) D + runId + (char) D).getBytes(StandardCharsets.UTF_8);
+    void encode(InputStream in, byte[] head, byte[] tail) throws IOException, SQLException {
         byte[] chunk = new byte[64 * 1024];
         int len = 0;
         int lineNo = 1;

@@ -1,0 +1,75 @@
+package com.skyfit.lake.staging;
+
+import com.skyfit.lake.bronze.BronzePath;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * A staging table as one load writes it. A partitioned table (by ingestion month, see
+ * ops.create_partitioned_staging_table) also gets each line's ingestion_date, the date in its part's path, and
+ * before anything else the load holds retention off and has the months' partitions made
+ * ({@link #prepare}), so every line has a partition to go to until the load commits.
+ */
+record CopyTarget(StagingTable table, boolean partitioned) {
+    private static final char D = (char) FastLineEncoder.DELIMITER;
+
+    String fastCopySql() {
+        return "COPY " + table.qualified() + " (" + lineage() + ", raw) FROM STDIN "
+                + "(FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')";
+    }
+
+    String checkedCopySql() {
+        return "COPY " + table.qualified() + " (" + lineage() + ", raw, validation_status, error_message) "
+                + "FROM STDIN (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')";
+    }
+
+    private String lineage() {
+        return "scope, blob_path, line_no, run_id" + (partitioned ? ", ingestion_date" : "");
+    }
+
+    /** What a row holds before its line number: scope and blob path, each followed by the delimiter. */
+    byte[] head(BronzePath part) {
+        return (part.scope() + D + part.path() + D).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What a row holds between its line number and its JSON: the run, and the ingestion date when partitioned. */
+    byte[] tail(BronzePath part) {
+        return (D + part.runId() + D + (partitioned ? part.ingestionDate() + String.valueOf(D) : ""))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** First in the load's transaction: retention waits for its commit; every month of the parts has a partition. */
+    void prepare(Connection c, List<BronzePath> parts) throws SQLException {
+        if (!partitioned) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT ops.lock_staging_partitions(?, ?, ?)")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.entity());
+            ps.setArray(3, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
+                    .distinct().toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
+     * Removes what an earlier load (forced reload, crash before the ledger said loaded) left behind; on a
+     * partitioned table only in the parts' months.
+     */
+    void deleteRows(Connection c, List<BronzePath> parts) throws SQLException {
+        String sql = "DELETE FROM " + table.qualified() + " WHERE blob_path = ANY (?)"
+                + (partitioned ? " AND ingestion_date = ANY (?)" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", parts.stream().map(BronzePath::path).toArray()));
+            if (partitioned) {
+                ps.setArray(2, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
+                        .distinct().toArray()));
+            }
+            ps.executeUpdate();
+        }
+    }
+}
