@@ -25,7 +25,8 @@ import java.util.zip.GZIPInputStream;
 import org.postgresql.PGConnection;
 
 /**
- * The staging loader's same-run baseline: the same bronze lines, with the same lineage columns, already
+ * The staging loader's same-run baseline: the same bronze lines, with the same lineage columns (and, for a table
+ * partitioned by ingestion month, the same ingestion_date), already
  * uncompressed and split into as many files as the loader opens COPY streams, each COPYed on its own connection
  * into a plain table of the staging table's columns (its defaults and identity, none of its indexes,
  * constraints or partitions). What the loader does beyond that (gunzip, the line scan, the unique line key, the
@@ -43,8 +44,11 @@ public final class CopyBaseline {
     private final List<Path> files;
     private final long lines;
     private final long bytes;
+    private final boolean dated;
 
-    private CopyBaseline(Database db, String stagingTable, String plainTable, List<Path> files, long lines, long bytes) {
+    private CopyBaseline(Database db, String stagingTable, String plainTable, List<Path> files, long lines, long bytes,
+            boolean dated) {
+        this.dated = dated;
         this.db = db;
         this.stagingTable = stagingTable;
         this.plainTable = plainTable;
@@ -64,6 +68,7 @@ public final class CopyBaseline {
         String entity = stagingTable.substring(stagingTable.indexOf('.') + 1).replace("_raw", "");
         String plain = "bench." + entity + "_copy";
         Files.createDirectories(folder);
+        boolean dated = hasIngestionDate(db, stagingTable);
         int n = Math.max(1, Math.min(streams, parts.size()));
         List<Path> files = new ArrayList<>();
         List<OutputStream> outs = new ArrayList<>();
@@ -80,7 +85,9 @@ public final class CopyBaseline {
                 OutputStream out = outs.get(p % n);
                 byte[] head = (part.scope() + (char) DELIMITER + part.path() + (char) DELIMITER)
                         .getBytes(StandardCharsets.UTF_8);
-                byte[] tail = ((char) DELIMITER + part.runId() + (char) DELIMITER).getBytes(StandardCharsets.UTF_8);
+                byte[] tail = ((char) DELIMITER + part.runId() + (char) DELIMITER
+                        + (dated ? part.ingestionDate() + String.valueOf((char) DELIMITER) : ""))
+                        .getBytes(StandardCharsets.UTF_8);
                 try (InputStream in = new BufferedInputStream(new GZIPInputStream(store.open(part.path()), 1 << 16),
                         1 << 16)) {
                     LineCounts c = copyLines(in, out, head, tail);
@@ -99,7 +106,7 @@ public final class CopyBaseline {
                 ch.force(true);
             }
         }
-        CopyBaseline baseline = new CopyBaseline(db, stagingTable, plain, List.copyOf(files), lines, bytes);
+        CopyBaseline baseline = new CopyBaseline(db, stagingTable, plain, List.copyOf(files), lines, bytes, dated);
         baseline.recreateTable();
         return baseline;
     }
@@ -115,6 +122,18 @@ public final class CopyBaseline {
     }
 
     private record LineCounts(long lines, long bytes) {}
+
+    private static boolean hasIngestionDate(Database db, String table) throws SQLException {
+        try (Connection c = db.connection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ?::regclass AND attname = 'ingestion_date' "
+                        + "AND NOT attisdropped)")) {
+            ps.setString(1, table);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
 
     /** Non-blank lines, each as one CSV row: scope, blob_path, line_no (physical, from 1), run_id, raw. */
     private static LineCounts copyLines(InputStream in, OutputStream out, byte[] head, byte[] tail) throws IOException {
@@ -214,8 +233,8 @@ public final class CopyBaseline {
     private long copyFile(Path f) throws SQLException, IOException {
         try (Connection c = db.connection(); InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 20)) {
             c.setAutoCommit(true);
-            return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + plainTable
-                    + " (scope, blob_path, line_no, run_id, raw) FROM STDIN " + COPY_OPTIONS, in, 1 << 20);
+            return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + plainTable + " (scope, blob_path, line_no, "
+                    + "run_id" + (dated ? ", ingestion_date" : "") + ", raw) FROM STDIN " + COPY_OPTIONS, in, 1 << 20);
         }
     }
 
