@@ -33,13 +33,20 @@ import java.util.Map;
  * against the simulator with its rate limit on; then the report with its targets ({@link PipelineReport}).
  *
  * <p>The simulator serves one key ({@value #SCOPE}) whose branches share the size; members, sales and prospects
- * follow the entries in production's proportions (the simulator's defaults). Everything runs in this JVM, so the
- * extract stage's heap includes the simulator's.
+ * follow the entries in production's proportions (the simulator's defaults). For the sizes it runs in a child JVM
+ * ({@link SimulatorProcess}), so each stage's heap is the lake's; the small extraction check keeps it in this JVM,
+ * where its request counters are read.
  */
 final class EvoBench {
     static final String SCOPE = "gym";
     /** The simulator's days end the day before yesterday: the full run's last windows are empty, as in production. */
     private static final int DAYS_BEFORE_TODAY = 2;
+    /**
+     * The pipeline sizes' simulator runs in a JVM of its own (so the heap measured is the lake's), with room to keep
+     * generated days for their next pages instead of generating them again for every page.
+     */
+    private static final int SIMULATOR_CACHE_MB = 256;
+    private static final int SIMULATOR_HEAP_MB = 1024;
     /** "Rate limit off": the client's budget far above anything the machine can send. */
     private static final String UNLIMITED_PER_MINUTE = "100000";
 
@@ -93,8 +100,10 @@ final class EvoBench {
 
     private PipelineResult runSize(long size, int streams) throws Exception {
         Path home = ScratchFolder.recreate(dir.resolve("size-" + size));
-        try (EvoSimulator sim = simulator(size, daysFor(size), options.branches(), 0)) {
-            Settings settings = settings(home, sim).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
+        int days = daysFor(size);
+        try (SimulatorProcess sim = SimulatorProcess.start(SCOPE, size, lastDay().minusDays(days - 1L), days,
+                options.branches(), options.seed(), SIMULATOR_CACHE_MB, SIMULATOR_HEAP_MB)) {
+            Settings settings = settings(home, sim.settings()).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
                 return new PipelineBenchmark(engine, "evo", options.workers(), streams, home.resolve("scratch"),
                         EvoBaselines.all(), stage -> out.println("  " + stage.describe()), options.rounds()).run(size);
@@ -112,7 +121,7 @@ final class EvoBench {
     private RateCheck rateCheck(int perMinute) throws Exception {
         Path home = ScratchFolder.recreate(dir.resolve("rate"));
         try (EvoSimulator sim = simulator(7_000, 7, 2, perMinute)) {
-            Settings settings = settings(home, sim);
+            Settings settings = settings(home, sim.settings());
             try (DefaultIngestEngine engine = engine(settings)) {
                 BatchRunner.Outcome outcome = new BatchRunner(engine).run(new PlanRequest(null, "evo", null, null,
                         "full", "manual", null, null), options.workers(), BatchRunner.Listener.NONE);
@@ -131,9 +140,12 @@ final class EvoBench {
     }
 
     private EvoSimulator simulator(long entries, int days, int branches, int perMinute) {
-        LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(DAYS_BEFORE_TODAY);
         return EvoSimulator.builder().scopes(SCOPE).branches(branches).entries(entries).seed(options.seed())
-                .days(last.minusDays(days - 1L), days).requestsPerMinute(perMinute).start();
+                .days(lastDay().minusDays(days - 1L), days).requestsPerMinute(perMinute).start();
+    }
+
+    private static LocalDate lastDay() {
+        return LocalDate.now(ZoneOffset.UTC).minusDays(DAYS_BEFORE_TODAY);
     }
 
     /**
@@ -141,7 +153,7 @@ final class EvoBench {
      * and the like), never its database, bronze or sources; the simulator's EVO settings; an embedded PostgreSQL
      * under the size's folder with fsync off, as every benchmark database here.
      */
-    private Settings settings(Path home, EvoSimulator sim) {
+    private Settings settings(Path home, Map<String, String> simulator) {
         Map<String, String> s = new HashMap<>();
         base.asMap().forEach((k, v) -> {
             if (k.startsWith("SKYFIT_")) {
@@ -154,7 +166,7 @@ final class EvoBench {
         }
         s.put(Settings.HOME, home.toString());
         s.put(Settings.PG_FSYNC, "false");
-        s.putAll(sim.settings());
+        s.putAll(simulator);
         return Settings.of(s);
     }
 
