@@ -77,7 +77,7 @@ final class EvoBench {
         for (long size : options.sizes()) {
             out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
                     daysFor(size));
-            results.add(runSize(size, streams));
+            results.add(runSize(size));
         }
         RateCheck rate = null;
         if (options.ratePerMinute() > 0) {
@@ -98,15 +98,16 @@ final class EvoBench {
         return (int) Math.max(1, Math.round((double) options.days() * size / options.sizes().get(0)));
     }
 
-    private PipelineResult runSize(long size, int streams) throws Exception {
+    private PipelineResult runSize(long size) throws Exception {
         Path home = ScratchFolder.recreate(dir.resolve("size-" + size));
         int days = daysFor(size);
         try (SimulatorProcess sim = SimulatorProcess.start(SCOPE, size, lastDay().minusDays(days - 1L), days,
                 options.branches(), options.seed(), SIMULATOR_CACHE_MB, SIMULATOR_HEAP_MB)) {
             Settings settings = settings(home, sim.settings()).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
-                return new PipelineBenchmark(engine, "evo", options.workers(), streams, home.resolve("scratch"),
-                        EvoBaselines.all(), stage -> out.println("  " + stage.describe()), options.rounds()).run(size);
+                return new PipelineBenchmark(engine, "evo", options.workers(), LoaderOptions.fromSettings(settings),
+                        home.resolve("scratch"), EvoBaselines.all(), stage -> out.println("  " + stage.describe()),
+                        options.rounds()).run(size);
             }
         } finally {
             // a 5 M run leaves gigabytes of PostgreSQL and bronze behind

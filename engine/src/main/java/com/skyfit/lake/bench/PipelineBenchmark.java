@@ -12,6 +12,7 @@ import com.skyfit.lake.pipeline.PlanRequest;
 import com.skyfit.lake.pipeline.RunPlan;
 import com.skyfit.lake.pipeline.WindowTask;
 import com.skyfit.lake.staging.LoadResult;
+import com.skyfit.lake.staging.LoaderOptions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,24 +46,25 @@ public final class PipelineBenchmark {
     private final DefaultIngestEngine engine;
     private final String source;
     private final int workers;
-    private final int copyStreams;
+    private final LoaderOptions loader;
     private final Path scratch;
     private final Map<String, CoreBaseline> coreBaselines;
     private final Consumer<Stage> progress;
     private final int rounds;
 
     /**
-     * @param copyStreams   the loader's COPY streams (its parallelism): the baseline opens as many
+     * @param loader        the loader's options (the engine's): the baseline opens as many COPY streams as the loader
+     *                      does for each entity
      * @param coreBaselines hand-written baselines by core table name (e.g. evo_entries)
      * @param progress      told each stage as it is measured (its fastest round)
      * @param rounds        how often each compared step and its baseline run, alternating; the fastest counts
      */
-    public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, int copyStreams, Path scratch,
+    public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
             Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
         this.engine = engine;
         this.source = source;
         this.workers = Math.max(1, workers);
-        this.copyStreams = copyStreams;
+        this.loader = loader;
         this.scratch = scratch;
         this.coreBaselines = Map.copyOf(coreBaselines);
         this.progress = progress;
@@ -100,7 +102,7 @@ public final class PipelineBenchmark {
                     vacuum(table);
                     if (baseline == null) {
                         baseline = CopyBaseline.prepare(engine.database(), engine.store(), e.getValue(), table,
-                                copyStreams, scratch);
+                                streams(e.getValue().size()), scratch);
                     } else {
                         baseline.recreateTable();
                     }
@@ -190,6 +192,15 @@ public final class PipelineBenchmark {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The COPY streams the loader opens for an entity's parts: one per batch of {@link LoaderOptions#batchFiles()}
+     * consecutive parts, at most {@link LoaderOptions#parallelism()} at once. Five parts are one batch, one stream.
+     */
+    int streams(int parts) {
+        int batches = (parts + loader.batchFiles() - 1) / loader.batchFiles();
+        return Math.max(1, Math.min(loader.parallelism(), batches));
     }
 
     private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows) {

@@ -9,6 +9,7 @@ import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.simulator.EvoSimulator;
 import com.skyfit.lake.source.PgRequestGate;
+import com.skyfit.lake.staging.LoaderOptions;
 import com.skyfit.lake.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ class PipelineBenchmarkIT {
             PipelineResult r;
             try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(dir.resolve("bronze")),
                     Connectors.configured(settings, new PgRequestGate(db.dataSource())), Clock.systemUTC(), false)) {
-                r = new PipelineBenchmark(engine, "evo", 2, 2, dir.resolve("scratch"), EvoBaselines.all(), told::add, 2)
+                r = new PipelineBenchmark(engine, "evo", 2, LoaderOptions.defaults(), dir.resolve("scratch"), EvoBaselines.all(), told::add, 2)
                         .run(4000);
             }
 
