@@ -1,5 +1,5 @@
 -- core.chatwoot_conversations from stg_chatwoot.conversations_raw: one row per (scope, id), the newest version:
--- the latest source_changed_at, then the highest (run_id, blob_path, line_no).
+-- the latest source_changed_at, then the highest (read_at, run_id, blob_path, line_no).
 -- status and priority arrive as Chatwoot's integer codes (or already as words) and are stored as
 -- words; a code Chatwoot does not define is kept as sent. A new message moves only
 -- last_activity_at, so versions are ordered by source_changed_at, the later of the two times.
@@ -26,12 +26,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.account_id, t.inbox_id, t.display_id, t.uuid, t.status, t.priority, t.assignee_id,
                t.team_id, t.contact_id, t.created_at, t.updated_at, t.last_activity_at, t.waiting_since,
                t.first_reply_created_at, t.additional_attributes, t.custom_attributes,
@@ -61,7 +63,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.first_reply_created_at IS NULL AND t.first_reply_created_at_text IS NOT NULL THEN 'first_reply_created_at not a date-time: ' || t.first_reply_created_at_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.account_id_text, ops.try_bigint(e.account_id_text) AS account_id,
                e.inbox_id_text, ops.try_bigint(e.inbox_id_text) AS inbox_id,
@@ -81,7 +83,7 @@ WITH fields AS MATERIALIZED (
                e.custom_attributes,
                e.labels
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    coalesce(nullif(raw ->> 'conversation_id', ''), nullif(raw ->> 'id', '')) AS id_text,
                    nullif(raw ->> 'account_id', '') AS account_id_text,
                    nullif(raw ->> 'inbox_id', '') AS inbox_id_text,
@@ -104,8 +106,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_chatwoot.conversations_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -143,7 +148,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.source_changed_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.source_changed_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -154,12 +159,12 @@ inserted AS (
         priority, assignee_id, team_id, contact_id, created_at, updated_at, last_activity_at,
         waiting_since, first_reply_created_at, source_changed_at, additional_attributes,
         custom_attributes, labels, is_deleted, deleted_at, deleted_run_id, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.account_id, l.inbox_id, l.display_id, l.uuid, l.status, l.priority,
         l.assignee_id, l.team_id, l.contact_id, l.created_at, l.updated_at, l.last_activity_at,
         l.waiting_since, l.first_reply_created_at, l.source_changed_at, l.additional_attributes,
         l.custom_attributes, l.labels, l.is_deleted, l.deleted_at, l.deleted_run_id, l.stg_id,
-        l.blob_path, l.line_no, l.run_id, now()
+        l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -177,14 +182,14 @@ updated AS (
         additional_attributes = l.additional_attributes, custom_attributes = l.custom_attributes,
         labels = l.labels, is_deleted = l.is_deleted, deleted_at = l.deleted_at,
         deleted_run_id = l.deleted_run_id, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.source_changed_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.source_changed_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.source_changed_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.source_changed_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.account_id, c.inbox_id, c.display_id, c.uuid, c.status, c.priority, c.assignee_id, c.team_id,
         c.contact_id, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since,
         c.first_reply_created_at, c.source_changed_at, c.additional_attributes, c.custom_attributes,
@@ -211,8 +216,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.source_changed_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.source_changed_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.source_changed_at, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.source_changed_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.account_id, c.inbox_id, c.display_id, c.uuid, c.status, c.priority, c.assignee_id, c.team_id,
                             c.contact_id, c.created_at, c.updated_at, c.last_activity_at, c.waiting_since,
                             c.first_reply_created_at, c.source_changed_at, c.additional_attributes, c.custom_attributes,

@@ -1,5 +1,5 @@
--- core.evo_branches from stg_evo.branches_raw: one row per (scope, id_branch), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_branches from stg_evo.branches_raw: one row per (scope, id_branch), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- The key's branches (/api/v1/configuration), read whole every run.
 -- A deleted record keeps its row with is_deleted = true.
 -- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
@@ -25,12 +25,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_branch, t.name, t.internal_name, t.cnpj, t.city, t.state, t.address, t.phone, t.email,
                t.time_zone, t.active,
            coalesce((false), false) AS is_deleted,
@@ -42,7 +44,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.active IS NULL AND t.active_text IS NOT NULL THEN 'active not a boolean: ' || t.active_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
                e.name,
                e.internal_name,
@@ -55,7 +57,7 @@ WITH fields AS MATERIALIZED (
                e.time_zone,
                e.active_text, ops.try_boolean(e.active_text) AS active
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idBranch', '') AS id_branch_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'internalName', '') AS internal_name,
@@ -70,8 +72,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.branches_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -109,7 +114,7 @@ repeated AS (
     WHERE (f.scope, f.id_branch) IN (SELECT scope, id_branch FROM fields
         WHERE id_branch IS NOT NULL
         GROUP BY scope, id_branch HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_branch, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_branch, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -118,9 +123,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.evo_branches (scope, id_branch, name, internal_name, cnpj, city, state, address,
         phone, email, time_zone, active, is_deleted, _stg_id, _source_blob, _source_line, _run_id,
-        _updated_at)
+        _read_at, _updated_at)
     SELECT l.scope, l.id_branch, l.name, l.internal_name, l.cnpj, l.city, l.state, l.address, l.phone,
-        l.email, l.time_zone, l.active, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.email, l.time_zone, l.active, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id,
+        l.read_at, now()
     FROM fields l
     WHERE l.id_branch IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -133,15 +139,15 @@ updated AS (
     SET name = l.name, internal_name = l.internal_name, cnpj = l.cnpj, city = l.city, state = l.state,
         address = l.address, phone = l.phone, email = l.email, time_zone = l.time_zone, active = l.active,
         is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(), deleted_by_run = NULL,
-        deleted_at = NULL
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id_branch = l.id_branch
       AND l.id_branch IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_branch = l.id_branch AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.internal_name, c.cnpj, c.city, c.state, c.address, c.phone, c.email, c.time_zone,
         c.active, c.is_deleted)
         IS DISTINCT FROM
@@ -164,8 +170,8 @@ repointed AS (
                         AND w.id_branch IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_branch = w.id_branch AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.internal_name, c.cnpj, c.city, c.state, c.address, c.phone, c.email, c.time_zone,
                             c.active, c.is_deleted)
                             IS DISTINCT FROM

@@ -1,5 +1,5 @@
--- core.evo_employees from stg_evo.employees_raw: one row per (scope, id_employee), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_employees from stg_evo.employees_raw: one row per (scope, id_employee), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- The whole list every run. active false is an inactive employee, not a deleted one.
 -- A deleted record keeps its row with is_deleted = true.
 -- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
@@ -25,12 +25,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_employee, t.name, t.email, t.id_branch, t.job_position, t.active, t.register_date,
            coalesce((false), false) AS is_deleted,
            CASE WHEN num_nonnulls(t.id_employee_text, t.id_branch_text, t.active_text, t.register_date_text)
@@ -43,7 +45,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.register_date IS NULL AND t.register_date_text IS NOT NULL THEN 'registerDate not a date-time: ' || t.register_date_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_employee_text, ops.try_bigint(e.id_employee_text) AS id_employee,
                e.name,
                e.email,
@@ -52,7 +54,7 @@ WITH fields AS MATERIALIZED (
                e.active_text, ops.try_boolean(e.active_text) AS active,
                e.register_date_text, ops.try_timestamp(e.register_date_text) AS register_date
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idEmployee', '') AS id_employee_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'email', '') AS email,
@@ -63,8 +65,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.employees_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -102,7 +107,7 @@ repeated AS (
     WHERE (f.scope, f.id_employee) IN (SELECT scope, id_employee FROM fields
         WHERE id_employee IS NOT NULL
         GROUP BY scope, id_employee HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_employee, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_employee, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -110,9 +115,9 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
     INSERT INTO core.evo_employees (scope, id_employee, name, email, id_branch, job_position, active,
-        register_date, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        register_date, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_employee, l.name, l.email, l.id_branch, l.job_position, l.active,
-        l.register_date, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.register_date, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id_employee IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -124,15 +129,15 @@ updated AS (
     UPDATE core.evo_employees c
     SET name = l.name, email = l.email, id_branch = l.id_branch, job_position = l.job_position,
         active = l.active, register_date = l.register_date, is_deleted = l.is_deleted, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
-        deleted_by_run = NULL, deleted_at = NULL
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id_employee = l.id_employee
       AND l.id_employee IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_employee = l.id_employee AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.id_branch, c.job_position, c.active, c.register_date, c.is_deleted)
         IS DISTINCT FROM
         (l.name, l.email, l.id_branch, l.job_position, l.active, l.register_date, l.is_deleted)
@@ -153,8 +158,8 @@ repointed AS (
                         AND w.id_employee IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_employee = w.id_employee AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.email, c.id_branch, c.job_position, c.active, c.register_date, c.is_deleted)
                             IS DISTINCT FROM
                             (w.name, w.email, w.id_branch, w.job_position, w.active, w.register_date, w.is_deleted))

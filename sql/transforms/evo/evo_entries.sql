@@ -1,10 +1,12 @@
--- core.evo_entries from stg_evo.entries_raw: one row per (scope, entry_key), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_entries from stg_evo.entries_raw: one row per (scope, entry_key), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is the entry's
--- second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device) as sent,
--- each quoted or NULL, so re-extracting a day never doubles a row and entries one second apart
--- are two rows. An entry is a member's (id_member) or a prospect's (id_prospect); block_reason is
--- set when refused. An entry without idBranch or a readable date has no key: invalid in staging.
+-- second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device), normalised
+-- (ops.evo_entry_key: date to the microsecond, ids as numbers, texts trimmed, each quoted or NULL),
+-- so re-extracting a day never doubles a row, however its fields are spelled, and entries one
+-- second apart are two rows. The columns read the fields as the key does. An entry is a member's
+-- (id_member) or a prospect's (id_prospect); block_reason is set when refused. An entry without
+-- idBranch or a readable date (local, no offset) has no key: invalid in staging.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
 -- edit that, then `./skyfit sql --write` rewrites this file (a test fails while it is out of date).
@@ -26,12 +28,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.entry_key, t.entry_date, t.id_member, t.id_prospect, t.id_branch, t.entry_type, t.device,
                t.block_reason, t.released_by,
            CASE WHEN num_nonnulls(t.entry_date_text, t.id_member_text, t.id_prospect_text, t.id_branch_text)
@@ -45,7 +49,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.entry_key,
                e.entry_date_text, ops.try_timestamp(e.entry_date_text) AS entry_date,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
@@ -56,28 +60,25 @@ WITH fields AS MATERIALIZED (
                e.block_reason,
                e.released_by
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
-                   CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL
-                             AND ops.try_timestamp(raw ->> 'date') >= timestamp '1970-01-01'
-                        THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(raw ->> 'date'))::bigint), 12, '0')
-                              || left(md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
-                                                    quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
-                                                    quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device'))),
-                                      20))::uuid
-                   END AS entry_key,
-                   nullif(raw ->> 'date', '') AS entry_date_text,
-                   nullif(raw ->> 'idMember', '') AS id_member_text,
-                   nullif(raw ->> 'idProspect', '') AS id_prospect_text,
-                   nullif(raw ->> 'idBranch', '') AS id_branch_text,
-                   nullif(raw ->> 'entryType', '') AS entry_type,
-                   nullif(raw ->> 'device', '') AS device,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
+                   ops.evo_entry_key(raw ->> 'idBranch', raw ->> 'date', raw ->> 'idMember', raw ->> 'idProspect',
+                                     raw ->> 'entryType', raw ->> 'device') AS entry_key,
+                   nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
+                   ops.integral_text(raw ->> 'idMember') AS id_member_text,
+                   ops.integral_text(raw ->> 'idProspect') AS id_prospect_text,
+                   ops.integral_text(raw ->> 'idBranch') AS id_branch_text,
+                   nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
+                   nullif(btrim(raw ->> 'device'), '') AS device,
                    nullif(raw ->> 'blockReason', '') AS block_reason,
                    nullif(raw ->> 'releasedBy', '') AS released_by
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.entries_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -115,7 +116,7 @@ repeated AS (
     WHERE (f.scope, f.entry_key) IN (SELECT scope, entry_key FROM fields
         WHERE entry_key IS NOT NULL
         GROUP BY scope, entry_key HAVING count(*) > 1)
-    ORDER BY f.scope, f.entry_key, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.entry_key, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -124,9 +125,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.evo_entries (scope, entry_key, entry_date, id_member, id_prospect, id_branch,
         entry_type, device, block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id,
-        _updated_at)
+        _read_at, _updated_at)
     SELECT l.scope, l.entry_key, l.entry_date, l.id_member, l.id_prospect, l.id_branch, l.entry_type,
-        l.device, l.block_reason, l.released_by, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.device, l.block_reason, l.released_by, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at,
+        now()
     FROM fields l
     WHERE l.entry_key IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -139,14 +141,15 @@ updated AS (
     SET entry_date = l.entry_date, id_member = l.id_member, id_prospect = l.id_prospect,
         id_branch = l.id_branch, entry_type = l.entry_type, device = l.device,
         block_reason = l.block_reason, released_by = l.released_by, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.entry_key = l.entry_key
       AND l.entry_key IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.entry_key = l.entry_key AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.entry_date, c.id_member, c.id_prospect, c.id_branch, c.entry_type, c.device, c.block_reason,
         c.released_by)
         IS DISTINCT FROM
@@ -169,8 +172,8 @@ repointed AS (
                         AND w.entry_key IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.entry_key = w.entry_key AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.entry_date, c.id_member, c.id_prospect, c.id_branch, c.entry_type, c.device, c.block_reason,
                             c.released_by)
                             IS DISTINCT FROM

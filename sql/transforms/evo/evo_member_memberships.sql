@@ -1,13 +1,16 @@
--- core.evo_member_memberships from stg_evo.member_memberships_raw: one row per (scope, id_member, id_member_membership), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_member_memberships from stg_evo.member_memberships_raw: one row per (scope, id_member, id_member_membership), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- Contracts of /api/v2/membermembership (canceled ones, with cancelReason). evo_members.sql
 -- writes the same rows from every member's memberships[]: each contract as it is now, refreshed
 -- by the full re-scan, the only read that sees a status change. Neither input has an update
--- time, so both keep the newest observation by lineage (run, part, line), the order of every
--- EVO version: whichever was read last is the contract's state, a re-scan of members updates a
--- status, and a part loaded late never undoes a newer read. Only this endpoint sends
--- cancelReason; the members' read never clears it. A contract a newer member read no longer
--- lists is flagged is_deleted. Keyed by member and contract (idMemberMembership is unique in a
+-- time, so both keep the newest observation by read time (the part's write time), then lineage
+-- (run, part, line), the order of every EVO version: whichever was read last is the contract's
+-- state, a re-scan of members updates a status, and a part loaded late never undoes a newer
+-- read. Only this endpoint sends cancelReason; the members' read never clears it. A contract a
+-- newer member read no longer lists is flagged is_deleted, only when that member carries
+-- memberships[] and only if the members' read wrote the row: a contract this endpoint wrote
+-- (canceled ones, which members leave out) is never flagged by a member read. This step runs
+-- first in a batch. Keyed by member and contract (idMemberMembership is unique in a
 -- scope; the member is in the key because a member's contracts are its child rows). The two
 -- steps never run at once, and a full refresh of either recomputes this table in place.
 --
@@ -31,12 +34,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_member, t.id_member_membership, t.id_membership, t.id_sale, t.plan_name, t.id_branch,
                t.register_date, t.start_date, t.end_date, t.cancel_date, t.membership_status, t.value_next_month,
                t.cancel_reason,
@@ -61,7 +66,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.value_next_month IS NULL AND t.value_next_month_text IS NOT NULL THEN 'valueNextMonth not a number: ' || t.value_next_month_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.id_member_membership_text, ops.try_bigint(e.id_member_membership_text) AS id_member_membership,
                e.id_membership_text, ops.try_bigint(e.id_membership_text) AS id_membership,
@@ -76,7 +81,7 @@ WITH fields AS MATERIALIZED (
                e.value_next_month_text, ops.try_numeric(e.value_next_month_text) AS value_next_month,
                e.cancel_reason
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idMember', '') AS id_member_text,
                    nullif(raw ->> 'idMemberMembership', '') AS id_member_membership_text,
                    nullif(raw ->> 'idMembership', '') AS id_membership_text,
@@ -93,8 +98,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.member_memberships_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -132,7 +140,7 @@ repeated AS (
     WHERE (f.scope, f.id_member, f.id_member_membership) IN (SELECT scope, id_member, id_member_membership FROM fields
         WHERE id_member IS NOT NULL AND id_member_membership IS NOT NULL
         GROUP BY scope, id_member, id_member_membership HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_member, f.id_member_membership, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_member, f.id_member_membership, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -142,11 +150,11 @@ inserted AS (
     INSERT INTO core.evo_member_memberships (scope, id_member, id_member_membership, id_membership,
         id_sale, plan_name, id_branch, register_date, start_date, end_date, cancel_date,
         membership_status, value_next_month, cancel_reason, is_deleted, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_member, l.id_member_membership, l.id_membership, l.id_sale, l.plan_name,
         l.id_branch, l.register_date, l.start_date, l.end_date, l.cancel_date, l.membership_status,
         l.value_next_month, l.cancel_reason, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id,
-        now()
+        l.read_at, now()
     FROM fields l
     WHERE l.id_member IS NOT NULL
       AND l.id_member_membership IS NOT NULL
@@ -162,15 +170,15 @@ updated AS (
         end_date = l.end_date, cancel_date = l.cancel_date, membership_status = l.membership_status,
         value_next_month = l.value_next_month, cancel_reason = l.cancel_reason, is_deleted = l.is_deleted,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership
       AND l.id_member IS NOT NULL
       AND l.id_member_membership IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.id_member_membership = l.id_member_membership AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.id_membership, c.id_sale, c.plan_name, c.id_branch, c.register_date, c.start_date,
         c.end_date, c.cancel_date, c.membership_status, c.value_next_month, c.cancel_reason, c.is_deleted)
         IS DISTINCT FROM
@@ -194,8 +202,8 @@ repointed AS (
                         AND w.id_member_membership IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_member = w.id_member AND r.id_member_membership = w.id_member_membership AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.id_membership, c.id_sale, c.plan_name, c.id_branch, c.register_date, c.start_date,
                             c.end_date, c.cancel_date, c.membership_status, c.value_next_month, c.cancel_reason, c.is_deleted)
                             IS DISTINCT FROM

@@ -1,5 +1,5 @@
--- core.evo_members from stg_evo.members_raw: one row per (scope, id_member), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_members from stg_evo.members_raw: one row per (scope, id_member), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- membershipStatus (Active / Inactive / Suspended / Canceled), accessBlocked and lastAccessDate
 -- change without any date the API filters on: only a full re-scan of members brings them, and
 -- the re-scan, read last, wins. Contacts and contracts (memberships[]) become child rows.
@@ -31,13 +31,15 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_member, t.first_name, t.last_name, t.document, t.email, t.gender, t.birth_date,
                t.register_date, t.conversion_date, t.id_branch, t.branch_name, t.access_blocked,
                t.blocked_reason, t.membership_status, t.gympass_id, t.code_totalpass, t.last_access_date,
@@ -62,7 +64,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.evo_member_memberships_array_type NOT IN ('array', 'null') THEN 'memberships not an array' END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.first_name,
                e.last_name,
@@ -86,7 +88,7 @@ WITH fields AS MATERIALIZED (
                e.evo_member_memberships_array,
                jsonb_typeof(e.evo_member_memberships_array) AS evo_member_memberships_array_type
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idMember', '') AS id_member_text,
                    nullif(raw ->> 'firstName', '') AS first_name,
                    nullif(raw ->> 'lastName', '') AS last_name,
@@ -110,8 +112,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.members_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -123,7 +128,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 evo_member_contacts_elements AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.read_at, t.element_position,
            t.id_phone, t.id_contact_type, t.contact_type, t.description, t.ddi,
            CASE WHEN num_nonnulls(t.id_phone_text, t.id_contact_type_text)
            <> num_nonnulls(t.id_phone, t.id_contact_type)
@@ -133,14 +138,14 @@ evo_member_contacts_elements AS MATERIALIZED (
                CASE WHEN t.id_contact_type IS NULL AND t.id_contact_type_text IS NOT NULL THEN 'contacts[].idContactType not an integer: ' || t.id_contact_type_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.read_at, e.element_position,
                e.id_phone_text, ops.try_bigint(e.id_phone_text) AS id_phone,
                e.id_contact_type_text, ops.try_integer(e.id_contact_type_text) AS id_contact_type,
                e.contact_type,
                e.description,
                e.ddi
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, read_at, element_position,
                    nullif(raw ->> 'idPhone', '') AS id_phone_text,
                    nullif(raw ->> 'idContactType', '') AS id_contact_type_text,
                    nullif(raw ->> 'contactType', '') AS contact_type,
@@ -156,7 +161,7 @@ evo_member_contacts_elements AS MATERIALIZED (
     ) t
 ),
 evo_member_memberships_elements AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_member, t.blob_path, t.line_no, t.run_id, t.read_at, t.element_position,
            t.id_member_membership, t.id_membership, t.id_sale, t.plan_name, t.id_branch, t.register_date,
                t.start_date, t.end_date, t.cancel_date, t.membership_status, t.value_next_month,
            CASE WHEN num_nonnulls(t.id_member_membership_text, t.id_membership_text, t.id_sale_text, t.id_branch_text,
@@ -177,7 +182,7 @@ evo_member_memberships_elements AS MATERIALIZED (
                CASE WHEN t.value_next_month IS NULL AND t.value_next_month_text IS NOT NULL THEN 'memberships[].valueNextMonth not a number: ' || t.value_next_month_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_member, e.blob_path, e.line_no, e.run_id, e.read_at, e.element_position,
                e.id_member_membership_text, ops.try_bigint(e.id_member_membership_text) AS id_member_membership,
                e.id_membership_text, ops.try_bigint(e.id_membership_text) AS id_membership,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
@@ -190,7 +195,7 @@ evo_member_memberships_elements AS MATERIALIZED (
                e.membership_status,
                e.value_next_month_text, ops.try_numeric(e.value_next_month_text) AS value_next_month
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_member, blob_path, line_no, run_id, read_at, element_position,
                    nullif(raw ->> 'idMemberMembership', '') AS id_member_membership_text,
                    nullif(raw ->> 'idMembership', '') AS id_membership_text,
                    nullif(raw ->> 'idSale', '') AS id_sale_text,
@@ -247,7 +252,7 @@ repeated AS (
     WHERE (f.scope, f.id_member) IN (SELECT scope, id_member FROM fields
         WHERE id_member IS NOT NULL
         GROUP BY scope, id_member HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_member, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_member, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -257,11 +262,11 @@ inserted AS (
     INSERT INTO core.evo_members (scope, id_member, first_name, last_name, document, email, gender,
         birth_date, register_date, conversion_date, id_branch, branch_name, access_blocked,
         blocked_reason, membership_status, gympass_id, code_totalpass, last_access_date,
-        id_employee_consultant, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        id_employee_consultant, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_member, l.first_name, l.last_name, l.document, l.email, l.gender, l.birth_date,
         l.register_date, l.conversion_date, l.id_branch, l.branch_name, l.access_blocked,
         l.blocked_reason, l.membership_status, l.gympass_id, l.code_totalpass, l.last_access_date,
-        l.id_employee_consultant, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.id_employee_consultant, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -278,14 +283,14 @@ updated AS (
         membership_status = l.membership_status, gympass_id = l.gympass_id,
         code_totalpass = l.code_totalpass, last_access_date = l.last_access_date,
         id_employee_consultant = l.id_employee_consultant, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_member = l.id_member
       AND l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.first_name, c.last_name, c.document, c.email, c.gender, c.birth_date, c.register_date,
         c.conversion_date, c.id_branch, c.branch_name, c.access_blocked, c.blocked_reason,
         c.membership_status, c.gympass_id, c.code_totalpass, c.last_access_date, c.id_employee_consultant)
@@ -310,8 +315,8 @@ repointed AS (
                         AND w.id_member IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_member = w.id_member AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.first_name, c.last_name, c.document, c.email, c.gender, c.birth_date, c.register_date,
                             c.conversion_date, c.id_branch, c.branch_name, c.access_blocked, c.blocked_reason,
                             c.membership_status, c.gympass_id, c.code_totalpass, c.last_access_date, c.id_employee_consultant)
@@ -322,25 +327,28 @@ repointed AS (
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's.
+-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
+-- version carries the child array (a record without it, or with null, says nothing of its children).
 accepted AS (
-    SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no
+    SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no, l.read_at,
+           jsonb_typeof(l.evo_member_contacts_array) = 'array' AS evo_member_contacts_listed, jsonb_typeof(l.evo_member_memberships_array) = 'array' AS evo_member_memberships_listed
     FROM fields l
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.evo_members c
                       WHERE c.scope = l.scope AND c.id_member = l.id_member
-                        AND (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-                            > (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+                        AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                            > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 evo_member_contacts_upserted AS (
     INSERT INTO core.evo_member_contacts AS c (scope, id_member, id_phone, id_contact_type, contact_type,
-        description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT DISTINCT ON (x.stg_id, x.id_phone) x.scope, x.id_member, x.id_phone, x.id_contact_type,
-        x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id, now()
+        x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
+        x.read_at, now()
     FROM evo_member_contacts_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
@@ -348,15 +356,15 @@ evo_member_contacts_upserted AS (
     SET id_contact_type = excluded.id_contact_type, contact_type = excluded.contact_type,
         description = excluded.description, ddi = excluded.ddi, is_deleted = excluded.is_deleted,
         _stg_id = excluded._stg_id, _source_blob = excluded._source_blob,
-        _source_line = excluded._source_line, _run_id = excluded._run_id,
+        _source_line = excluded._source_line, _run_id = excluded._run_id, _read_at = excluded._read_at,
         _updated_at = excluded._updated_at
     WHERE ((c.id_contact_type, c.contact_type, c.description, c.ddi, c.is_deleted)
            IS DISTINCT FROM (excluded.id_contact_type, excluded.contact_type, excluded.description, excluded.ddi,
          excluded.is_deleted)
         OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
            IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id))
-      AND (excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(excluded._read_at, '-infinity'), excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
     RETURNING 1
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
@@ -364,14 +372,14 @@ evo_member_contacts_upserted AS (
 evo_member_contacts_removed AS (
     UPDATE core.evo_member_contacts c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
-        _run_id = a.run_id, _updated_at = now()
+        _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_member = a.id_member
+    WHERE c.scope = a.scope AND c.id_member = a.id_member AND a.evo_member_contacts_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
-      AND (a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_elements x WHERE x.stg_id = a.stg_id AND x.id_phone = c.id_phone)
     RETURNING 1
 ),
@@ -381,11 +389,11 @@ evo_member_memberships_upserted AS (
     INSERT INTO core.evo_member_memberships AS c (scope, id_member, id_member_membership, id_membership,
         id_sale, plan_name, id_branch, register_date, start_date, end_date, cancel_date,
         membership_status, value_next_month, is_deleted, _stg_id, _source_blob, _source_line, _run_id,
-        _updated_at)
+        _read_at, _updated_at)
     SELECT DISTINCT ON (x.stg_id, x.id_member_membership) x.scope, x.id_member, x.id_member_membership,
         x.id_membership, x.id_sale, x.plan_name, x.id_branch, x.register_date, x.start_date, x.end_date,
         x.cancel_date, x.membership_status, x.value_next_month, false, x.stg_id, x.blob_path, x.line_no,
-        x.run_id, now()
+        x.run_id, x.read_at, now()
     FROM evo_member_memberships_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_member_membership IS NOT NULL
     ORDER BY x.stg_id, x.id_member_membership, x.element_position DESC
@@ -396,7 +404,7 @@ evo_member_memberships_upserted AS (
         cancel_date = excluded.cancel_date, membership_status = excluded.membership_status,
         value_next_month = excluded.value_next_month, is_deleted = excluded.is_deleted,
         _stg_id = excluded._stg_id, _source_blob = excluded._source_blob,
-        _source_line = excluded._source_line, _run_id = excluded._run_id,
+        _source_line = excluded._source_line, _run_id = excluded._run_id, _read_at = excluded._read_at,
         _updated_at = excluded._updated_at
     WHERE ((c.id_membership, c.id_sale, c.plan_name, c.id_branch, c.register_date, c.start_date, c.end_date,
          c.cancel_date, c.membership_status, c.value_next_month, c.is_deleted)
@@ -405,24 +413,25 @@ evo_member_memberships_upserted AS (
          excluded.membership_status, excluded.value_next_month, excluded.is_deleted)
         OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
            IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id))
-      AND (excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(excluded._read_at, '-infinity'), excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
     RETURNING 1
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
--- that version.
+-- that version. Only rows this step wrote (another step writes the table).
 evo_member_memberships_removed AS (
     UPDATE core.evo_member_memberships c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
-        _run_id = a.run_id, _updated_at = now()
+        _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_member = a.id_member
+    WHERE c.scope = a.scope AND c.id_member = a.id_member AND a.evo_member_memberships_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
-      AND (a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_memberships_elements x WHERE x.stg_id = a.stg_id AND x.id_member_membership = c.id_member_membership)
+      AND EXISTS (SELECT 1 FROM stg_evo.members_raw s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)
     RETURNING 1
 ),
 candidates AS (

@@ -1,5 +1,5 @@
--- core.evo_prospects from stg_evo.prospects_raw: one row per (scope, id_prospect), the version ingested last:
--- the highest (run_id, blob_path, line_no).
+-- core.evo_prospects from stg_evo.prospects_raw: one row per (scope, id_prospect), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
 -- A converted prospect carries the member it became (idMember) and its conversionDate.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
@@ -22,12 +22,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_prospect, t.first_name, t.last_name, t.email, t.phone, t.register_date, t.conversion_date,
                t.id_member, t.id_branch, t.id_employee, t.origin,
            CASE WHEN num_nonnulls(t.id_prospect_text, t.register_date_text, t.conversion_date_text, t.id_member_text,
@@ -44,7 +46,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.id_employee IS NULL AND t.id_employee_text IS NOT NULL THEN 'idEmployee not an integer: ' || t.id_employee_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
                e.first_name,
                e.last_name,
@@ -57,7 +59,7 @@ WITH fields AS MATERIALIZED (
                e.id_employee_text, ops.try_bigint(e.id_employee_text) AS id_employee,
                e.origin
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idProspect', '') AS id_prospect_text,
                    nullif(raw ->> 'firstName', '') AS first_name,
                    nullif(raw ->> 'lastName', '') AS last_name,
@@ -72,8 +74,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.prospects_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -111,7 +116,7 @@ repeated AS (
     WHERE (f.scope, f.id_prospect) IN (SELECT scope, id_prospect FROM fields
         WHERE id_prospect IS NOT NULL
         GROUP BY scope, id_prospect HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_prospect, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_prospect, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -120,10 +125,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.evo_prospects (scope, id_prospect, first_name, last_name, email, phone,
         register_date, conversion_date, id_member, id_branch, id_employee, origin, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_prospect, l.first_name, l.last_name, l.email, l.phone, l.register_date,
         l.conversion_date, l.id_member, l.id_branch, l.id_employee, l.origin, l.stg_id, l.blob_path,
-        l.line_no, l.run_id, now()
+        l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id_prospect IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -136,14 +141,15 @@ updated AS (
     SET first_name = l.first_name, last_name = l.last_name, email = l.email, phone = l.phone,
         register_date = l.register_date, conversion_date = l.conversion_date, id_member = l.id_member,
         id_branch = l.id_branch, id_employee = l.id_employee, origin = l.origin, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_prospect = l.id_prospect
       AND l.id_prospect IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_prospect = l.id_prospect AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.first_name, c.last_name, c.email, c.phone, c.register_date, c.conversion_date, c.id_member,
         c.id_branch, c.id_employee, c.origin)
         IS DISTINCT FROM
@@ -166,8 +172,8 @@ repointed AS (
                         AND w.id_prospect IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_prospect = w.id_prospect AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.first_name, c.last_name, c.email, c.phone, c.register_date, c.conversion_date, c.id_member,
                             c.id_branch, c.id_employee, c.origin)
                             IS DISTINCT FROM

@@ -1,5 +1,5 @@
 -- core.evo_receivables from stg_evo.receivables_raw: one row per (scope, id_receivable), the newest version:
--- the latest update_date, then the highest (run_id, blob_path, line_no).
+-- the latest update_date, then the highest (read_at, run_id, blob_path, line_no).
 -- Read by updateDate, the only update filter EVO has, which orders versions. The API spells the
 -- amount "ammount". status is {id, name}: 1 Open, 2 Received, 3 Canceled, 4 Overdue.
 --
@@ -23,12 +23,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_receivable, t.id_sale, t.id_member_payer, t.id_branch, t.description, t.registration_date,
                t.due_date, t.receiving_date, t.competence_date, t.cancellation_date, t.update_date, t.amount,
                t.amount_paid, t.status_id, t.status_name, t.payment_type,
@@ -55,7 +57,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.status_id IS NULL AND t.status_id_text IS NOT NULL THEN 'status.id not an integer: ' || t.status_id_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_receivable_text, ops.try_bigint(e.id_receivable_text) AS id_receivable,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
                e.id_member_payer_text, ops.try_bigint(e.id_member_payer_text) AS id_member_payer,
@@ -73,7 +75,7 @@ WITH fields AS MATERIALIZED (
                e.status_name,
                e.payment_type
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'idReceivable', '') AS id_receivable_text,
                    nullif(raw ->> 'idSale', '') AS id_sale_text,
                    nullif(raw ->> 'idMemberPayer', '') AS id_member_payer_text,
@@ -93,8 +95,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_evo.receivables_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -132,7 +137,7 @@ repeated AS (
     WHERE (f.scope, f.id_receivable) IN (SELECT scope, id_receivable FROM fields
         WHERE id_receivable IS NOT NULL
         GROUP BY scope, id_receivable HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_receivable, f.update_date DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_receivable, f.update_date DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -142,11 +147,11 @@ inserted AS (
     INSERT INTO core.evo_receivables (scope, id_receivable, id_sale, id_member_payer, id_branch,
         description, registration_date, due_date, receiving_date, competence_date, cancellation_date,
         update_date, amount, amount_paid, status_id, status_name, payment_type, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_receivable, l.id_sale, l.id_member_payer, l.id_branch, l.description,
         l.registration_date, l.due_date, l.receiving_date, l.competence_date, l.cancellation_date,
         l.update_date, l.amount, l.amount_paid, l.status_id, l.status_name, l.payment_type, l.stg_id,
-        l.blob_path, l.line_no, l.run_id, now()
+        l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id_receivable IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -162,14 +167,14 @@ updated AS (
         cancellation_date = l.cancellation_date, update_date = l.update_date, amount = l.amount,
         amount_paid = l.amount_paid, status_id = l.status_id, status_name = l.status_name,
         payment_type = l.payment_type, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable
       AND l.id_receivable IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_date, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_date, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_date, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_date, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.id_sale, c.id_member_payer, c.id_branch, c.description, c.registration_date, c.due_date,
         c.receiving_date, c.competence_date, c.cancellation_date, c.update_date, c.amount, c.amount_paid,
         c.status_id, c.status_name, c.payment_type)
@@ -194,8 +199,8 @@ repointed AS (
                         AND w.id_receivable IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_receivable = w.id_receivable AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_date, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_date, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_date, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_date, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.id_sale, c.id_member_payer, c.id_branch, c.description, c.registration_date, c.due_date,
                             c.receiving_date, c.competence_date, c.cancellation_date, c.update_date, c.amount, c.amount_paid,
                             c.status_id, c.status_name, c.payment_type)

@@ -1,6 +1,6 @@
--- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version ingested last:
--- the highest (run_id, blob_path, line_no).
--- A sale has no update time: the version ingested last wins. Its value is the sum of its items'
+-- core.evo_sales from stg_evo.sales_raw: one row per (scope, id_sale), the version read last:
+-- the highest (read_at, run_id, blob_path, line_no).
+-- A sale has no update time: the version read last wins. Its value is the sum of its items'
 -- saleValue; the items stay as sent in items and become rows of evo_sale_items. A removed sale
 -- comes back with removed = true and removalDate (saleDate unchanged).
 -- A deleted record keeps its row with removed = true.
@@ -26,13 +26,15 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
                t.removal_date, t.items,
            coalesce(t.removed, false) AS removed,
@@ -68,7 +70,7 @@ WITH fields AS MATERIALIZED (
                    WHERE ops.json_numeric_or_nan(i -> 'ammount') = 'NaN') END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_sale_text, ops.try_bigint(e.id_sale_text) AS id_sale,
                e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
                e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
@@ -106,7 +108,7 @@ WITH fields AS MATERIALIZED (
                    ops.json_numeric_or_nan(j.receivables -> 1 -> 'ammount') AS receivables_total_1,
                    ops.json_numeric_or_nan(j.receivables -> 2 -> 'ammount') AS receivables_total_2
             FROM (
-                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                        nullif(raw ->> 'idSale', '') AS id_sale_text,
                        nullif(raw ->> 'idMember', '') AS id_member_text,
                        nullif(raw ->> 'idProspect', '') AS id_prospect_text,
@@ -120,8 +122,11 @@ WITH fields AS MATERIALIZED (
                 FROM (
                     -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                     -- below would otherwise decompress it again.
-                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                    -- read_at: when the line was read, its part's write time (see version order below).
+                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                           b.written_at AS read_at, s.raw #> '{}' AS raw
                     FROM stg_evo.sales_raw s
+                    LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                     WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                       AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                       AND s.validation_status <> 'invalid'
@@ -135,7 +140,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 evo_sale_items_elements AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_sale, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id_sale, t.blob_path, t.line_no, t.run_id, t.read_at, t.element_position,
            t.id_sale_item, t.description, t.quantity, t.item_value, t.sale_value, t.discount,
                t.id_membership, t.id_product, t.id_service,
            CASE WHEN num_nonnulls(t.id_sale_item_text, t.quantity_text, t.item_value_text, t.sale_value_text,
@@ -154,7 +159,7 @@ evo_sale_items_elements AS MATERIALIZED (
                CASE WHEN t.id_service IS NULL AND t.id_service_text IS NOT NULL THEN 'saleItens[].idService not an integer: ' || t.id_service_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_sale, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id_sale, e.blob_path, e.line_no, e.run_id, e.read_at, e.element_position,
                e.id_sale_item_text, ops.try_bigint(e.id_sale_item_text) AS id_sale_item,
                e.description,
                e.quantity_text, ops.try_numeric(e.quantity_text) AS quantity,
@@ -165,7 +170,7 @@ evo_sale_items_elements AS MATERIALIZED (
                e.id_product_text, ops.try_bigint(e.id_product_text) AS id_product,
                e.id_service_text, ops.try_bigint(e.id_service_text) AS id_service
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, id_sale, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id_sale, blob_path, line_no, run_id, read_at, element_position,
                    nullif(raw ->> 'idSaleItem', '') AS id_sale_item_text,
                    nullif(raw ->> 'description', '') AS description,
                    nullif(raw ->> 'quantity', '') AS quantity_text,
@@ -218,7 +223,7 @@ repeated AS (
     WHERE (f.scope, f.id_sale) IN (SELECT scope, id_sale FROM fields
         WHERE id_sale IS NOT NULL
         GROUP BY scope, id_sale HAVING count(*) > 1)
-    ORDER BY f.scope, f.id_sale, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id_sale, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -227,10 +232,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale,
         sale_date, removed, removal_date, items, items_count, total_value, receivables_count,
-        receivables_total, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        receivables_total, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id_sale, l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date,
         l.removed, l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count,
-        l.receivables_total, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.receivables_total, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -245,14 +250,14 @@ updated AS (
         removal_date = l.removal_date, items = l.items, items_count = l.items_count,
         total_value = l.total_value, receivables_count = l.receivables_count,
         receivables_total = l.receivables_total, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id_sale = l.id_sale
       AND l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
-      AND (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
         c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
         IS DISTINCT FROM
@@ -275,8 +280,8 @@ repointed AS (
                         AND w.id_sale IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id_sale = w.id_sale AND r.newest_stg_id <> w.stg_id)
-                        AND (w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.id_member, c.id_prospect, c.id_branch, c.id_employee_sale, c.sale_date, c.removed,
                             c.removal_date, c.items, c.items_count, c.total_value, c.receivables_count, c.receivables_total)
                             IS DISTINCT FROM
@@ -285,27 +290,29 @@ repointed AS (
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's.
+-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
+-- version carries the child array (a record without it, or with null, says nothing of its children).
 accepted AS (
-    SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no
+    SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no, l.read_at,
+           jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
     FROM fields l
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.evo_sales c
                       WHERE c.scope = l.scope AND c.id_sale = l.id_sale
-                        AND (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-                            > (l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+                        AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                            > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 evo_sale_items_upserted AS (
     INSERT INTO core.evo_sale_items AS c (scope, id_sale, id_sale_item, description, quantity, item_value,
         sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
-        _source_line, _run_id, _updated_at)
+        _source_line, _run_id, _read_at, _updated_at)
     SELECT DISTINCT ON (x.stg_id, x.id_sale_item) x.scope, x.id_sale, x.id_sale_item, x.description,
         x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
-        false, x.stg_id, x.blob_path, x.line_no, x.run_id, now()
+        false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
@@ -315,15 +322,15 @@ evo_sale_items_upserted AS (
         id_membership = excluded.id_membership, id_product = excluded.id_product,
         id_service = excluded.id_service, is_deleted = excluded.is_deleted, _stg_id = excluded._stg_id,
         _source_blob = excluded._source_blob, _source_line = excluded._source_line,
-        _run_id = excluded._run_id, _updated_at = excluded._updated_at
+        _run_id = excluded._run_id, _read_at = excluded._read_at, _updated_at = excluded._updated_at
     WHERE ((c.description, c.quantity, c.item_value, c.sale_value, c.discount, c.id_membership, c.id_product,
          c.id_service, c.is_deleted)
            IS DISTINCT FROM (excluded.description, excluded.quantity, excluded.item_value, excluded.sale_value, excluded.discount,
          excluded.id_membership, excluded.id_product, excluded.id_service, excluded.is_deleted)
         OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
            IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id))
-      AND (excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(excluded._read_at, '-infinity'), excluded._run_id COLLATE "C", excluded._source_blob COLLATE "C", excluded._source_line)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
     RETURNING 1
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
@@ -331,14 +338,14 @@ evo_sale_items_upserted AS (
 evo_sale_items_removed AS (
     UPDATE core.evo_sale_items c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
-        _run_id = a.run_id, _updated_at = now()
+        _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id_sale = a.id_sale
+    WHERE c.scope = a.scope AND c.id_sale = a.id_sale AND a.evo_sale_items_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
-      AND (a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
-              >= (c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
+              >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
     RETURNING 1
 ),

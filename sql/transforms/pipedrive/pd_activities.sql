@@ -1,5 +1,5 @@
 -- core.pd_activities from stg_pipedrive.activities_raw: one row per (scope, id), the newest version:
--- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- the latest update_time, then the highest (read_at, run_id, blob_path, line_no).
 -- v1 user_id / busy_flag / active_flag, v2 owner_id / busy / is_deleted.
 -- A deleted record keeps its row with is_deleted = true.
 -- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
@@ -25,12 +25,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.subject, t.type, t.done, t.due_date, t.due_time, t.duration, t.owner_id, t.deal_id,
                t.person_id, t.org_id, t.lead_id, t.marked_as_done_time, t.busy, t.add_time, t.update_time,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
@@ -56,7 +58,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.active_flag IS NULL AND t.active_flag_text IS NOT NULL THEN 'active_flag not a boolean: ' || t.active_flag_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.subject,
                e.type,
@@ -76,7 +78,7 @@ WITH fields AS MATERIALIZED (
                e.is_deleted_flag_text, ops.try_boolean(e.is_deleted_flag_text) AS is_deleted_flag,
                e.active_flag_text, ops.try_boolean(e.active_flag_text) AS active_flag
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'subject', '') AS subject,
                    nullif(raw ->> 'type', '') AS type,
@@ -98,8 +100,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.activities_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -137,7 +142,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -146,10 +151,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.pd_activities (scope, id, subject, type, done, due_date, due_time, duration,
         owner_id, deal_id, person_id, org_id, lead_id, marked_as_done_time, busy, add_time, update_time,
-        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.subject, l.type, l.done, l.due_date, l.due_time, l.duration, l.owner_id,
         l.deal_id, l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time,
-        l.update_time, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.update_time, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -164,14 +169,14 @@ updated AS (
         org_id = l.org_id, lead_id = l.lead_id, marked_as_done_time = l.marked_as_done_time,
         busy = l.busy, add_time = l.add_time, update_time = l.update_time, is_deleted = l.is_deleted,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
+        _read_at = l.read_at, _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id,
         c.person_id, c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time,
         c.is_deleted)
@@ -196,8 +201,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.subject, c.type, c.done, c.due_date, c.due_time, c.duration, c.owner_id, c.deal_id,
                             c.person_id, c.org_id, c.lead_id, c.marked_as_done_time, c.busy, c.add_time, c.update_time,
                             c.is_deleted)

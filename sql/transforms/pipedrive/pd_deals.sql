@@ -1,5 +1,5 @@
 -- core.pd_deals from stg_pipedrive.deals_raw: one row per (scope, id), the newest version:
--- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- the latest update_time, then the highest (read_at, run_id, blob_path, line_no).
 -- v1 user_id / deleted / top-level custom fields, v2 owner_id / is_deleted / custom_fields. Archived
 -- deals come from their own list with is_archived and archive_time; unarchived, the plain list again.
 -- A deleted record keeps its row with is_deleted = true.
@@ -26,12 +26,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.title, t.value, t.currency, t.status, t.stage_id, t.pipeline_id, t.owner_id,
                t.creator_user_id, t.person_id, t.org_id, t.probability, t.expected_close_date,
                t.stage_change_time, t.won_time, t.lost_time, t.close_time, t.lost_reason, t.visible_to,
@@ -69,7 +71,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.archive_time IS NULL AND t.archive_time_text IS NOT NULL THEN 'archive_time not a date-time: ' || t.archive_time_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.title,
                e.value_text, ops.try_numeric(e.value_text) AS value,
@@ -96,7 +98,7 @@ WITH fields AS MATERIALIZED (
                e.archive_time_text, ops.try_timestamptz(e.archive_time_text) AS archive_time,
                e.custom_fields
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'title', '') AS title,
                    nullif(raw ->> 'value', '') AS value_text,
@@ -127,8 +129,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.deals_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -166,7 +171,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -176,12 +181,12 @@ inserted AS (
     INSERT INTO core.pd_deals (scope, id, title, value, currency, status, stage_id, pipeline_id, owner_id,
         creator_user_id, person_id, org_id, probability, expected_close_date, stage_change_time, won_time,
         lost_time, close_time, lost_reason, visible_to, add_time, update_time, is_deleted, is_archived,
-        archive_time, custom_fields, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        archive_time, custom_fields, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.title, l.value, l.currency, l.status, l.stage_id, l.pipeline_id, l.owner_id,
         l.creator_user_id, l.person_id, l.org_id, l.probability, l.expected_close_date,
         l.stage_change_time, l.won_time, l.lost_time, l.close_time, l.lost_reason, l.visible_to,
         l.add_time, l.update_time, l.is_deleted, l.is_archived, l.archive_time, l.custom_fields, l.stg_id,
-        l.blob_path, l.line_no, l.run_id, now()
+        l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -199,15 +204,15 @@ updated AS (
         lost_reason = l.lost_reason, visible_to = l.visible_to, add_time = l.add_time,
         update_time = l.update_time, is_deleted = l.is_deleted, is_archived = l.is_archived,
         archive_time = l.archive_time, custom_fields = l.custom_fields, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
-        deleted_by_run = NULL, deleted_at = NULL
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
         c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
         c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,
@@ -234,8 +239,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.title, c.value, c.currency, c.status, c.stage_id, c.pipeline_id, c.owner_id,
                             c.creator_user_id, c.person_id, c.org_id, c.probability, c.expected_close_date,
                             c.stage_change_time, c.won_time, c.lost_time, c.close_time, c.lost_reason, c.visible_to,

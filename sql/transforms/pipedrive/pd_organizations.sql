@@ -1,5 +1,5 @@
 -- core.pd_organizations from stg_pipedrive.organizations_raw: one row per (scope, id), the newest version:
--- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- the latest update_time, then the highest (read_at, run_id, blob_path, line_no).
 -- v1 sends the address as text with address_* fields, v2 as an object.
 -- A deleted record keeps its row with is_deleted = true.
 -- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
@@ -25,12 +25,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.name, t.owner_id, t.address, t.address_locality, t.address_country,
                t.address_postal_code, t.visible_to, t.add_time, t.update_time, t.custom_fields,
            (coalesce(is_deleted_flag, NOT active_flag, false)) AS is_deleted,
@@ -47,7 +49,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.active_flag IS NULL AND t.active_flag_text IS NOT NULL THEN 'active_flag not a boolean: ' || t.active_flag_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.owner_id_text, ops.try_bigint(e.owner_id_text) AS owner_id,
@@ -62,7 +64,7 @@ WITH fields AS MATERIALIZED (
                e.active_flag_text, ops.try_boolean(e.active_flag_text) AS active_flag,
                e.custom_fields
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    ops.json_ref_text(raw -> 'owner_id') AS owner_id_text,
@@ -81,8 +83,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.organizations_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -120,7 +125,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -129,10 +134,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.pd_organizations (scope, id, name, owner_id, address, address_locality,
         address_country, address_postal_code, visible_to, add_time, update_time, is_deleted,
-        custom_fields, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        custom_fields, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.name, l.owner_id, l.address, l.address_locality, l.address_country,
         l.address_postal_code, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields,
-        l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -146,15 +151,15 @@ updated AS (
         address_country = l.address_country, address_postal_code = l.address_postal_code,
         visible_to = l.visible_to, add_time = l.add_time, update_time = l.update_time,
         is_deleted = l.is_deleted, custom_fields = l.custom_fields, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
-        deleted_by_run = NULL, deleted_at = NULL
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.owner_id, c.address, c.address_locality, c.address_country, c.address_postal_code,
         c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
         IS DISTINCT FROM
@@ -177,8 +182,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.owner_id, c.address, c.address_locality, c.address_country, c.address_postal_code,
                             c.visible_to, c.add_time, c.update_time, c.is_deleted, c.custom_fields)
                             IS DISTINCT FROM

@@ -1,5 +1,5 @@
 -- core.pd_pipelines from stg_pipedrive.pipelines_raw: one row per (scope, id), the newest version:
--- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- the latest update_time, then the highest (read_at, run_id, blob_path, line_no).
 -- v1 active / deal_probability, v2 is_deleted / is_deal_probability_enabled.
 -- A deleted record keeps its row with is_deleted = true.
 -- A key a complete read no longer has is flagged too, with deleted_by_run and deleted_at, when its run
@@ -25,12 +25,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.name, t.url_title, t.order_nr, t.deal_probability, t.add_time, t.update_time,
            (coalesce(is_deleted_flag, NOT active, false)) AS is_deleted,
            CASE WHEN num_nonnulls(t.id_text, t.order_nr_text, t.deal_probability_text, t.add_time_text, t.update_time_text,
@@ -48,7 +50,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.active IS NULL AND t.active_text IS NOT NULL THEN 'active not a boolean: ' || t.active_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.url_title,
@@ -59,7 +61,7 @@ WITH fields AS MATERIALIZED (
                e.is_deleted_flag_text, ops.try_boolean(e.is_deleted_flag_text) AS is_deleted_flag,
                e.active_text, ops.try_boolean(e.active_text) AS active
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'url_title', '') AS url_title,
@@ -72,8 +74,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.pipelines_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -111,7 +116,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -119,9 +124,9 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 inserted AS (
     INSERT INTO core.pd_pipelines (scope, id, name, url_title, order_nr, deal_probability, add_time,
-        update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time,
-        l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -134,15 +139,15 @@ updated AS (
     SET name = l.name, url_title = l.url_title, order_nr = l.order_nr,
         deal_probability = l.deal_probability, add_time = l.add_time, update_time = l.update_time,
         is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(), deleted_by_run = NULL,
-        deleted_at = NULL
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now(),
+        deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
         IS DISTINCT FROM
         (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted)
@@ -163,8 +168,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.url_title, c.order_nr, c.deal_probability, c.add_time, c.update_time, c.is_deleted)
                             IS DISTINCT FROM
                             (w.name, w.url_title, w.order_nr, w.deal_probability, w.add_time, w.update_time, w.is_deleted))

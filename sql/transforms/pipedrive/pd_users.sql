@@ -1,5 +1,5 @@
 -- core.pd_users from stg_pipedrive.users_raw: one row per (scope, id), the newest version:
--- the latest update_time, then the highest (run_id, blob_path, line_no).
+-- the latest update_time, then the highest (read_at, run_id, blob_path, line_no).
 -- Users are deactivated (active_flag becomes is_active); a user the whole list no longer has
 -- is flagged deleted. v1 names the times created / modified.
 -- A deleted record keeps its row with is_deleted = true.
@@ -26,12 +26,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.name, t.email, t.phone, t.default_currency, t.locale, t.timezone_name, t.role_id,
                t.is_admin, t.is_active, t.last_login, t.add_time, t.update_time,
            (false) AS is_deleted,
@@ -49,7 +51,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.update_time IS NULL AND t.update_time_text IS NOT NULL THEN 'modified not a date-time: ' || t.update_time_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.email,
@@ -64,7 +66,7 @@ WITH fields AS MATERIALIZED (
                e.add_time_text, ops.try_timestamptz(e.add_time_text) AS add_time,
                e.update_time_text, ops.try_timestamptz(e.update_time_text) AS update_time
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'email', '') AS email,
@@ -81,8 +83,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_pipedrive.users_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -120,7 +125,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -129,10 +134,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.pd_users (scope, id, name, email, phone, default_currency, locale, timezone_name,
         role_id, is_admin, is_active, last_login, add_time, update_time, is_deleted, _stg_id,
-        _source_blob, _source_line, _run_id, _updated_at)
+        _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name,
         l.role_id, l.is_admin, l.is_active, l.last_login, l.add_time, l.update_time, l.is_deleted,
-        l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -146,15 +151,15 @@ updated AS (
         locale = l.locale, timezone_name = l.timezone_name, role_id = l.role_id, is_admin = l.is_admin,
         is_active = l.is_active, last_login = l.last_login, add_time = l.add_time,
         update_time = l.update_time, is_deleted = l.is_deleted, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now(),
-        deleted_by_run = NULL, deleted_at = NULL
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now(), deleted_by_run = NULL, deleted_at = NULL
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.update_time, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
         c.is_active, c.last_login, c.add_time, c.update_time, c.is_deleted)
         IS DISTINCT FROM
@@ -177,8 +182,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.update_time, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.update_time, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.email, c.phone, c.default_currency, c.locale, c.timezone_name, c.role_id, c.is_admin,
                             c.is_active, c.last_login, c.add_time, c.update_time, c.is_deleted)
                             IS DISTINCT FROM

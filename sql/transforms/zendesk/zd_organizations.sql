@@ -1,5 +1,5 @@
 -- core.zd_organizations from stg_zendesk.organizations_raw: one row per (scope, id), the newest version:
--- the latest updated_at, then the highest (run_id, blob_path, line_no).
+-- the latest updated_at, then the highest (read_at, run_id, blob_path, line_no).
 -- Read by the time-based export (pages overlap by one second, deduplicated when read).
 -- A deleted organization carries deleted_at.
 -- A deleted record keeps its row with is_deleted = true.
@@ -24,12 +24,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.name, t.group_id, t.external_id, t.domain_names, t.tags, t.details, t.notes,
                t.shared_tickets, t.shared_comments, t.created_at, t.updated_at, t.deleted_at,
            (deleted_at IS NOT NULL) AS is_deleted,
@@ -48,7 +50,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.deleted_at IS NULL AND t.deleted_at_text IS NOT NULL THEN 'deleted_at not a date-time: ' || t.deleted_at_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.group_id_text, ops.try_bigint(e.group_id_text) AS group_id,
@@ -63,7 +65,7 @@ WITH fields AS MATERIALIZED (
                e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at,
                e.deleted_at_text, ops.try_timestamptz(e.deleted_at_text) AS deleted_at
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'group_id', '') AS group_id_text,
@@ -80,8 +82,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_zendesk.organizations_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -119,7 +124,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -128,10 +133,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.zd_organizations (scope, id, name, group_id, external_id, domain_names, tags,
         details, notes, shared_tickets, shared_comments, created_at, updated_at, deleted_at, is_deleted,
-        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.name, l.group_id, l.external_id, l.domain_names, l.tags, l.details, l.notes,
         l.shared_tickets, l.shared_comments, l.created_at, l.updated_at, l.deleted_at, l.is_deleted,
-        l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -145,14 +150,15 @@ updated AS (
         tags = l.tags, details = l.details, notes = l.notes, shared_tickets = l.shared_tickets,
         shared_comments = l.shared_comments, created_at = l.created_at, updated_at = l.updated_at,
         deleted_at = l.deleted_at, is_deleted = l.is_deleted, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.group_id, c.external_id, c.domain_names, c.tags, c.details, c.notes,
         c.shared_tickets, c.shared_comments, c.created_at, c.updated_at, c.deleted_at, c.is_deleted)
         IS DISTINCT FROM
@@ -175,8 +181,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.updated_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.updated_at, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.group_id, c.external_id, c.domain_names, c.tags, c.details, c.notes,
                             c.shared_tickets, c.shared_comments, c.created_at, c.updated_at, c.deleted_at, c.is_deleted)
                             IS DISTINCT FROM

@@ -1,5 +1,5 @@
 -- core.zd_ticket_fields from stg_zendesk.ticket_fields_raw: one row per (scope, id), the newest version:
--- the latest updated_at, then the highest (run_id, blob_path, line_no).
+-- the latest updated_at, then the highest (read_at, run_id, blob_path, line_no).
 -- System and custom fields; a custom field's id is the field_id of zd_ticket_custom_fields.
 --
 -- Generated from the table's declaration (engine/src/main/java/com/skyfit/lake/core/, see CoreTables);
@@ -22,12 +22,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.type, t.title, t.raw_title, t.description, t.position, t.active, t.required,
                t.removable, t.tag, t.field_key, t.custom_field_options, t.created_at, t.updated_at,
            CASE WHEN num_nonnulls(t.id_text, t.position_text, t.active_text, t.required_text, t.removable_text,
@@ -44,7 +46,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.updated_at IS NULL AND t.updated_at_text IS NOT NULL THEN 'updated_at not a date-time: ' || t.updated_at_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.type,
                e.title,
@@ -60,7 +62,7 @@ WITH fields AS MATERIALIZED (
                e.created_at_text, ops.try_timestamptz(e.created_at_text) AS created_at,
                e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'type', '') AS type,
                    nullif(raw ->> 'title', '') AS title,
@@ -78,8 +80,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_zendesk.ticket_fields_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -117,7 +122,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -126,10 +131,10 @@ repeated AS (
 inserted AS (
     INSERT INTO core.zd_ticket_fields (scope, id, type, title, raw_title, description, position, active,
         required, removable, tag, field_key, custom_field_options, created_at, updated_at, _stg_id,
-        _source_blob, _source_line, _run_id, _updated_at)
+        _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.type, l.title, l.raw_title, l.description, l.position, l.active, l.required,
         l.removable, l.tag, l.field_key, l.custom_field_options, l.created_at, l.updated_at, l.stg_id,
-        l.blob_path, l.line_no, l.run_id, now()
+        l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -143,14 +148,15 @@ updated AS (
         position = l.position, active = l.active, required = l.required, removable = l.removable,
         tag = l.tag, field_key = l.field_key, custom_field_options = l.custom_field_options,
         created_at = l.created_at, updated_at = l.updated_at, _stg_id = l.stg_id,
-        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
+        _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.type, c.title, c.raw_title, c.description, c.position, c.active, c.required, c.removable,
         c.tag, c.field_key, c.custom_field_options, c.created_at, c.updated_at)
         IS DISTINCT FROM
@@ -173,8 +179,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.updated_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.updated_at, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.type, c.title, c.raw_title, c.description, c.position, c.active, c.required, c.removable,
                             c.tag, c.field_key, c.custom_field_options, c.created_at, c.updated_at)
                             IS DISTINCT FROM

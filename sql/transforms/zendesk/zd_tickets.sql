@@ -1,5 +1,5 @@
 -- core.zd_tickets from stg_zendesk.tickets_raw: one row per (scope, id), the newest version:
--- the latest updated_at, then the highest (run_id, blob_path, line_no).
+-- the latest updated_at, then the highest (read_at, run_id, blob_path, line_no).
 -- status is new / open / pending / hold / solved / closed, or deleted for a deleted ticket.
 -- A deleted record keeps its row with is_deleted = true.
 -- core.zd_ticket_custom_fields: one row per element of custom_fields, keyed by the parent's key and field_id.
@@ -24,13 +24,15 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.subject, t.status, t.priority, t.type, t.channel, t.requester_id, t.submitter_id,
                t.assignee_id, t.group_id, t.organization_id, t.brand_id, t.ticket_form_id, t.problem_id,
                t.external_id, t.tags, t.satisfaction_score, t.created_at, t.updated_at, t.due_at,
@@ -61,7 +63,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.zd_ticket_custom_fields_array_type NOT IN ('array', 'null') THEN 'custom_fields not an array' END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.subject,
                e.status,
@@ -86,7 +88,7 @@ WITH fields AS MATERIALIZED (
                e.zd_ticket_custom_fields_array,
                jsonb_typeof(e.zd_ticket_custom_fields_array) AS zd_ticket_custom_fields_array_type
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'subject', '') AS subject,
                    nullif(raw ->> 'status', '') AS status,
@@ -112,8 +114,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_zendesk.tickets_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -125,7 +130,7 @@ WITH fields AS MATERIALIZED (
     ) t
 ),
 zd_ticket_custom_fields_elements AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id, t.blob_path, t.line_no, t.run_id, t.element_position,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.id, t.blob_path, t.line_no, t.run_id, t.read_at, t.element_position,
            t.field_id, t.value, t.value_json,
            CASE WHEN num_nonnulls(t.field_id_text)
            <> num_nonnulls(t.field_id)
@@ -134,12 +139,12 @@ zd_ticket_custom_fields_elements AS MATERIALIZED (
                CASE WHEN t.field_id IS NULL THEN 'custom_fields[].id missing or not an integer: ' || coalesce(t.field_id_text, 'null') END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id, e.blob_path, e.line_no, e.run_id, e.element_position,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.id, e.blob_path, e.line_no, e.run_id, e.read_at, e.element_position,
                e.field_id_text, ops.try_bigint(e.field_id_text) AS field_id,
                e.value,
                e.value_json
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, id, blob_path, line_no, run_id, element_position,
+            SELECT stg_table, stg_ctid, stg_id, scope, id, blob_path, line_no, run_id, read_at, element_position,
                    nullif(raw ->> 'id', '') AS field_id_text,
                    CASE jsonb_typeof(raw -> 'value') WHEN 'array' THEN (raw -> 'value')::text ELSE raw ->> 'value' END AS value,
                    raw -> 'value' AS value_json
@@ -186,7 +191,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -196,11 +201,11 @@ inserted AS (
     INSERT INTO core.zd_tickets (scope, id, subject, status, priority, type, channel, requester_id,
         submitter_id, assignee_id, group_id, organization_id, brand_id, ticket_form_id, problem_id,
         external_id, tags, satisfaction_score, created_at, updated_at, due_at, generated_timestamp,
-        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT l.scope, l.id, l.subject, l.status, l.priority, l.type, l.channel, l.requester_id,
         l.submitter_id, l.assignee_id, l.group_id, l.organization_id, l.brand_id, l.ticket_form_id,
         l.problem_id, l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at,
-        l.generated_timestamp, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, now()
+        l.generated_timestamp, l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -217,14 +222,14 @@ updated AS (
         tags = l.tags, satisfaction_score = l.satisfaction_score, created_at = l.created_at,
         updated_at = l.updated_at, due_at = l.due_at, generated_timestamp = l.generated_timestamp,
         is_deleted = l.is_deleted, _stg_id = l.stg_id, _source_blob = l.blob_path,
-        _source_line = l.line_no, _run_id = l.run_id, _updated_at = now()
+        _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.subject, c.status, c.priority, c.type, c.channel, c.requester_id, c.submitter_id,
         c.assignee_id, c.group_id, c.organization_id, c.brand_id, c.ticket_form_id, c.problem_id,
         c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at,
@@ -251,8 +256,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.updated_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.updated_at, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.subject, c.status, c.priority, c.type, c.channel, c.requester_id, c.submitter_id,
                             c.assignee_id, c.group_id, c.organization_id, c.brand_id, c.ticket_form_id, c.problem_id,
                             c.external_id, c.tags, c.satisfaction_score, c.created_at, c.updated_at, c.due_at,
@@ -265,32 +270,34 @@ repointed AS (
       AND NOT (SELECT empty FROM target)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's.
+-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
+-- version carries the child array (a record without it, or with null, says nothing of its children).
 accepted AS (
-    SELECT l.stg_id, l.scope, l.id, l.run_id, l.blob_path, l.line_no
+    SELECT l.stg_id, l.scope, l.id, l.run_id, l.blob_path, l.line_no, l.read_at,
+           jsonb_typeof(l.zd_ticket_custom_fields_array) = 'array' AS zd_ticket_custom_fields_listed
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.zd_tickets c
                       WHERE c.scope = l.scope AND c.id = l.id
-                        AND (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-                            > (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+                        AND (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                            > (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 zd_ticket_custom_fields_upserted AS (
     INSERT INTO core.zd_ticket_custom_fields AS c (scope, id, field_id, value, value_json, is_deleted,
-        _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT DISTINCT ON (x.stg_id, x.field_id) x.scope, x.id, x.field_id, x.value, x.value_json, false,
-        x.stg_id, x.blob_path, x.line_no, x.run_id, now()
+        x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
     ORDER BY x.stg_id, x.field_id, x.element_position DESC
     ON CONFLICT (scope, id, field_id) DO UPDATE
     SET value = excluded.value, value_json = excluded.value_json, is_deleted = excluded.is_deleted,
         _stg_id = excluded._stg_id, _source_blob = excluded._source_blob,
-        _source_line = excluded._source_line, _run_id = excluded._run_id,
+        _source_line = excluded._source_line, _run_id = excluded._run_id, _read_at = excluded._read_at,
         _updated_at = excluded._updated_at
     WHERE (c.value, c.value_json, c.is_deleted)
           IS DISTINCT FROM (excluded.value, excluded.value_json, excluded.is_deleted)
@@ -303,9 +310,9 @@ zd_ticket_custom_fields_upserted AS (
 zd_ticket_custom_fields_removed AS (
     UPDATE core.zd_ticket_custom_fields c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
-        _run_id = a.run_id, _updated_at = now()
+        _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()
     FROM accepted a
-    WHERE c.scope = a.scope AND c.id = a.id
+    WHERE c.scope = a.scope AND c.id = a.id AND a.zd_ticket_custom_fields_listed
       AND (NOT c.is_deleted
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))

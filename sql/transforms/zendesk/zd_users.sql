@@ -1,5 +1,5 @@
 -- core.zd_users from stg_zendesk.users_raw: one row per (scope, id), the newest version:
--- the latest updated_at, then the highest (run_id, blob_path, line_no).
+-- the latest updated_at, then the highest (read_at, run_id, blob_path, line_no).
 -- A deleted user comes back inactive (active false): that is the delete flag.
 -- A deleted record keeps its row with is_deleted = true.
 --
@@ -23,12 +23,14 @@
 --            then every winning row is an insert, and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+--            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+--            without one sorts first), so a resumed run's new reads win over a run that started later.
 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 WITH fields AS MATERIALIZED (
-    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id,
+    SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.name, t.email, t.role, t.organization_id, t.default_group_id, t.custom_role_id,
                t.time_zone, t.locale, t.external_id, t.tags, t.active, t.suspended, t.verified, t.last_login_at,
                t.created_at, t.updated_at,
@@ -52,7 +54,7 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.updated_at IS NULL AND t.updated_at_text IS NOT NULL THEN 'updated_at not a date-time: ' || t.updated_at_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id,
+        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
                e.id_text, ops.try_bigint(e.id_text) AS id,
                e.name,
                e.email,
@@ -71,7 +73,7 @@ WITH fields AS MATERIALIZED (
                e.created_at_text, ops.try_timestamptz(e.created_at_text) AS created_at,
                e.updated_at_text, ops.try_timestamptz(e.updated_at_text) AS updated_at
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id,
+            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
                    nullif(raw ->> 'id', '') AS id_text,
                    nullif(raw ->> 'name', '') AS name,
                    nullif(raw ->> 'email', '') AS email,
@@ -92,8 +94,11 @@ WITH fields AS MATERIALIZED (
             FROM (
                 -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
                 -- below would otherwise decompress it again.
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw
+                -- read_at: when the line was read, its part's write time (see version order below).
+                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                       b.written_at AS read_at, s.raw #> '{}' AS raw
                 FROM stg_zendesk.users_raw s
+                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
                 WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
                   AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
                   AND s.validation_status <> 'invalid'
@@ -131,7 +136,7 @@ repeated AS (
     WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
         WHERE id IS NOT NULL
         GROUP BY scope, id HAVING count(*) > 1)
-    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+    ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -140,11 +145,12 @@ repeated AS (
 inserted AS (
     INSERT INTO core.zd_users (scope, id, name, email, role, organization_id, default_group_id,
         custom_role_id, time_zone, locale, external_id, tags, active, suspended, verified, last_login_at,
-        created_at, updated_at, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _updated_at)
+        created_at, updated_at, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at,
+        _updated_at)
     SELECT l.scope, l.id, l.name, l.email, l.role, l.organization_id, l.default_group_id,
         l.custom_role_id, l.time_zone, l.locale, l.external_id, l.tags, l.active, l.suspended, l.verified,
         l.last_login_at, l.created_at, l.updated_at, l.is_deleted, l.stg_id, l.blob_path, l.line_no,
-        l.run_id, now()
+        l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
@@ -160,14 +166,14 @@ updated AS (
         suspended = l.suspended, verified = l.verified, last_login_at = l.last_login_at,
         created_at = l.created_at, updated_at = l.updated_at, is_deleted = l.is_deleted,
         _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id,
-        _updated_at = now()
+        _read_at = l.read_at, _updated_at = now()
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND (coalesce(l.updated_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
-          >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+      AND (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
+          >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.name, c.email, c.role, c.organization_id, c.default_group_id, c.custom_role_id, c.time_zone,
         c.locale, c.external_id, c.tags, c.active, c.suspended, c.verified, c.last_login_at, c.created_at,
         c.updated_at, c.is_deleted)
@@ -192,8 +198,8 @@ repointed AS (
                         AND w.id IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM repeated r
                                         WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
-                        AND (coalesce(w.updated_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
-                            >= (coalesce(c.updated_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                        AND (coalesce(w.updated_at, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
+                            >= (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.name, c.email, c.role, c.organization_id, c.default_group_id, c.custom_role_id, c.time_zone,
                             c.locale, c.external_id, c.tags, c.active, c.suspended, c.verified, c.last_login_at, c.created_at,
                             c.updated_at, c.is_deleted)

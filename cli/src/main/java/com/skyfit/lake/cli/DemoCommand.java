@@ -7,6 +7,7 @@ import com.skyfit.lake.control.Database;
 import com.skyfit.lake.pipeline.Connectors;
 import com.skyfit.lake.simulator.ChatwootChanges;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
+import com.skyfit.lake.simulator.EvoSimulator;
 import com.skyfit.lake.pipeline.BatchRunner;
 import com.skyfit.lake.pipeline.DefaultIngestEngine;
 import com.skyfit.lake.pipeline.PlanRequest;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulated Pipedrive (two scopes), Zendesk and Chatwoot (a database with its analytics view) -> "
-                + "bronze -> staging -> core: a full load, changes at the sources, an incremental run; exits 0 only if core "
-                + "matches the simulators' truth. Works in {SKYFIT_HOME}/demo, recreated each time.")
+        description = "Simulated Pipedrive (two scopes), Zendesk, Chatwoot (a database with its analytics view) and EVO "
+                + "(two keys, three gyms each) -> bronze -> staging -> core: a full load, changes at the sources, an "
+                + "incremental run, EVO's full re-scan; exits 0 only if core matches the simulators' truth. Works in "
+                + "{SKYFIT_HOME}/demo, recreated each time.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     SharedOptions.Simulation simulation;
@@ -42,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
         int scale = simulation.scaleOr(2000);
         long seed = simulation.seed;
         try (PipedriveSimulator sim = PipedriveSimulator.builder().scopes("commercial", "expansion").scale(scale)
-                .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0)) {
+                .seed(seed).start(); ZendeskSimulator zendesk = ZendeskDemo.start(scale, seed, 0);
+                EvoSimulator evo = EvoDemo.start(EvoDemo.entries(scale), seed, 0)) {
             Map<String, String> demo = new HashMap<>();
             demo.put(Settings.HOME, home.toString());
             demo.put(Settings.PG_URL, null);
@@ -61,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 demo.put(pd.apiToken(scope), sim.token(scope));
             }
             demo.putAll(ZendeskDemo.settings(zendesk));
+            demo.putAll(EvoDemo.settings(evo));
             Settings settings = base.with(demo);
             System.out.printf("demo: simulated Pipedrive with scopes %s, %d deals each, in %s%n", sim.scopes(), scale, home);
             // Chatwoot is a database: it lives beside the warehouse on the same embedded server, so the
@@ -75,6 +79,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             settings = settings.with(ChatwootDemo.settings(chatwoot));
             System.out.printf("demo: simulated Chatwoot database with %d conversations at %s%n", scale, chatwoot.jdbcUrl());
+            System.out.printf("demo: simulated EVO with keys %s, %d gym entries over %d days from %s, at %s%n",
+                    evo.scopes(), EvoDemo.entries(scale), EvoDemo.DAYS, evo.startDate(), evo.baseUrl());
             try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, warehouse, BronzeStores.open(settings),
                     Connectors.configured(settings), Clock.systemUTC(), true)) {
                 System.out.println("demo: database " + engine.database().description());
@@ -83,10 +89,11 @@ final class DemoCommand implements Callable<Integer> {
 
                 System.out.println();
                 System.out.println("== 1. full load of both Pipedrive scopes, of Zendesk (its exports meet a 429 and "
-                        + "wait) and of Chatwoot");
+                        + "wait), of Chatwoot and of both EVO keys (every entity in its own date windows from EVO_START_DATE)");
                 boolean ok = batch(engine, runner, "pipedrive", "full");
                 ok &= batch(engine, runner, "zendesk", "full");
                 ok &= batch(engine, runner, "chatwoot", "full");
+                ok &= batch(engine, runner, "evo", "full");
 
                 var changes = sim.mutate(scale / 20 + 1, scale / 10 + 1, scale / 50 + 1, seed + 1);
                 ChatwootChanges talk = chatwoot.mutate(scale / 20 + 1, scale / 10 + 1, scale / 20 + 1, scale / 50 + 1,
@@ -96,6 +103,8 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("== 2. changes at the sources: Pipedrive " + summary(changes) + "Zendesk "
                         + (scale / 20 + 1) + " new, " + (scale / 10 + 1) + " changed, " + (scale / 50 + 1)
                         + " deleted tickets; Chatwoot " + talk.summary());
+                var gyms = evo.advance(1, seed + 1);
+                System.out.println("   EVO " + EvoDemo.summary(gyms));
                 // One short burst of rate limiting per scope shows the client waiting as the server says.
                 for (String scope : sim.scopes()) {
                     sim.faults(scope).rateLimitNext(1, 1);
@@ -106,12 +115,22 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("== 3b. Zendesk incremental run (tickets and users from the stored export cursor)");
                 ok &= batch(engine, runner, "zendesk", "incremental");
                 ok &= batch(engine, runner, "chatwoot", "incremental");
+                // One 429 on one EVO key: that key pauses as Retry-After says (a second), the other goes on.
+                evo.faults(evo.scopes().get(0)).rateLimitNext(1, 1);
+                System.out.println("== 3c. EVO incremental run (the days from each watermark less EVO_LOOKBACK_DAYS, so "
+                        + "late entries are caught; receivables by update date)");
+                ok &= batch(engine, runner, "evo", "incremental");
+                System.out.printf("== 3d. EVO full re-scan (as EVO_RESCAN_SCHEDULE or `run --source evo --full` does): "
+                        + "core still has the old status of %d members, changed at the source without a new date "
+                        + "(an incremental run reads only the recent weeks)%n", EvoDemo.staleMembers(engine.database(), evo));
+                ok &= batch(engine, runner, "evo", "full");
 
                 System.out.println();
                 System.out.println("== 4. core tables against the simulators' truth");
                 ok &= TruthCheck.verify(engine.database(), sim, System.out);
                 ok &= ZendeskDemo.verify(engine.database(), zendesk, System.out);
                 ok &= ChatwootDemo.verify(engine.database(), chatwoot, System.out);
+                ok &= EvoDemo.verify(engine.database(), evo, System.out);
 
                 System.out.println();
                 System.out.println("== 5. bad input kept, not lost (values the source sent that do not cast)");

@@ -58,7 +58,7 @@ final class GapsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from (" + startDate + ") is after --to (" + last + ")");
         }
         try (Database db = Database.open(settings)) {
-            GapAnalysis gaps = new GapAnalysis(db);
+            GapAnalysis gaps = new GapAnalysis(db, GapAnalysis.readLag(settings));
             List<String> scopeList = scopes(settings, gaps);
             LocalDate first = startDate != null ? startDate
                     : gaps.firstWindowDay(source, windowed).orElse(last);

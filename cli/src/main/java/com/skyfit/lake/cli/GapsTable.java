@@ -9,7 +9,7 @@ final class GapsTable {
     private GapsTable() {}
 
     static void print(GapReport r, boolean gapsOnly, PrintStream out) {
-        out.printf("Gaps of source %s, %s .. %s (UTC days)%n%n", r.source(), r.from(), r.to());
+        out.printf("Gaps of source %s, %s .. %s (days of the source's own dates)%n%n", r.source(), r.from(), r.to());
         List<GapReport.Day> days = gapsOnly
                 ? r.days().stream().filter(d -> !d.status().equals(GapReport.EXTRACTED) || d.suspicious()).toList()
                 : r.days();
@@ -30,18 +30,19 @@ final class GapsTable {
         }
         out.println();
         out.println("Totals");
-        String totalFormat = "  %-" + scopeWidth + "s  %-" + entityWidth + "s  %5s  %9s  %6s  %7s  %7s  %10s  %10s  %10s%n";
-        out.printf(totalFormat, "scope", "entity", "days", "extracted", "failed", "missing", "running", "stand out",
-                "records", "median/day");
+        String totalFormat = "  %-" + scopeWidth + "s  %-" + entityWidth
+                + "s  %5s  %9s  %6s  %6s  %7s  %7s  %10s  %10s  %10s%n";
+        out.printf(totalFormat, "scope", "entity", "days", "extracted", "partly", "failed", "missing", "running",
+                "stand out", "records", "median/day");
         for (GapReport.Total t : r.totals()) {
-            out.printf(totalFormat, t.scope(), t.entity(), t.days(), t.extracted(), t.failed(), t.missing(), t.running(),
-                    t.suspicious(), t.records(), count(t.medianRecords()));
+            out.printf(totalFormat, t.scope(), t.entity(), t.days(), t.extracted(), t.partlyRead(), t.failed(),
+                    t.missing(), t.running(), t.suspicious(), t.records(), count(t.medianRecords()));
         }
         out.println();
         if (r.resume().isEmpty()) {
             out.println("Nothing to resume: every day of the range was extracted or is being read.");
         } else {
-            out.println("Resume the failed and missing days (each backfill reads only its own days):");
+            out.println("Resume the failed, missing and partly read days (each backfill reads only its own days):");
             r.resume().forEach(c -> out.println("  " + c.command()));
         }
         if (r.days().stream().anyMatch(GapReport.Day::suspicious)) {

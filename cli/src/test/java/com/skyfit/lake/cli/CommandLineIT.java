@@ -71,6 +71,70 @@ class CommandLineIT {
             assertThat(Long.parseLong(c[4])).as("deleted " + String.join(" ", c)).isPositive();
             assertThat(Long.parseLong(c[5]) > 0).as("archived " + String.join(" ", c)).isEqualTo(c[1].equals("deals"));
         });
+        assertEvoInDemo(r.out(), truth);
+    }
+
+    /** EVO's runs, its re-scan, and every EVO core table and fact checked for both keys, each a match. */
+    private static void assertEvoInDemo(String out, String truth) {
+        assertThat(out).contains("demo: simulated EVO with keys [metro, coast]", "== 3c. EVO incremental run",
+                "== 3d. EVO full re-scan").containsPattern("core still has the old status of [1-9]\\d* members")
+                .containsPattern("metro +entries +success +[1-9]\\d* ").containsPattern("coast +members +success ");
+        for (String scope : List.of("metro", "coast")) {
+            List<String> rows = truth.lines().filter(l -> l.startsWith(scope + " ")).toList();
+            assertThat(rows).as(scope).allSatisfy(l -> assertThat(l).endsWith("  match"));
+            for (String entity : EvoDemo.entities()) {
+                assertThat(rows).as(scope + " " + entity).anyMatch(l -> l.matches(scope + " +" + entity
+                        + " +[1-9]\\d* +[1-9]\\d* +\\d+ +0  match"));
+            }
+            assertThat(rows).anyMatch(l -> l.matches(scope + " +members Active +[1-9]\\d* +[1-9]\\d* .*"))
+                    .anyMatch(l -> l.matches(scope + " +sales removed +([1-9]\\d*) +\\1 +\\1 +0  match"))
+                    .anyMatch(l -> l.matches(scope + " +receivables 2 +[1-9]\\d* .*"))
+                    .anyMatch(l -> l.matches(scope + " +sales total +([0-9.]+) +\\1 .*"))
+                    .anyMatch(l -> l.matches(scope + " +entries/day +([1-9]\\d*) +\\1 +0 +0  match"));
+        }
+    }
+
+    @Test
+    void sandboxServesEvoAndTheSettingsItPrintsReachIt() throws Exception {
+        // The test server first: its PostgreSQL binaries then live under target/, not in this test's folder, which
+        // is gone when the JVM stops that server.
+        Map<String, String> s = new HashMap<>(TestPostgres.newDatabaseSettings());
+        CliSettings.use(Settings.of(Map.of(Settings.HOME, home.toString())));
+        java.io.PipedInputStream pipe = new java.io.PipedInputStream(1 << 16);
+        System.setOut(new PrintStream(new java.io.PipedOutputStream(pipe), true, StandardCharsets.UTF_8));
+        Thread sandbox = new Thread(() -> SkyfitCli.commandLine().execute("sandbox", "--scale", "20", "--entries", "600"));
+        sandbox.start();
+        Map<String, String> evo = new HashMap<>();
+        StringBuilder printed = new StringBuilder();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(pipe,
+                StandardCharsets.UTF_8))) {
+            for (String l = lines.readLine(); l != null && !l.startsWith("Press Ctrl+C"); l = lines.readLine()) {
+                printed.append(l).append('\n');
+                if (l.startsWith("export EVO_")) {
+                    evo.put(l.substring(7, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+                }
+            }
+            System.setOut(originalOut);
+            assertThat(printed).contains("Simulated EVO API", "./skyfit run --source evo", "/api/v1/entries?");
+            assertThat(evo).containsKeys("EVO_BASE_URL", "EVO_SCOPES", "EVO_METRO_DNS", "EVO_METRO_SECRET_KEY",
+                    "EVO_COAST_DNS", "EVO_COAST_SECRET_KEY", "EVO_START_DATE", "EVO_REQUESTS_PER_MINUTE");
+
+            s.put(Settings.HOME, home.resolve("lake").toString());
+            s.putAll(evo);
+            Result first = run(Settings.of(s), "run", "--source", "evo");
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.out()).containsPattern("metro +entries +success +[1-9]\\d* ")
+                    .containsPattern("coast +members +success +[1-9]\\d* ")
+                    .doesNotContain(evo.get("EVO_METRO_SECRET_KEY"));
+            Result rescan = run(Settings.of(s), "run", "--source", "evo", "--full", "--entity", "members");
+            assertThat(rescan.exit()).as(rescan.err()).isZero();
+            assertThat(rescan.out()).containsPattern("metro +members +success +[1-9]\\d* ");
+        } finally {
+            System.setOut(originalOut);
+            sandbox.interrupt();
+            sandbox.join(30_000);
+        }
+        assertThat(sandbox.isAlive()).as("the sandbox stops when interrupted").isFalse();
     }
 
     @Test

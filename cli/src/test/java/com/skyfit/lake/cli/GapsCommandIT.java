@@ -76,7 +76,7 @@ class GapsCommandIT {
         // aligned: every row starts its status column where the header does
         String header = gaps.out().lines().filter(l -> l.contains("status") && l.contains("note")).findFirst().orElseThrow();
         assertThat(dayLines).allSatisfy(l -> assertThat(l.indexOf("2024-05-")).isEqualTo(header.indexOf("day")));
-        assertThat(gaps.out()).containsPattern("commercial +deals +7 +5 +0 +2 +0 +0 ");
+        assertThat(gaps.out()).containsPattern("commercial +deals +7 +5 +0 +0 +2 +0 +0 ");
         String resume = "./skyfit backfill --source pipedrive --entity deals --from 2024-05-28 --to 2024-05-29";
         assertThat(gaps.out()).contains("  " + resume);
 

@@ -20,6 +20,8 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
     public static final String RUNNING = "running";
     public static final String FAILED = "failed";
     public static final String MISSING = "missing";
+    /** Read, but only part of the day: the read started before the day had ended, or the window began inside it. */
+    public static final String PARTLY_READ = "partly read";
     /** A day with fewer records than this share of its scope and entity's median over the range stands out. */
     public static final double SUSPICIOUS_SHARE = 0.10;
 
@@ -29,7 +31,7 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
 
     /** Per scope and entity: days by status, suspicious days, the records of the days that have a count. */
     public record Total(String scope, String entity, int days, int extracted, int running, int failed, int missing,
-            int suspicious, long records, Long medianRecords) {}
+            int suspicious, long records, Long medianRecords, int partlyRead) {}
 
     /**
      * A contiguous run of days to read again, for these scopes; allScopes when they are exactly the scopes a backfill
@@ -76,7 +78,7 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
                 + " --entity " + entity + " --from " + from + " --to " + to;
     }
 
-    /** True when some day was not extracted (failed, missing or still running) or stands out. */
+    /** True when some day was not extracted (failed, missing, partly read or still running) or stands out. */
     public boolean hasGaps() {
         return days.stream().anyMatch(d -> !d.status().equals(EXTRACTED) || d.suspicious());
     }
@@ -93,6 +95,9 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
         } else if (r.error() != null) {
             status = FAILED;
             note = r.error();
+        } else if (r.partlyRead()) {
+            status = PARTLY_READ;
+            note = "read before the day had ended (or from inside it); the rest of the day was never read";
         } else {
             status = MISSING;
             note = r.plannedUnread() > 0 ? "planned by " + r.plannedUnread() + " run(s) that stopped before reading it"
@@ -122,20 +127,21 @@ public record GapReport(String source, LocalDate from, LocalDate to, List<Day> d
         Day first = days.get(0);
         return new Total(first.scope(), first.entity(), days.size(), count(days, EXTRACTED), count(days, RUNNING),
                 count(days, FAILED), count(days, MISSING), (int) days.stream().filter(Day::suspicious).count(),
-                days.stream().filter(d -> d.records() != null).mapToLong(Day::records).sum(), median);
+                days.stream().filter(d -> d.records() != null).mapToLong(Day::records).sum(), median,
+                count(days, PARTLY_READ));
     }
 
     private static int count(List<Day> days, String status) {
         return (int) days.stream().filter(d -> d.status().equals(status)).count();
     }
 
-    /** Contiguous runs of failed or missing days (a running day is left to its run). */
+    /** Contiguous runs of failed, missing or partly read days (a running day is left to its run). */
     private static List<LocalDate[]> toRead(List<Day> days) {
         List<LocalDate[]> out = new ArrayList<>();
         LocalDate start = null;
         LocalDate last = null;
         for (Day d : days) {
-            boolean read = d.status().equals(FAILED) || d.status().equals(MISSING);
+            boolean read = d.status().equals(FAILED) || d.status().equals(MISSING) || d.status().equals(PARTLY_READ);
             if (read && start == null) {
                 start = d.day();
             }

@@ -29,7 +29,7 @@ final class ChildSql {
         for (ChildTable c : table.children()) {
             List<String> pass = new ArrayList<>(List.of("stg_table", "stg_ctid", "stg_id", "scope"));
             pass.addAll(parentKeys);
-            pass.addAll(List.of("blob_path", "line_no", "run_id", "element_position"));
+            pass.addAll(List.of("blob_path", "line_no", "run_id", "read_at", "element_position"));
             String array = "f." + RecordSql.arrayColumn(c, table.arrays());
             String from = "fields f\nCROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(" + array
                     + ") WHEN 'array' THEN " + array + " END)\n"
@@ -59,8 +59,12 @@ final class ChildSql {
         }
         List<String> out = new ArrayList<>();
         String keys = parentKeys.stream().map(k -> "l." + k).collect(Collectors.joining(", "));
-        out.add("-- The parent versions children follow: newest of the batch, and not older than core's.\n"
-                + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no\n"
+        String listed = table.children().stream().map(c -> "jsonb_typeof(l." + RecordSql.arrayColumn(c, table.arrays())
+                + ") = 'array' AS " + c.name() + "_listed").collect(Collectors.joining(", "));
+        out.add("-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the\n"
+                + "-- version carries the child array (a record without it, or with null, says nothing of its children).\n"
+                + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no, l.read_at,\n"
+                + "       " + listed + "\n"
                 + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
                 + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
@@ -78,13 +82,13 @@ final class ChildSql {
      * so this guard changes nothing for a child table only its parent writes; it keeps the newest observation
      * when another table's transform writes the same rows (its rows carry their own lineage).
      */
-    private String notOlder(String run, String blob, String line, String prefix) {
+    private String notOlder(String readAt, String run, String blob, String line, String prefix) {
         if (table.versionColumn() != null) {
             return "";
         }
-        return "\n" + prefix + "(" + run + " COLLATE \"C\", " + blob + " COLLATE \"C\", " + line + ")\n"
-                + " ".repeat(prefix.length()) + "    >= (c._run_id COLLATE \"C\", c._source_blob COLLATE \"C\", "
-                + "c._source_line)";
+        return "\n" + prefix + "(" + TransformSql.lineage(readAt, run, blob, line) + ")\n"
+                + " ".repeat(prefix.length()) + "    >= (" + TransformSql.lineage("c._read_at", "c._run_id",
+                "c._source_blob", "c._source_line") + ")";
     }
 
     private static List<String> names(List<Column> cols) {
@@ -102,15 +106,16 @@ final class ChildSql {
         all.addAll(values);
         String select = conflict.stream().map(n -> "x." + n).collect(Collectors.joining(", ")) + ", "
                 + names(c.columns()).stream().map(n -> "x." + n + ", ").collect(Collectors.joining())
-                + "false, x.stg_id, x.blob_path, x.line_no, x.run_id, now()";
+                + "false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
         String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
         String set = values.stream().map(n -> n + " = excluded." + n).collect(Collectors.joining(", "))
                 + ", _stg_id = excluded._stg_id, _source_blob = excluded._source_blob, "
-                + "_source_line = excluded._source_line, _run_id = excluded._run_id, _updated_at = excluded._updated_at";
+                + "_source_line = excluded._source_line, _run_id = excluded._run_id, _read_at = excluded._read_at, "
+                + "_updated_at = excluded._updated_at";
         return "-- A repeated element key keeps its last element. A child row names the parent version that last\n"
                 + "-- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.\n"
                 + c.name() + "_upserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " AS c ("
-                + wrap(String.join(", ", all) + ", _stg_id, _source_blob, _source_line, _run_id, _updated_at",
+                + wrap(String.join(", ", all) + ", _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at",
                         19 + c.qualifiedName().length()) + ")\n"
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
@@ -130,25 +135,40 @@ final class ChildSql {
                 .collect(Collectors.joining(", "))) + ")\n"
                 + "   OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
                 + "      IS DISTINCT FROM (excluded._stg_id, excluded._source_blob, excluded._source_line, excluded._run_id)";
-        String guard = notOlder("excluded._run_id", "excluded._source_blob", "excluded._source_line", "  AND ");
+        String guard = notOlder("excluded._read_at", "excluded._run_id", "excluded._source_blob",
+                "excluded._source_line", "  AND ");
         return guard.isEmpty() ? changed : "(" + changed.replace("\n", "\n ") + ")" + guard;
     }
 
+    /**
+     * Elements the winning version no longer has, when it carries the array at all. In a table another step also
+     * writes (a member's contracts and the canceled-contracts endpoint), only rows whose current version this step
+     * wrote: the other input may list contracts this one never shows (canceled ones), and flagging those would
+     * make them flip between deleted and not with every read of either input.
+     */
     private String removed(ChildTable c) {
         List<String> childKeys = names(c.key());
+        String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM " + table.stagingTable()
+                + " s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)" : "";
         return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
-                + "-- that version.\n"
+                + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).") + "\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
                 + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
-                + "    _run_id = a.run_id, _updated_at = now()\n"
+                + "    _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()\n"
                 + "FROM accepted a\n"
-                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + "\n"
+                + "WHERE c.scope = a.scope AND " + parent.keyJoin("c", "a") + " AND a." + c.name() + "_listed\n"
                 + "  AND (NOT c.is_deleted\n"
                 + "       OR (c._stg_id, c._source_blob, c._source_line, c._run_id)\n"
                 + "          IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))"
-                + notOlder("a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
+                + notOlder("a.read_at", "a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
-                + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")\n"
+                + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
+                + own + "\n"
                 + "RETURNING 1") + "\n)";
+    }
+
+    private boolean sharedWithAnotherStep(ChildTable c) {
+        return CoreTables.all().stream().anyMatch(t -> !t.qualifiedName().equals(table.qualifiedName())
+                && t.writtenTables().contains(c.qualifiedName()));
     }
 }

@@ -77,7 +77,7 @@ public record CoreTable(String name, String source, String entity, String stagin
     }
 
     private static final List<String> RESERVED = List.of("scope", "stg_table", "stg_ctid", "stg_id", "blob_path", "line_no",
-            "run_id", "raw", "problem", "element_position");
+            "run_id", "read_at", "raw", "problem", "element_position");
 
     public static final class Builder {
         private final String source;

@@ -39,7 +39,9 @@ public final class CoreTables {
 
     private static final List<CoreTable> ALL = List.of(PD_DEALS, PD_PERSONS, PD_ORGANIZATIONS, PD_ACTIVITIES,
             PD_PIPELINES, PD_STAGES, PD_USERS,
-            EVO_BRANCHES, EVO_MEMBERS, EVO_MEMBER_MEMBERSHIPS, EVO_SALES, EVO_RECEIVABLES, EVO_ENTRIES, EVO_PROSPECTS,
+            // canceled contracts before members: a member read no longer lists a canceled contract, and once the
+            // canceled read wrote it, the member read leaves it alone (ChildSql: a step flags only its own rows)
+            EVO_BRANCHES, EVO_MEMBER_MEMBERSHIPS, EVO_MEMBERS, EVO_SALES, EVO_RECEIVABLES, EVO_ENTRIES, EVO_PROSPECTS,
             EVO_EMPLOYEES,
             // listings after conversations: a batch's deletes are judged against the rows it just wrote
             CHATWOOT_CONVERSATIONS, CHATWOOT_ID_LISTINGS,

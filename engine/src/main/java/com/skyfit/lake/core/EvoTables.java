@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The EVO (W12) core tables. Times are the gym's local time without offset, as EVO sends them (timestamp). No
- * EVO record but the receivable has an update time, so versions are ordered by lineage: the one read last wins.
+ * EVO record but the receivable has an update time, so versions are ordered by when they were read: the one read
+ * last wins.
  */
 final class EvoTables {
     private EvoTables() {}
@@ -74,11 +75,14 @@ final class EvoTables {
             .describe("Contracts of /api/v2/membermembership (canceled ones, with cancelReason). evo_members.sql\n"
                     + "writes the same rows from every member's memberships[]: each contract as it is now, refreshed\n"
                     + "by the full re-scan, the only read that sees a status change. Neither input has an update\n"
-                    + "time, so both keep the newest observation by lineage (run, part, line), the order of every\n"
-                    + "EVO version: whichever was read last is the contract's state, a re-scan of members updates a\n"
-                    + "status, and a part loaded late never undoes a newer read. Only this endpoint sends\n"
-                    + "cancelReason; the members' read never clears it. A contract a newer member read no longer\n"
-                    + "lists is flagged is_deleted. Keyed by member and contract (idMemberMembership is unique in a\n"
+                    + "time, so both keep the newest observation by read time (the part's write time), then lineage\n"
+                    + "(run, part, line), the order of every EVO version: whichever was read last is the contract's\n"
+                    + "state, a re-scan of members updates a status, and a part loaded late never undoes a newer\n"
+                    + "read. Only this endpoint sends cancelReason; the members' read never clears it. A contract a\n"
+                    + "newer member read no longer lists is flagged is_deleted, only when that member carries\n"
+                    + "memberships[] and only if the members' read wrote the row: a contract this endpoint wrote\n"
+                    + "(canceled ones, which members leave out) is never flagged by a member read. This step runs\n"
+                    + "first in a batch. Keyed by member and contract (idMemberMembership is unique in a\n"
                     + "scope; the member is in the key because a member's contracts are its child rows). The two\n"
                     + "steps never run at once, and a full refresh of either recomputes this table in place.")
             .key(of("id_member", BIGINT, "idMember"), ID_MEMBER_MEMBERSHIP)
@@ -87,7 +91,7 @@ final class EvoTables {
             .build();
 
     static final CoreTable SALES = CoreTable.declare("evo", "sales", "evo_sales")
-            .describe("A sale has no update time: the version ingested last wins. Its value is the sum of its items'\n"
+            .describe("A sale has no update time: the version read last wins. Its value is the sum of its items'\n"
                     + "saleValue; the items stay as sent in items and become rows of evo_sale_items. A removed sale\n"
                     + "comes back with removed = true and removalDate (saleDate unchanged).")
             .key(of("id_sale", BIGINT, "idSale"))
@@ -122,32 +126,42 @@ final class EvoTables {
             .versionBy("update_date").build();
 
     /**
-     * An entry has no id. Its key is deterministic: the entry's second since 1970 (12 hex digits) followed by the
-     * first 20 hex digits of the md5 of its identifying fields' JSON text, each quoted or NULL and joined by '|'.
+     * An entry has no id. Its key is ops.evo_entry_key (V061): the entry's second since 1970 (12 hex digits), then
+     * the first 20 hex digits of the md5 of its identifying fields, normalised and typed: the date as a local
+     * timestamp to the microsecond ("07:12:05", "07:12:05.000" and "2024-05-01 07:12:05" agree), ids as numbers
+     * (5, 5.0 and "5" agree), texts trimmed, each quoted or NULL (null, empty and absent alike) and joined by '|'.
      * The same entry read again gets the same key, a null idMember never reads as another field's value, and two
-     * entries one second apart differ. The time prefix keeps a day's keys together in the primary key index, so
-     * loading a day touches a few of its pages, not pages all over a 110-million-row index.
+     * entries one second apart differ. A date with an offset has no key (EVO sends the gym's wall clock). The time
+     * prefix keeps a day's keys together in the primary key index, so loading a day touches a few of its pages,
+     * not pages all over a 110-million-row index.
      */
     private static final Column ENTRY_KEY = Column.sql("entry_key", ColumnType.UUID, "idBranch or date", """
-            CASE WHEN nullif(raw ->> 'idBranch', '') IS NOT NULL
-                      AND ops.try_timestamp(raw ->> 'date') >= timestamp '1970-01-01'
-                 THEN (lpad(to_hex(extract(epoch FROM ops.try_timestamp(raw ->> 'date'))::bigint), 12, '0')
-                       || left(md5(concat_ws('|', quote_nullable(raw ->> 'idBranch'), quote_nullable(raw ->> 'date'),
-                                             quote_nullable(raw ->> 'idMember'), quote_nullable(raw ->> 'idProspect'),
-                                             quote_nullable(raw ->> 'entryType'), quote_nullable(raw ->> 'device'))),
-                               20))::uuid
-            END""");
+            ops.evo_entry_key(raw ->> 'idBranch', raw ->> 'date', raw ->> 'idMember', raw ->> 'idProspect',
+                              raw ->> 'entryType', raw ->> 'device')""");
+
+    /** An entry's id, read as its key reads it: 5.0 is 5. */
+    private static Column entryId(String name, String field) {
+        return Column.sql(name, BIGINT, field, "ops.integral_text(raw ->> '" + field + "')");
+    }
+
+    /** An entry's text, trimmed as its key reads it. */
+    private static Column entryText(String name, String field) {
+        return Column.sql(name, TEXT, field, "nullif(btrim(raw ->> '" + field + "'), '')");
+    }
 
     static final CoreTable ENTRIES = CoreTable.declare("evo", "entries", "evo_entries")
             .describe("Gym entries (turnstile and desk), the largest table: lean on purpose. entry_key is the entry's\n"
-                    + "second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device) as sent,\n"
-                    + "each quoted or NULL, so re-extracting a day never doubles a row and entries one second apart\n"
-                    + "are two rows. An entry is a member's (id_member) or a prospect's (id_prospect); block_reason is\n"
-                    + "set when refused. An entry without idBranch or a readable date has no key: invalid in staging.")
+                    + "second (hex) then md5 over (idBranch, date, idMember, idProspect, entryType, device), normalised\n"
+                    + "(ops.evo_entry_key: date to the microsecond, ids as numbers, texts trimmed, each quoted or NULL),\n"
+                    + "so re-extracting a day never doubles a row, however its fields are spelled, and entries one\n"
+                    + "second apart are two rows. The columns read the fields as the key does. An entry is a member's\n"
+                    + "(id_member) or a prospect's (id_prospect); block_reason is set when refused. An entry without\n"
+                    + "idBranch or a readable date (local, no offset) has no key: invalid in staging.")
             .key(ENTRY_KEY)
-            .columns(of("entry_date", TIMESTAMP, "date"), of("id_member", BIGINT, "idMember"),
-                    of("id_prospect", BIGINT, "idProspect"), ID_BRANCH, text("entry_type", "entryType"),
-                    text("device", "device"), text("block_reason", "blockReason"), text("released_by", "releasedBy"))
+            .columns(Column.sql("entry_date", TIMESTAMP, "date", "nullif(btrim(raw ->> 'date'), '')"),
+                    entryId("id_member", "idMember"), entryId("id_prospect", "idProspect"),
+                    entryId("id_branch", "idBranch"), entryText("entry_type", "entryType"),
+                    entryText("device", "device"), text("block_reason", "blockReason"), text("released_by", "releasedBy"))
             .build();
 
     static final CoreTable PROSPECTS = CoreTable.declare("evo", "prospects", "evo_prospects")

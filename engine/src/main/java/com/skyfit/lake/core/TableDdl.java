@@ -65,7 +65,7 @@ public final class TableDdl {
         List<String> all = new ArrayList<>();
         cols.forEach((n, d) -> all.add(n + " " + d));
         all.addAll(List.of("_stg_id bigint NOT NULL", "_source_blob text NOT NULL", "_source_line integer NOT NULL",
-                "_run_id text NOT NULL", "_updated_at timestamptz NOT NULL DEFAULT now()",
+                "_run_id text NOT NULL", "_updated_at timestamptz NOT NULL DEFAULT now()", "_read_at timestamptz",
                 "PRIMARY KEY (" + String.join(", ", key) + ")"));
         return "CREATE TABLE " + name + " (\n    " + String.join(",\n    ", all) + "\n);\n";
     }

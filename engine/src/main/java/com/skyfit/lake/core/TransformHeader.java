@@ -9,8 +9,8 @@ final class TransformHeader {
     static String of(CoreTable t) {
         String keys = "scope, " + t.key().stream().map(Column::name).collect(Collectors.joining(", "));
         String order = t.versionColumn() == null
-                ? "the version ingested last:\n-- the highest (run_id, blob_path, line_no)"
-                : "the newest version:\n-- the latest " + t.versionColumn() + ", then the highest (run_id, blob_path, line_no)";
+                ? "the version read last:\n-- the highest (read_at, run_id, blob_path, line_no)"
+                : "the newest version:\n-- the latest " + t.versionColumn() + ", then the highest (read_at, run_id, blob_path, line_no)";
         StringBuilder h = new StringBuilder();
         h.append("-- ").append(t.qualifiedName()).append(" from ").append(t.stagingTable()).append(": one row per (")
                 .append(keys).append("), ").append(order).append(".\n");
@@ -51,6 +51,8 @@ final class TransformHeader {
                 --            then every winning row is an insert, and the update and candidate steps are skipped.
                 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
                 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
+                --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
+                --            without one sorts first), so a resumed run's new reads win over a run that started later.
                 -- inserted   new keys; updated: stored keys, only when a column changed and the incoming version is not
                 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
                 --            version never overwrites a newer one.

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * every table; the header of each generated file explains its parts.
  */
 public final class TransformSql {
-    static final List<String> LINEAGE = List.of("stg_table", "stg_ctid", "stg_id", "scope", "blob_path", "line_no", "run_id");
+    static final List<String> LINEAGE = List.of("stg_table", "stg_ctid", "stg_id", "scope", "blob_path", "line_no", "run_id",
+            "read_at");
 
     private final CoreTable table;
     private final List<String> keys;
@@ -51,8 +52,11 @@ public final class TransformSql {
     private String fieldsSelect() {
         String staged = "(\n" + indent("-- raw #> '{}' is raw itself, decompressed once: a large raw is stored "
                 + "compressed, and each read\n-- below would otherwise decompress it again.\n"
-                + "SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id, s.raw #> '{}' AS raw\n"
+                + "-- read_at: when the line was read, its part's write time (see version order below).\n"
+                + "SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,\n"
+                + "       b.written_at AS read_at, s.raw #> '{}' AS raw\n"
                 + "FROM " + table.stagingTable() + " s\n"
+                + "LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path\n"
                 + "WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint\n"
                 + "  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint\n"
                 + "  AND s.validation_status <> 'invalid'\n"
@@ -100,25 +104,35 @@ public final class TransformSql {
                 + "ORDER BY f.scope, " + k + ", " + newestFirst("f")) + "\n)";
     }
 
-    /** Newest version first: update time (absent last), then lineage (run, bronze part, line). */
+    /**
+     * Newest version first: update time (absent last), then when it was read (its bronze part's write time; a part
+     * the ledger has no time for is older than every part it has one for), then lineage (run, bronze part, line).
+     * Read time, not run: a resumed backfill keeps the run id it started with, and its newer reads must win over
+     * a run that started later but read earlier.
+     */
     private String newestFirst(String a) {
-        String lineage = a + ".run_id COLLATE \"C\" DESC, " + a + ".blob_path COLLATE \"C\" DESC, " + a
-                + ".line_no DESC";
+        String lineage = a + ".read_at DESC NULLS LAST, " + a + ".run_id COLLATE \"C\" DESC, " + a
+                + ".blob_path COLLATE \"C\" DESC, " + a + ".line_no DESC";
         return table.versionColumn() == null ? lineage
                 : a + "." + table.versionColumn() + " DESC NULLS LAST, " + lineage;
     }
 
     /** A row's version, comparable with {@link #storedVersion}. */
     String version(String a) {
-        String lineage = a + ".run_id COLLATE \"C\", " + a + ".blob_path COLLATE \"C\", " + a + ".line_no";
+        String lineage = lineage(a + ".read_at", a + ".run_id", a + ".blob_path", a + ".line_no");
         return "(" + (table.versionColumn() == null ? "" : "coalesce(" + a + "." + table.versionColumn()
                 + ", '-infinity'), ") + lineage + ")";
     }
 
     String storedVersion(String c) {
-        String lineage = c + "._run_id COLLATE \"C\", " + c + "._source_blob COLLATE \"C\", " + c + "._source_line";
+        String lineage = lineage(c + "._read_at", c + "._run_id", c + "._source_blob", c + "._source_line");
         return "(" + (table.versionColumn() == null ? "" : "coalesce(" + c + "." + table.versionColumn()
                 + ", '-infinity'), ") + lineage + ")";
+    }
+
+    /** A version's lineage, ascending: read time (none: before every other), run, bronze part, line. */
+    static String lineage(String readAt, String run, String blob, String line) {
+        return "coalesce(" + readAt + ", '-infinity'), " + run + " COLLATE \"C\", " + blob + " COLLATE \"C\", " + line;
     }
 
     /** The row is its key's newest in this batch (and has a key). */
@@ -166,9 +180,9 @@ public final class TransformSql {
 
     private String inserted() {
         String cols = "scope, " + String.join(", ", coreColumns()) + ", _stg_id, _source_blob, _source_line, "
-                + "_run_id, _updated_at";
+                + "_run_id, _read_at, _updated_at";
         String values = Stream.concat(Stream.of("scope"), coreColumns().stream()).map(c -> "l." + c)
-                .collect(Collectors.joining(", ")) + ", l.stg_id, l.blob_path, l.line_no, l.run_id, now()";
+                .collect(Collectors.joining(", ")) + ", l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()";
         return "-- New keys are inserted; stored keys are updated only when a column changed and the incoming version\n"
                 + "-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about\n"
                 + "-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time\n"
@@ -183,7 +197,7 @@ public final class TransformSql {
     private String updated() {
         String set = valueColumns().stream().map(c -> c + " = l." + c).collect(Collectors.joining(", "))
                 + ", _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, "
-                + "_updated_at = now()" + (table.flagsMissing() ? ", deleted_by_run = NULL, deleted_at = NULL" : "");
+                + "_read_at = l.read_at, _updated_at = now()" + (table.flagsMissing() ? ", deleted_by_run = NULL, deleted_at = NULL" : "");
         return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
                 + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"

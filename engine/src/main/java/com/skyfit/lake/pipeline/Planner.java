@@ -33,7 +33,8 @@ import java.util.Optional;
  *
  * <p>Each entity is planned in one transaction: take its lease (at most one live run per entity), close the runs a
  * dead owner left, open or resume the run with all its windows. An entity whose lease a live run holds gets a
- * failed run naming that run, its batch and since when; the other entities of the batch go on.
+ * failed run naming that run, its batch and since when; the other entities of the batch go on. A timed plan
+ * (triggered by the scheduler) skips such an entity instead (see {@link #refuse}).
  */
 public final class Planner {
     public static final List<String> LOAD_TYPES = List.of("incremental", "full", "backfill");
@@ -43,6 +44,7 @@ public final class Planner {
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Planner.class);
 
     private final Map<String, SourceConnector> connectors;
     private final RunLedger runs;
@@ -90,6 +92,7 @@ public final class Planner {
         // A retried or redelivered plan of the same batch gets the same runs and their windows; an entity the
         // interrupted first plan never reached (each entity commits on its own) is opened now.
         List<String> runIds = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         List<WindowTask> tasks = new ArrayList<>();
         for (String scope : scopes) {
             for (String entity : entities) {
@@ -104,7 +107,13 @@ public final class Planner {
                     }
                 } else {
                     Opening o = new Opening(source, scope, entity, loadType, trigger, batchId, now, from, to, owner);
-                    runId = runs.transaction("plan " + source.name() + " " + scope + "/" + entity, c -> open(c, o));
+                    Opened opened = runs.transaction("plan " + source.name() + " " + scope + "/" + entity,
+                            c -> open(c, o));
+                    if (opened.skipped() != null) {
+                        skipped.add(opened.skipped());
+                        continue;
+                    }
+                    runId = opened.runId();
                     runIds.add(runId);
                 }
                 // a due re-scan opened its run as a full load: its windows say so too
@@ -118,27 +127,26 @@ public final class Planner {
                 }
             }
         }
-        return new RunPlan(batchId, runIds, tasks);
+        return new RunPlan(batchId, runIds, tasks, skipped);
     }
 
     private record Opening(SourceConnector source, String scope, String entity, String loadType, String trigger,
             String batchId, Instant now, LocalDate from, LocalDate to, LeaseOwner owner) {}
 
-    private String open(Connection c, Opening o) throws SQLException {
+    /** The run an entity's plan opened or found, or (runId null) why a timed plan skipped the entity. */
+    private record Opened(String runId, String skipped) {}
+
+    private Opened open(Connection c, Opening o) throws SQLException {
         String name = o.source().name();
         // A duplicate plan of the same batch running at the same time waits here for the first one's transaction,
         // then finds the run it opened instead of opening a second.
         Optional<String> same = runs.runOfBatch(c, o.batchId(), name, o.scope(), o.entity());
         if (same.isPresent()) {
-            return same.get();
+            return new Opened(same.get(), null);
         }
         RunLeases.Take take = leases.take(c, name, o.scope(), o.entity(), o.batchId(), o.owner());
         if (!take.acquired()) {
-            String runId = newId(o.now());
-            runs.openRun(c, runId, o.batchId(), name, o.scope(), o.entity(), o.loadType(), o.trigger(), null, o.from(),
-                    o.to(), null, null);
-            runs.fail(c, runId, "not started: " + take.blocker().orElseThrow().describe());
-            return runId;
+            return refuse(c, o, take.blocker().orElseThrow());
         }
         runs.abandonOthers(c, name, o.scope(), o.entity(), o.batchId(), take.previous()
                 .map(p -> "abandoned: its owner " + p.ownerId() + " stopped (last lease heartbeat " + p.heartbeatAt()
@@ -146,7 +154,26 @@ public final class Planner {
                 .orElse("abandoned: no live owner; batch " + o.batchId() + " took the entity over"));
         String runId = o.loadType().equals("backfill") ? openBackfill(c, o) : openRange(c, o);
         leases.attachRun(c, name, o.scope(), o.entity(), o.batchId(), runId);
-        return runId;
+        return new Opened(runId, null);
+    }
+
+    /**
+     * An entity a live batch holds. A timed plan skips it, opening no run: the scheduled run and a day-long re-scan
+     * (or two timers firing in the same minute) run side by side, each reading what the other does not hold, and the
+     * holder's run brings the entity up to date. Anything else (a command, a backfill) was asked for by someone who
+     * must hear that the entity was not read, so it gets a failed run naming the owner.
+     */
+    private Opened refuse(Connection c, Opening o, RunLeases.Lease owner) throws SQLException {
+        if (o.trigger().equals("scheduler")) {
+            String why = o.scope() + "/" + o.entity() + " skipped: " + owner.describe();
+            LOG.info("plan of batch {}: {}", o.batchId(), why);
+            return new Opened(null, why);
+        }
+        String runId = newId(o.now());
+        runs.openRun(c, runId, o.batchId(), o.source().name(), o.scope(), o.entity(), o.loadType(), o.trigger(), null,
+                o.from(), o.to(), null, null);
+        runs.fail(c, runId, "not started: " + owner.describe());
+        return new Opened(runId, null);
     }
 
     private String openBackfill(Connection c, Opening o) throws SQLException {

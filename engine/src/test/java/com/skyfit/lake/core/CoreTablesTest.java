@@ -21,8 +21,8 @@ class CoreTablesTest {
 
     @Test
     void everyEvoEntityHasItsTableAndContractsAreWrittenByTwoSteps() {
-        assertThat(CoreTables.forSource("evo")).extracting(CoreTable::entity).containsExactly("branches", "members",
-                "member_memberships", "sales", "receivables", "entries", "prospects", "employees");
+        assertThat(CoreTables.forSource("evo")).extracting(CoreTable::entity).containsExactly("branches",
+                "member_memberships", "members", "sales", "receivables", "entries", "prospects", "employees");
         assertThat(CoreTables.sharing(CoreTables.EVO_MEMBERS))
                 .containsExactly("core.evo_member_memberships", "core.evo_members");
         assertThat(CoreTables.sharing(CoreTables.EVO_MEMBER_MEMBERSHIPS))

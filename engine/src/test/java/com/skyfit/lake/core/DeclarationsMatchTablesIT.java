@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Every declaration describes the table its migration created: the same columns with the same types. */
 class DeclarationsMatchTablesIT {
     private static final Map<String, String> LINEAGE = Map.of("_stg_id", "bigint", "_source_blob", "text",
-            "_source_line", "integer", "_run_id", "text", "_updated_at", "timestamptz");
+            "_source_line", "integer", "_run_id", "text", "_updated_at", "timestamptz", "_read_at",
+            "timestamptz");
     private static Database db;
 
     @BeforeAll

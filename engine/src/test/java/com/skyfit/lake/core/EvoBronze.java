@@ -28,11 +28,13 @@ final class EvoBronze {
 
     private final BronzeStore store;
     private final StagingLoader loader;
+    private final com.skyfit.lake.control.FileLedger ledger;
     private final Map<String, Integer> parts = new HashMap<>();
 
     EvoBronze(Database db, Path folder) {
         this.store = new LocalBronzeStore(folder);
         this.loader = new StagingLoader(db, store, LoaderOptions.defaults());
+        this.ledger = new com.skyfit.lake.control.FileLedger(db);
     }
 
     /** Writes the records (JSON objects) as the next part of the run's entity and loads it; returns the part's path. */
@@ -44,6 +46,27 @@ final class EvoBronze {
             throw new IllegalStateException("part " + path + " did not load: " + r);
         }
         return path;
+    }
+
+    /**
+     * As a run of the source leaves a part: written, recorded in the file ledger by the writer (which gives it its
+     * write time, the time it was read), then loaded. Returns the part's path.
+     */
+    String read(String entity, String runId, String... records) {
+        int part = parts.merge(entity + "/" + runId, 1, Integer::sum) - 1;
+        BronzePath path = new BronzePath("evo", SCOPE, entity, LocalDate.of(2026, 1, 1), runId, part);
+        write(path, records);
+        try {
+            ledger.recordWritten(path, new com.skyfit.lake.bronze.BronzePart(path.path(), records.length, 1, "0".repeat(64)),
+                    null, null);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        LoadResult r = loader.load(List.of(path.path()), false);
+        if (r.filesLoaded() != 1) {
+            throw new IllegalStateException("part " + path + " did not load: " + r);
+        }
+        return path.path();
     }
 
     /** Loads a part again with new staging ids, as `load --force` does. */

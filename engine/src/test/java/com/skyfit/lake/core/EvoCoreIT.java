@@ -307,15 +307,18 @@ class EvoCoreIT {
         assertThat((BigDecimal) r.get("amount_paid")).isEqualByComparingTo("84.90");
     }
 
-    static String entry(String date, Long member, Long prospect, String type, String device, String block) {
+    static String entry(String date, Object member, Object prospect, String type, String device, String block) {
         return """
                 {"date": "%s", "idMember": %s, "idProspect": %s, "idBranch": 3, "entryType": "%s",
                  "device": "%s", "blockReason": %s, "releasedBy": null}"""
                 .formatted(date, member, prospect, type, device, block == null ? "null" : "\"" + block + "\"");
     }
 
-    /** The documented key, computed here independently of the SQL: the entry's second, then md5 of the fields. */
-    private static UUID entryKey(String date, String... quotedOrNull) throws Exception {
+    /**
+     * The documented key, computed here independently of the SQL: the entry's second, then md5 of the normalised
+     * fields (the date written to the microsecond).
+     */
+    static UUID entryKey(String date, String... quotedOrNull) throws Exception {
         byte[] md5 = MessageDigest.getInstance("MD5")
                 .digest(String.join("|", quotedOrNull).getBytes(StandardCharsets.UTF_8));
         String hex = String.format("%012x", LocalDateTime.parse(date).toEpochSecond(java.time.ZoneOffset.UTC))
@@ -337,12 +340,12 @@ class EvoCoreIT {
         assertThat(first.inserted()).isEqualTo(4);
         assertThat(first.warned()).isZero();
         assertThat(one("SELECT * FROM core.evo_entries WHERE entry_key = '"
-                + entryKey("2024-05-01T07:12:05", "'3'", "'2024-05-01T07:12:05'", "'1001'", "NULL", "'Membership'", "'Turnstile 1'") + "'"))
+                + entryKey("2024-05-01T07:12:05", "'3'", "'2024-05-01T07:12:05.000000'", "'1001'", "NULL", "'Membership'", "'Turnstile 1'") + "'"))
                 .containsEntry("entry_date", at("2024-05-01T07:12:05")).containsEntry("id_member", 1001L)
                 .containsEntry("id_prospect", null).containsEntry("id_branch", 3L).containsEntry("entry_type", "Membership")
                 .containsEntry("device", "Turnstile 1").containsEntry("block_reason", null);
         assertThat(one("SELECT id_member, id_prospect, block_reason FROM core.evo_entries WHERE entry_key = '"
-                + entryKey("2024-05-01T08:00:00", "'3'", "'2024-05-01T08:00:00'", "NULL", "'5'", "'Gympass'", "'Turnstile 2'") + "'"))
+                + entryKey("2024-05-01T08:00:00", "'3'", "'2024-05-01T08:00:00.000000'", "NULL", "'5'", "'Gympass'", "'Turnstile 2'") + "'"))
                 .containsEntry("id_member", null).containsEntry("id_prospect", 5L)
                 .containsEntry("block_reason", "Acesso bloqueado");
 

@@ -154,29 +154,61 @@ class GapAnalysisIT {
     }
 
     @Test
-    void aWindowReadUntilNowCoversUpToTheDayItsReadStartedAndAWideWindowHasNoDayCount() {
-        // windows of the other kinds, as an update-time source and a week-wide backfill write them
+    void aWindowCoversOnlyWhatExistedWhenItsReadStartedAndAWideWindowHasNoDayCount() {
+        // windows of the other kinds, as an update-time source and a four-day backfill write them, and a day window
+        // read at 09:00 of its own day (an incremental run in the morning)
         db.execute("""
                 INSERT INTO ops.runs (run_id, batch_id, source, scope, entity, status, load_type, triggered_by)
                 VALUES ('inc', 'b-inc', 'gym', 'north', 'entries', 'success', 'incremental', 'scheduler'),
-                       ('week', 'b-week', 'gym', 'north', 'entries', 'success', 'backfill', 'manual')""", ps -> {});
+                       ('week', 'b-week', 'gym', 'north', 'entries', 'success', 'backfill', 'manual'),
+                       ('morning', 'b-morning', 'gym', 'north', 'entries', 'success', 'incremental', 'scheduler')""",
+                ps -> {});
         db.execute("""
                 INSERT INTO ops.windows (run_id, window_start, window_end, status, records, started_at, completed_at)
                 VALUES ('inc', '2024-05-02T10:00Z', 'infinity', 'extracted', 40, '2024-05-04T08:00Z', '2024-05-04T08:01Z'),
-                       ('week', '2024-05-06T00:00Z', '2024-05-13T00:00Z', 'extracted', 70, '2024-05-13T01:00Z',
-                        '2024-05-13T01:10Z')""", ps -> {});
+                       ('week', '2024-05-06T00:00Z', '2024-05-10T00:00Z', 'extracted', 70, '2024-05-13T01:00Z',
+                        '2024-05-13T01:10Z'),
+                       ('morning', '2024-05-10T00:00Z', '2024-05-11T00:00Z', 'extracted', 40, '2024-05-10T09:00Z',
+                        '2024-05-10T09:01Z')""", ps -> {});
 
         GapReport report = report();
 
+        // the open window read from 10:00 on the 2nd, started at 08:00 on the 4th: the 4th was not over (nor, less
+        // the lag, had it reached 08:00 in the gym's wall clock)
         assertThat(report.days()).extracting(d -> d.day() + " " + d.status() + " " + d.records()).containsExactly(
-                "2024-05-01 missing null", "2024-05-02 missing null", "2024-05-03 extracted null",
-                "2024-05-04 extracted null", "2024-05-05 missing null", "2024-05-06 extracted null",
+                "2024-05-01 missing null", "2024-05-02 partly read null", "2024-05-03 extracted null",
+                "2024-05-04 partly read null", "2024-05-05 missing null", "2024-05-06 extracted null",
                 "2024-05-07 extracted null", "2024-05-08 extracted null", "2024-05-09 extracted null",
-                "2024-05-10 extracted null");
-        // the 2nd was read from 10:00 only: a part of a day is not the day
-        assertThat(report.days().get(1).note()).isEqualTo("only partly read");
+                "2024-05-10 partly read 40");
+        assertThat(report.totals()).singleElement().satisfies(t -> {
+            assertThat(t.partlyRead()).isEqualTo(3);
+            assertThat(t.extracted()).isEqualTo(5);
+            assertThat(t.missing()).isEqualTo(2);
+        });
         assertThat(report.resume()).extracting(r -> r.from() + ".." + r.to())
-                .containsExactly("2024-05-01..2024-05-02", "2024-05-05..2024-05-05");
+                .containsExactly("2024-05-01..2024-05-02", "2024-05-04..2024-05-05", "2024-05-10..2024-05-10");
+
+        // a read of the 10th that started after it ended, less the lag, covers it; inside the lag it does not
+        db.execute("""
+                INSERT INTO ops.runs (run_id, batch_id, source, scope, entity, status, load_type, triggered_by)
+                VALUES ('night', 'b-night', 'gym', 'north', 'entries', 'success', 'incremental', 'scheduler')""",
+                ps -> {});
+        db.execute("""
+                INSERT INTO ops.windows (run_id, window_start, window_end, status, records, started_at, completed_at)
+                VALUES ('night', '2024-05-10T00:00Z', '2024-05-11T00:00Z', 'extracted', 52, '2024-05-11T04:00Z',
+                        '2024-05-11T04:01Z')""", ps -> {});
+        assertThat(lastDay(report()).status()).as("04:00 UTC is still the 10th in a gym 5 hours behind")
+                .isEqualTo(GapReport.PARTLY_READ);
+        GapReport noLag = new GapAnalysis(db, java.time.Duration.ZERO).report("gym", List.of("north"),
+                List.of("entries"), FIRST, LAST, List.of("north"));
+        assertThat(lastDay(noLag).status() + " " + lastDay(noLag).records()).isEqualTo("extracted 52");
+        GapReport hourLag = new GapAnalysis(db, java.time.Duration.ofHours(4)).report("gym", List.of("north"),
+                List.of("entries"), FIRST, LAST, List.of("north"));
+        assertThat(lastDay(hourLag).status()).isEqualTo(GapReport.EXTRACTED);
+    }
+
+    private static GapReport.Day lastDay(GapReport report) {
+        return report.days().get(report.days().size() - 1);
     }
 
     private GapReport report() {

@@ -25,7 +25,11 @@ public class IngestActivities {
 
     @FunctionName(Names.PLAN_RUN)
     public RunPlan planRun(@DurableActivityTrigger(name = "request") String request, ExecutionContext context) {
-        return EngineProvider.engine().plan(ActivityInput.read(request, PlanRequest.class));
+        RunPlan plan = EngineProvider.engine().plan(ActivityInput.read(request, PlanRequest.class));
+        for (String skipped : plan.skipped()) {
+            context.getLogger().info("Batch " + plan.batchId() + ": " + skipped);
+        }
+        return plan;
     }
 
     @FunctionName(Names.EXTRACT_WINDOW)

@@ -19,8 +19,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Starts ingest orchestrations: reads the settings an orchestrator may not, builds its input and picks
  * the instance id. Each schedule occurrence is an instance of its own (its id carries the occurrence
- * minute), so yesterday's run keeps its history in the Portal; a firing while an earlier scheduled run of
- * the same source is still active starts nothing.
+ * minute), so yesterday's run keeps its history in the Portal.
+ *
+ * <p>Timed runs of the two kinds (scheduled, re-scan) start alongside each other: a re-scan of members takes most of
+ * a day at the API's rate, and the daily or hourly run must keep the other entities fresh meanwhile. The entity
+ * leases decide who reads what: a timed plan skips an entity another live batch holds (see the planner). A firing
+ * while an earlier instance of the same kind is still active starts nothing, so a slow run never gets a queue of
+ * the same occurrences stacked behind it; the next occurrence after it ends starts as usual.
  */
 public final class IngestStarter {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
@@ -49,6 +54,11 @@ public final class IngestStarter {
         return "ingest-" + source + "-scheduled-";
     }
 
+    /** Every re-scan instance of a source starts with this. */
+    public static String rescanPrefix(String source) {
+        return "ingest-" + source + "-rescan-";
+    }
+
     /** Every timed instance of a source, scheduled or re-scan, starts with this. */
     public static String timedPrefix(String source) {
         return "ingest-" + source + "-";
@@ -64,32 +74,33 @@ public final class IngestStarter {
 
     /** The re-scan of one occurrence: ingest-evo-rescan-20260301T0200Z. */
     public static String rescanInstanceId(String source, Instant occurrence) {
-        return timedPrefix(source) + "rescan-" + MINUTE.format(occurrence);
+        return rescanPrefix(source) + MINUTE.format(occurrence);
     }
 
-    /** Starts the scheduled incremental run of a source unless a timed run of it is still active. */
+    /** Starts the scheduled incremental run of a source unless a scheduled run of it is still active. */
     public static Started startScheduled(DurableTaskClient client, Settings settings, String source, Instant now) {
-        return startTimed(client, settings, source, scheduledInstanceId(source, now), "scheduled", "incremental", null,
-                now);
+        return startTimed(client, settings, source, scheduledPrefix(source), scheduledInstanceId(source, now),
+                "scheduled", "incremental", null, now);
     }
 
     /**
      * Starts the full re-scan of a source (the same orchestration, load type full) over these entities (null: all),
-     * unless a timed run of the source is still active.
+     * unless a re-scan of the source is still active; a scheduled run that is active does not hold it back.
      */
     public static Started startRescan(DurableTaskClient client, Settings settings, String source, List<String> entities,
             Instant now) {
-        return startTimed(client, settings, source, rescanInstanceId(source, now), "rescan", "full", entities, now);
+        return startTimed(client, settings, source, rescanPrefix(source), rescanInstanceId(source, now), "rescan",
+                "full", entities, now);
     }
 
     /*
-     * A timed run waits for every timed run of its source, not only for its own kind: the two would ask for the same
-     * entities' leases, and the later one's runs would all fail as "not started".
+     * Only an active instance of the same kind holds a start back. Two firings of different kinds in the same minute
+     * both start; whichever plans an entity first takes its lease and the other skips that entity, so neither fails.
      */
-    private static Started startTimed(DurableTaskClient client, Settings settings, String source, String instanceId,
-            String kind, String loadType, List<String> entities, Instant now) {
+    private static Started startTimed(DurableTaskClient client, Settings settings, String source, String kindPrefix,
+            String instanceId, String kind, String loadType, List<String> entities, Instant now) {
         List<OrchestrationMetadata> active = client.queryInstances(new OrchestrationStatusQuery()
-                .setInstanceIdPrefix(timedPrefix(source))
+                .setInstanceIdPrefix(kindPrefix)
                 .setRuntimeStatusList(List.copyOf(ACTIVE))
                 .setMaxInstanceCount(1)).getOrchestrationState();
         if (!active.isEmpty()) {

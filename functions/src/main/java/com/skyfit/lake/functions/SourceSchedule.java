@@ -15,8 +15,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * What every source's timer does: start the scheduled incremental ingest of its source, unless a timed run of the
- * source is still going. Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
+ * What every source's timer does: start the scheduled incremental ingest of its source, unless an earlier scheduled
+ * run of the source is still going (a running re-scan does not hold it back; the entity leases decide, see
+ * {@link IngestStarter}). Each source has one timer, {Source}Schedule on the app setting {SOURCE}_SCHEDULE,
  * a class of a few lines (the trigger's annotations must be constants, so each source names its own). A source whose
  * records change without a date the filters see may also have a re-scan timer, {Source}RescanSchedule on
  * {SOURCE}_RESCAN_SCHEDULE, which starts the same orchestration as a full load ({@link #startRescan}).
@@ -49,9 +50,11 @@ public abstract class SourceSchedule {
 
     /**
      * Starts the full re-scan of a source: the ingest orchestration with load type full over the entities of
-     * {SOURCE}_RESCAN_ENTITIES (all when absent), one instance per occurrence (ingest-{source}-rescan-{minute}), none
-     * while a timed run of the source is active. Starts nothing while the source is off or {SOURCE}_RESCAN_SCHEDULE
-     * is not set (the schedule turns the re-scan on; the host resolves the trigger from the same setting).
+     * {SOURCE}_RESCAN_ENTITIES (when empty: the entities the source declares a re-scan for, see
+     * {@link #rescanEntities}), one instance per occurrence (ingest-{source}-rescan-{minute}), none while an earlier
+     * re-scan of the source is active (a scheduled run that is active does not hold it back: the entity leases
+     * decide). Starts nothing while the source is off or {SOURCE}_RESCAN_SCHEDULE is not set (the schedule turns the
+     * re-scan on; the host resolves the trigger from the same setting).
      */
     protected void startRescan(String source, String timer, DurableClientContext durableContext, ExecutionContext context) {
         Settings settings = EngineProvider.settings();
@@ -79,7 +82,7 @@ public abstract class SourceSchedule {
                     + " is still running (or this occurrence already ran)");
         } else {
             context.getLogger().info("Started re-scan of " + source + " " + started.instanceId() + " (batch "
-                    + started.batchId() + ", entities " + (entities == null ? "all" : String.join(",", entities)) + ")");
+                    + started.batchId() + ", entities " + String.join(",", entities) + ")");
         }
     }
 
@@ -88,23 +91,43 @@ public abstract class SourceSchedule {
         return Sources.names().contains(source) ? Sources.requiredSetting(source) : SourceKeys.of(source).scopes();
     }
 
-    /** The entities of {SOURCE}_RESCAN_ENTITIES, checked against the registry when it knows the source; null: all. */
+    /**
+     * The entities of {SOURCE}_RESCAN_ENTITIES, checked against the registry when it knows the source. Left empty:
+     * the entities whose streams declare a re-scan period (records that change without a date a filter sees), never
+     * every entity: for EVO that would re-read 110 M entries. A source that declares none needs the setting.
+     */
     static List<String> rescanEntities(Settings settings, String source) {
         String key = FunctionSettings.rescanEntitiesKey(source);
         List<String> asked = settings.list(key, List.of());
+        boolean known = Sources.names().contains(source);
         if (asked.isEmpty()) {
-            return null;
+            List<String> declared = known ? declaredRescans(source) : List.of();
+            if (declared.isEmpty()) {
+                throw new SettingsException(key, "is empty and source " + source + " declares no entity to re-scan;"
+                        + " name the entities the re-scan reads");
+            }
+            return declared;
         }
-        if (Sources.names().contains(source)) {
-            List<String> known = Sources.entities(source);
+        if (known) {
+            List<String> entities = Sources.entities(source);
             for (String e : asked) {
-                if (!known.contains(e)) {
+                if (!entities.contains(e)) {
                     throw new SettingsException(key, "names entity '" + e + "', which source " + source
-                            + " does not have; known: " + String.join(", ", known));
+                            + " does not have; known: " + String.join(", ", entities));
                 }
             }
         }
         return List.copyOf(asked);
+    }
+
+    /** The entities of a registered source whose streams declare a re-scan period, in the source's order. */
+    static List<String> declaredRescans(String source) {
+        var definition = Sources.get(source).definition();
+        if (definition == null) {
+            return List.of();
+        }
+        return definition.streams().stream().filter(s -> s.windows() != null && s.windows().rescanEvery() != null)
+                .map(com.skyfit.lake.source.StreamSpec::entity).toList();
     }
 
     /**

@@ -56,7 +56,7 @@ class ChatwootFunctionsTest {
 
         assertThat(busy.scheduled).isEmpty();
         assertThat(busy.queries).singleElement().satisfies(q -> assertThat(q.getInstanceIdPrefix())
-                .isEqualTo("ingest-chatwoot-"));
+                .isEqualTo("ingest-chatwoot-scheduled-"));
     }
 
     @Test

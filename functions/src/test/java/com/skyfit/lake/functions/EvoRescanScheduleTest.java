@@ -9,6 +9,7 @@ import com.skyfit.lake.orchestrations.IngestInput;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,25 @@ class EvoRescanScheduleTest {
             assertThat(in.loadType()).isEqualTo("full");
             assertThat(in.scopes()).containsExactly("gym_a", "gym_b");
             assertThat(in.entities()).containsExactly("members");
+        });
+    }
+
+    @Test
+    void withoutEntitiesSetItReScansOnlyTheEntitiesThatDeclareARescanNeverEntries() {
+        EngineProvider.use(Settings.of(Map.of("EVO_SCOPES", "gym_a", "EVO_RESCAN_SCHEDULE", "0 0 8 * * 6")),
+                new FakeEngine());
+        FakeDurableClient client = new FakeDurableClient();
+
+        new EvoRescanSchedule().run("{}", client.context(), FakeHttp.context("EvoRescanSchedule"));
+
+        List<String> declared = com.skyfit.lake.source.evo.EvoSource.DEFINITION.streams().stream()
+                .filter(s -> s.windows() != null && s.windows().rescanEvery() != null)
+                .map(com.skyfit.lake.source.StreamSpec::entity).toList();
+        assertThat(declared).contains("members");
+        assertThat(client.scheduled).singleElement().satisfies(s -> {
+            IngestInput in = (IngestInput) s.input();
+            assertThat(in.entities()).isEqualTo(declared).contains("members")
+                    .doesNotContain("entries", "receivables", "branches", "employees");
         });
     }
 

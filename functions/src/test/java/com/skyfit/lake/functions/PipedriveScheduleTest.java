@@ -59,7 +59,7 @@ class PipedriveScheduleTest {
 
         assertThat(client.scheduled).isEmpty();
         assertThat(client.queries).singleElement().satisfies(q -> assertThat(q.getInstanceIdPrefix())
-                .isEqualTo("ingest-pipedrive-"));
+                .isEqualTo("ingest-pipedrive-scheduled-"));
     }
 
     @ParameterizedTest

@@ -34,7 +34,9 @@ class SettingsParityIT {
             // a connection string needs a shared key, which the lake account refuses; Azure uses SKYFIT_STORAGE__* with the identity
             "SKYFIT_STORAGE_CONNECTION_STRING", "Azurite connection string",
             // the embedded PostgreSQL's durability: Azure runs a managed server
-            "SKYFIT_PG_FSYNC", "embedded PostgreSQL only");
+            "SKYFIT_PG_FSYNC", "embedded PostgreSQL only",
+            // read by `skyfit gaps` only; the Function App has no gap analysis
+            "SKYFIT_GAPS_READ_LAG_MINUTES", "gap analysis of the command line");
 
     @Test
     void everyKeyTheCodeReadsIsInTheExampleTheDocsAndTheBicep() throws Exception {

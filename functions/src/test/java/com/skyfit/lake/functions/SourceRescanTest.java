@@ -8,6 +8,7 @@ import com.skyfit.lake.orchestrations.IngestInput;
 import com.skyfit.lake.orchestrations.Names;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class SourceRescanTest {
     }
 
     private static final Map<String, String> ON = Map.of("PIPEDRIVE_SCOPES", "commercial",
-            "PIPEDRIVE_RESCAN_SCHEDULE", "0 0 2 * * 0", "PIPEDRIVE_MAX_PARALLEL_WINDOWS", "8");
+            "PIPEDRIVE_RESCAN_SCHEDULE", "0 0 2 * * 0", "PIPEDRIVE_MAX_PARALLEL_WINDOWS", "8",
+            "PIPEDRIVE_RESCAN_ENTITIES", "persons");
 
     @AfterEach
     void reset() {
@@ -46,7 +48,7 @@ class SourceRescanTest {
             assertThat(in.loadType()).isEqualTo("full");
             assertThat(in.triggeredBy()).isEqualTo("scheduler");
             assertThat(in.scopes()).containsExactly("commercial");
-            assertThat(in.entities()).isNull();
+            assertThat(in.entities()).containsExactly("persons");
             assertThat(in.maxParallelWindows()).isEqualTo(8);
             assertThat(in.batchId()).matches("pipedrive-rescan-\\d{8}T\\d{6}Z-[0-9a-f]{4}");
         });
@@ -86,39 +88,82 @@ class SourceRescanTest {
         assertThat(off.queries).isEmpty();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"ingest-pipedrive-scheduled-20260301T0500Z", "ingest-pipedrive-rescan-20260301T0200Z"})
-    void skipsWhileATimedRunOfTheSourceIsActive(String earlier) {
+    @Test
+    void withoutItsEntitiesSettingASourceThatDeclaresNoRescanStartsNothingAndNamesTheSetting() {
+        Map<String, String> s = new HashMap<>(ON);
+        s.remove("PIPEDRIVE_RESCAN_ENTITIES");
+        settings(s);
+        FakeDurableClient client = new FakeDurableClient();
+
+        new PipedriveRescan().run("{}", client);
+
+        assertThat(client.scheduled).isEmpty();
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(com.skyfit.lake.config.SettingsException.class,
+                () -> SourceSchedule.rescanEntities(Settings.of(s), "pipedrive")).getMessage())
+                .contains("PIPEDRIVE_RESCAN_ENTITIES", "declares no entity to re-scan");
+    }
+
+    @Test
+    void skipsWhileAnEarlierRescanIsActive() {
         settings(ON);
-        FakeDurableClient client = new FakeDurableClient().withInstance(earlier, OrchestrationRuntimeStatus.RUNNING);
+        FakeDurableClient client = new FakeDurableClient()
+                .withInstance("ingest-pipedrive-rescan-20260301T0200Z", OrchestrationRuntimeStatus.RUNNING);
 
         new PipedriveRescan().run("{}", client);
 
         assertThat(client.scheduled).isEmpty();
         assertThat(client.queries).singleElement()
-                .satisfies(q -> assertThat(q.getInstanceIdPrefix()).isEqualTo("ingest-pipedrive-"));
+                .satisfies(q -> assertThat(q.getInstanceIdPrefix()).isEqualTo("ingest-pipedrive-rescan-"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RUNNING", "PENDING"})
+    void startsWhileAScheduledRunIsActiveAndTheScheduledRunStartsWhileTheRescanRuns(String status) {
+        settings(ON);
+        FakeDurableClient client = new FakeDurableClient().withInstance("ingest-pipedrive-scheduled-20260301T0100Z",
+                OrchestrationRuntimeStatus.valueOf(status));
+
+        IngestStarter.Started rescan = IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive",
+                List.of("persons"), Instant.parse("2026-03-01T02:00:04Z"));
+        IngestStarter.Started scheduled = IngestStarter.startScheduled(client, EngineProvider.settings(), "pipedrive",
+                Instant.parse("2026-03-01T05:00:02Z"));
+
+        assertThat(rescan.alreadyRunning()).isFalse();
+        assertThat(scheduled.alreadyRunning()).as("another scheduled run is active").isTrue();
+        client.instances.put("ingest-pipedrive-scheduled-20260301T0100Z", OrchestrationRuntimeStatus.COMPLETED);
+        IngestStarter.Started next = IngestStarter.startScheduled(client, EngineProvider.settings(), "pipedrive",
+                Instant.parse("2026-03-01T06:00:02Z"));
+        assertThat(next.alreadyRunning()).as("only a re-scan is active now").isFalse();
+        assertThat(client.scheduled).extracting(FakeDurableClient.Scheduled::instanceId)
+                .containsExactly("ingest-pipedrive-rescan-20260301T0200Z", "ingest-pipedrive-scheduled-20260301T0600Z");
     }
 
     @Test
-    void theScheduledRunWaitsForARunningRescanAndARepeatedFiringStartsNothing() {
+    void bothTimersFiringInTheSameMinuteStartBothAndARepeatedFiringStartsNothing() {
         settings(ON);
         FakeDurableClient client = new FakeDurableClient();
-        Instant sunday = Instant.parse("2026-03-01T02:00:04Z");
+        Instant saturday = Instant.parse("2026-03-07T08:00:03Z");
 
-        IngestStarter.Started rescan = IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive", null,
-                sunday);
         IngestStarter.Started scheduled = IngestStarter.startScheduled(client, EngineProvider.settings(), "pipedrive",
-                sunday.plusSeconds(3 * 3600));
-        client.instances.put(rescan.instanceId(), OrchestrationRuntimeStatus.COMPLETED);
-        IngestStarter.Started again = IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive", null,
-                sunday.plusSeconds(30));
+                saturday);
+        IngestStarter.Started rescan = IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive",
+                List.of("persons"), saturday.plusSeconds(1));
+        IngestStarter.Started rescanAgain = IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive",
+                List.of("persons"), saturday.plusSeconds(20));
+        IngestStarter.Started scheduledAgain = IngestStarter.startScheduled(client, EngineProvider.settings(),
+                "pipedrive", saturday.plusSeconds(30));
 
-        assertThat(rescan.instanceId()).isEqualTo("ingest-pipedrive-rescan-20260301T0200Z");
-        assertThat(scheduled.alreadyRunning()).isTrue();
-        assertThat(scheduled.instanceId()).isEqualTo(rescan.instanceId());
-        assertThat(again.alreadyRunning()).isTrue();
+        assertThat(scheduled.alreadyRunning()).isFalse();
+        assertThat(rescan.alreadyRunning()).isFalse();
+        assertThat(rescanAgain.alreadyRunning()).isTrue();
+        assertThat(scheduledAgain.alreadyRunning()).isTrue();
         assertThat(client.scheduled).extracting(FakeDurableClient.Scheduled::instanceId)
-                .containsExactly(rescan.instanceId());
+                .containsExactly("ingest-pipedrive-scheduled-20260307T0800Z", "ingest-pipedrive-rescan-20260307T0800Z");
+        // once both finished, a repeated firing of either occurrence never overwrites its history
+        client.instances.replaceAll((id, st) -> OrchestrationRuntimeStatus.COMPLETED);
+        assertThat(IngestStarter.startRescan(client, EngineProvider.settings(), "pipedrive", List.of("persons"),
+                saturday.plusSeconds(40)).alreadyRunning()).isTrue();
+        assertThat(client.scheduled).hasSize(2);
     }
 
     private static void settings(Map<String, String> values) {

@@ -63,12 +63,14 @@ public final class IngestOrchestration implements TaskOrchestration {
             RunPlan plan = ctx.callActivity(Names.PLAN_RUN, withBatch(in, batchId).planRequest(),
                     new TaskOptions(PLAN_RETRY), RunPlan.class).await();
             List<WindowTask> windows = plan.windows() == null ? List.of() : plan.windows();
+            // entities a timed plan left to the live batch that holds them: named, not failed
+            List<String> skipped = plan.skipped();
 
-            progress = new Progress(Progress.EXTRACTING, 0, windows.size(), 0);
+            progress = new Progress(Progress.EXTRACTING, 0, windows.size(), 0).skipped(skipped);
             ctx.setCustomStatus(progress);
-            ExtractTotals extracted = extract(ctx, in, batchId, windows);
+            ExtractTotals extracted = extract(ctx, in, batchId, windows, skipped);
             // a failed window fails only its run: what the others wrote is loaded, transformed and completed
-            progress = Progress.extracting(extracted, windows.size()).phase(Progress.WAITING_FOR_LOAD);
+            progress = Progress.extracting(extracted, windows.size()).skipped(skipped).phase(Progress.WAITING_FOR_LOAD);
             ctx.setCustomStatus(progress);
 
             long loadedDirectly = awaitLoads(ctx, in, batchId, progress);
@@ -92,7 +94,7 @@ public final class IngestOrchestration implements TaskOrchestration {
                     .phase(failedRuns.isEmpty() ? Progress.DONE : Progress.DONE_WITH_FAILURES);
             summary = new IngestSummary(batchId, in.source(), windows.size(), extracted.windowsDone(),
                     extracted.records(), extracted.parts(), loadedDirectly, transform, outcome.runs(),
-                    extracted.windowsFailed(), failedRuns, firstError);
+                    extracted.windowsFailed(), failedRuns, firstError, skipped);
         } catch (TaskFailedException e) {
             throw recordFailure(ctx, batchId, progress, IngestFailure.of(e));
         } catch (CompositeTaskFailedException e) {
@@ -111,13 +113,14 @@ public final class IngestOrchestration implements TaskOrchestration {
     }
 
     /** Inline when the plan is small; otherwise one chunk sub-orchestration at a time, so the cap holds overall. */
-    private static ExtractTotals extract(TaskOrchestrationContext ctx, IngestInput in, String batchId, List<WindowTask> windows) {
+    private static ExtractTotals extract(TaskOrchestrationContext ctx, IngestInput in, String batchId,
+            List<WindowTask> windows, List<String> skipped) {
         int total = windows.size();
         int maxParallel = in.effectiveMaxParallel();
         int chunkSize = in.effectiveChunkSize();
         if (total <= chunkSize) {
             return WindowFanOut.extract(ctx, batchId, windows, 0, maxParallel,
-                    t -> ctx.setCustomStatus(Progress.extracting(t, total)));
+                    t -> ctx.setCustomStatus(Progress.extracting(t, total).skipped(skipped)));
         }
         ExtractTotals totals = ExtractTotals.zero();
         for (int start = 0, chunk = 0; start < total; start += chunkSize, chunk++) {
@@ -126,7 +129,7 @@ public final class IngestOrchestration implements TaskOrchestration {
             ExtractTotals done = ctx.callSubOrchestrator(Names.EXTRACT_WINDOWS_CHUNK, chunkInput,
                     chunkInstanceId(batchId, chunk), ExtractTotals.class).await();
             totals = totals.plus(done);
-            ctx.setCustomStatus(Progress.extracting(totals, total));
+            ctx.setCustomStatus(Progress.extracting(totals, total).skipped(skipped));
         }
         return totals;
     }

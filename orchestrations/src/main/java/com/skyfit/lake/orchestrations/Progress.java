@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * The custom status of a running ingest: where it stands, as the portal's run history shows it. Once a
- * window or run has failed, it also names the failed runs and the first error.
+ * window or run has failed, it also names the failed runs and the first error; skipped names the entities a timed
+ * plan left to the live batch that holds them (null when none).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Progress(String phase, int windowsDone, int windowsTotal, long records, Integer windowsFailed,
-        List<String> failedRuns, String firstError) {
+        List<String> failedRuns, String firstError, List<String> skipped) {
     public static final String PLANNING = "planning";
     public static final String EXTRACTING = "extracting";
     public static final String WAITING_FOR_LOAD = "waiting-for-load";
@@ -22,7 +23,18 @@ public record Progress(String phase, int windowsDone, int windowsTotal, long rec
     public static final String FAILED = "failed";
 
     public Progress(String phase, int windowsDone, int windowsTotal, long records) {
-        this(phase, windowsDone, windowsTotal, records, null, null, null);
+        this(phase, windowsDone, windowsTotal, records, null, null, null, null);
+    }
+
+    public Progress(String phase, int windowsDone, int windowsTotal, long records, Integer windowsFailed,
+            List<String> failedRuns, String firstError) {
+        this(phase, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError, null);
+    }
+
+    /** The same progress, naming the entities the plan skipped (none: null, so the status leaves them out). */
+    public Progress skipped(List<String> entities) {
+        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError,
+                entities == null || entities.isEmpty() ? null : capped(entities));
     }
 
     /** Progress of the extract phase, with the failures so far when there are any. */
@@ -32,7 +44,7 @@ public record Progress(String phase, int windowsDone, int windowsTotal, long rec
     }
 
     public Progress phase(String next) {
-        return new Progress(next, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError);
+        return new Progress(next, windowsDone, windowsTotal, records, windowsFailed, failedRuns, firstError, skipped);
     }
 
     /** Durable caps a custom status near 16 KB: the first runs and the head of the error are enough to act on. */
@@ -40,10 +52,14 @@ public record Progress(String phase, int windowsDone, int windowsTotal, long rec
     static final int MAX_ERROR_CHARS = 2_000;
 
     public Progress failedRuns(List<String> runs, String error) {
-        List<String> shown = runs == null || runs.size() <= MAX_RUNS_SHOWN ? runs
-                : java.util.stream.Stream.concat(runs.stream().limit(MAX_RUNS_SHOWN),
-                        java.util.stream.Stream.of("... and " + (runs.size() - MAX_RUNS_SHOWN) + " more")).toList();
-        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, shown, clip(error));
+        return new Progress(phase, windowsDone, windowsTotal, records, windowsFailed, capped(runs), clip(error),
+                skipped);
+    }
+
+    private static List<String> capped(List<String> items) {
+        return items == null || items.size() <= MAX_RUNS_SHOWN ? items
+                : java.util.stream.Stream.concat(items.stream().limit(MAX_RUNS_SHOWN),
+                        java.util.stream.Stream.of("... and " + (items.size() - MAX_RUNS_SHOWN) + " more")).toList();
     }
 
     static String clip(String text) {

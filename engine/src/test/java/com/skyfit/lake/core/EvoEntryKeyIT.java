@@ -1,0 +1,143 @@
+package com.skyfit.lake.core;
+
+import static com.skyfit.lake.core.EvoCoreIT.entry;
+import static com.skyfit.lake.core.EvoCoreIT.entryKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyfit.lake.config.Secret;
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.testing.TestPostgres;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The entry key hashes normalised values: one entry spelled several ways is one row, two entries are two rows,
+ * and rows keyed the old way (V060) get the new key when V061 runs.
+ */
+class EvoEntryKeyIT {
+    @TempDir
+    Path folder;
+
+    private static final String BASE = entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null);
+
+    /** The same entry as EVO may send it. */
+    private static final List<String> SPELLINGS = List.of(
+            BASE,
+            entry("2024-05-01T07:12:05.000", 1001L, null, "Membership", "Turnstile 1", null),
+            entry("2024-05-01 07:12:05", 1001L, null, "Membership", "Turnstile 1", null),
+            entry("2024-05-01T07:12:05", "1001.0", null, "Membership", "Turnstile 1", null),
+            entry("2024-05-01T07:12:05", "\"1001\"", null, "Membership", "Turnstile 1", null),
+            entry("2024-05-01T07:12:05", 1001L, null, " Membership", "Turnstile 1 ", null),
+            entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null).replace("\"idBranch\": 3",
+                    "\"idBranch\": 3.00"),
+            entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null).replace("\"idProspect\": null, ",
+                    ""));
+
+    @Test
+    void oneEntrySpelledEveryWayIsOneRowAndDifferentEntriesDiffer() throws Exception {
+        try (Database db = TestPostgres.newDatabase()) {
+            Staging staging = new Staging(db);
+            EvoBronze bronze = new EvoBronze(db, folder);
+            TransformRunner runner = new TransformRunner(db);
+            bronze.load("entries", "20260102T060000Z-e1", BASE);
+            assertThat(runner.run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(1);
+            UUID key = entryKey("2024-05-01T07:12:05", "'3'", "'2024-05-01T07:12:05.000000'", "'1001'", "NULL",
+                    "'Membership'", "'Turnstile 1'");
+            assertThat(staging.one("SELECT entry_key FROM core.evo_entries")).containsEntry("entry_key", key);
+
+            // each spelling in a run of its own, then all of them in one part
+            int run = 2;
+            for (String spelling : SPELLINGS) {
+                bronze.load("entries", "2026010" + run++ + "T060000Z-e", spelling);
+                TransformResult r = runner.run(CoreTables.EVO_ENTRIES, false);
+                assertThat(r.inserted()).as(spelling).isZero();
+                assertThat(r.updated()).as(spelling).isZero();
+                assertThat(r.warned()).as(spelling).isZero();
+            }
+            bronze.load("entries", "20260201T060000Z-all", SPELLINGS.toArray(String[]::new));
+            assertThat(runner.run(CoreTables.EVO_ENTRIES, false).inserted()).isZero();
+            assertThat(staging.rows("SELECT entry_key, entry_date, id_member, id_branch, entry_type, device "
+                    + "FROM core.evo_entries WHERE id_prospect IS NULL")).containsExactly(Map.of("entry_key", key,
+                    "entry_date", java.sql.Timestamp.valueOf("2024-05-01 07:12:05"), "id_member", 1001L,
+                    "id_branch", 3L, "entry_type", "Membership", "device", "Turnstile 1"));
+            assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries")).containsEntry("n", 1L);
+
+            // different entries: a second later, half a second later, a prospect with the member's number, another
+            // device, the device's case
+            bronze.load("entries", "20260202T060000Z-other",
+                    entry("2024-05-01T07:12:06", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05.5", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", null, 1001L, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 2", null),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Membership", "turnstile 1", null));
+            assertThat(runner.run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(5);
+            assertThat(staging.one("SELECT count(DISTINCT entry_key) AS n FROM core.evo_entries")).containsEntry("n", 6L);
+
+            // a date with an offset names an instant, not the gym's wall clock: no key, kept invalid with its reason
+            bronze.load("entries", "20260203T060000Z-offset",
+                    entry("2024-05-01T07:12:05-03:00", 1001L, null, "Membership", "Turnstile 1", null));
+            assertThat(runner.run(CoreTables.EVO_ENTRIES, false).inserted()).isZero();
+            assertThat(staging.one("SELECT validation_status, error_message FROM stg_evo.entries_raw "
+                    + "WHERE run_id = '20260203T060000Z-offset'")).containsEntry("validation_status", "invalid")
+                    .containsEntry("error_message", "idBranch or date missing: null; date not a date-time: "
+                            + "2024-05-01T07:12:05-03:00");
+
+            // a full refresh gives the same keys
+            List<Map<String, Object>> keys = staging.rows("SELECT entry_key FROM core.evo_entries ORDER BY 1");
+            runner.run(CoreTables.EVO_ENTRIES, true);
+            assertThat(staging.rows("SELECT entry_key FROM core.evo_entries ORDER BY 1")).isEqualTo(keys);
+        }
+    }
+
+    @Test
+    void rowsKeyedTheOldWayAreRekeyedAndOneEntryStoredTwiceKeepsItsNewestVersion() {
+        Map<String, String> s = TestPostgres.newEmptyDatabaseSettings();
+        try (Database db = Database.external(s.get("SKYFIT_PG_URL"), s.get("SKYFIT_PG_USER"),
+                Secret.of(s.get("SKYFIT_PG_PASSWORD")))) {
+            Flyway.configure().dataSource(db.dataSource()).locations("classpath:sql/migrations").schemas("ops")
+                    .createSchemas(true).target("60").load().migrate();
+            // as V060's transform left them: the key over the text as sent, so one entry twice, and another entry
+            db.execute("""
+                    INSERT INTO core.evo_entries (scope, entry_key, entry_date, id_member, id_prospect, id_branch,
+                                                  entry_type, device, _stg_id, _source_blob, _source_line, _run_id)
+                    VALUES ('gym', '00006631-eaf5-0000-0000-000000000001', '2024-05-01 07:12:05', 1001, NULL, 3,
+                            'Membership', 'Turnstile 1', 1, 'a', 1, '20260101T060000Z-a'),
+                           ('gym', '00006631-eaf5-0000-0000-000000000002', '2024-05-01 07:12:05', 1001, NULL, 3,
+                            'Membership', 'Turnstile 1 ', 2, 'b', 1, '20260102T060000Z-b'),
+                           ('gym', '00006631-eaf6-0000-0000-000000000003', '2024-05-01 07:12:06', 1001, NULL, 3,
+                            'Membership', 'Turnstile 1', 3, 'a', 2, '20260101T060000Z-a')""", ps -> {});
+
+            Flyway.configure().dataSource(db.dataSource()).locations("classpath:sql/migrations").schemas("ops")
+                    .createSchemas(true).load().migrate();
+
+            Staging staging = new Staging(db);
+            assertThat(staging.rows("SELECT entry_key::text AS k, device, _run_id FROM core.evo_entries ORDER BY 1"))
+                    .containsExactly(
+                            Map.of("k", keyOf("2024-05-01T07:12:05"), "device", "Turnstile 1",
+                                    "_run_id", "20260102T060000Z-b"),
+                            Map.of("k", keyOf("2024-05-01T07:12:06"), "device", "Turnstile 1",
+                                    "_run_id", "20260101T060000Z-a"));
+
+            // the entry read again after the migration is the row it already has
+            EvoBronze bronze = new EvoBronze(db, folder);
+            bronze.load("entries", "20260103T060000Z-c", BASE);
+            TransformResult r = new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
+            assertThat(r.inserted()).isZero();
+            assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries")).containsEntry("n", 2L);
+        }
+    }
+
+    private static String keyOf(String date) {
+        try {
+            return entryKey(date, "'3'", "'" + date + ".000000'", "'1001'", "NULL", "'Membership'", "'Turnstile 1'")
+                    .toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
