@@ -72,11 +72,11 @@ class PipelineBenchmarkIT {
                 assertThat(differences(st, "SELECT scope, blob_path, line_no, run_id, raw FROM stg_evo.members_raw",
                         "SELECT scope, blob_path, line_no, run_id, raw FROM bench.members_copy")).isZero();
                 String entries = "scope, entry_key, entry_date, id_member, id_prospect, id_branch, entry_type, device, "
-                        + "block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id";
+                        + "block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id, _read_at";
                 assertThat(differences(st, "SELECT " + entries + " FROM core.evo_entries",
                         "SELECT " + entries + " FROM bench.evo_entries_baseline")).isZero();
                 String sales = "scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale, sale_date, removed, "
-                        + "removal_date, total_value, items_count, receivables_count, receivables_total, items";
+                        + "removal_date, total_value, items_count, receivables_count, receivables_total, items, _read_at";
                 assertThat(differences(st, "SELECT " + sales + " FROM core.evo_sales",
                         "SELECT " + sales + " FROM bench.evo_sales_baseline")).isZero();
                 String items = "scope, id_sale, id_sale_item, description, quantity, item_value, sale_value, discount, "
