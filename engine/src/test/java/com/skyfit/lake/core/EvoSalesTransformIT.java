@@ -206,9 +206,11 @@ class EvoSalesTransformIT {
         assertThat(r.transformSeconds()).isPositive();
         assertThat(r.baselineSeconds()).isPositive();
         assertThat(r.transformRatio()).isPositive();
-        assertThat(staging.one("SELECT count(*) AS n FROM bench.sales_baseline").get("n")).isEqualTo(3000L);
-        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sales c JOIN bench.sales_baseline b "
+        assertThat(staging.one("SELECT count(*) AS n FROM bench.evo_sales_baseline").get("n")).isEqualTo(3000L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sales c JOIN bench.evo_sales_baseline b "
                 + "USING (scope, id_sale) WHERE (c.total_value, c.sale_date, c.removed, c.items) "
                 + "IS NOT DISTINCT FROM (b.total_value, b.sale_date, b.removed, b.items)").get("n")).isEqualTo(3000L);
+        assertThat(staging.one("SELECT (SELECT count(*) FROM core.evo_sale_items) - "
+                + "(SELECT count(*) FROM bench.evo_sale_items_baseline) AS n").get("n")).isEqualTo(0L);
     }
 }

@@ -1,0 +1,88 @@
+package com.skyfit.lake.bench;
+
+import com.skyfit.lake.control.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A core transform's same-run baseline: the simplest statement that could fill the table, a hand-written
+ * {@code INSERT .. SELECT} of the same columns with plain casts from the same staging rows into
+ * {@code bench.<table>_baseline}, a copy of the core table with its keys and indexes (LIKE .. INCLUDING ALL).
+ * No dedupe, no warnings, no change detection, no lineage ordering: what the generated transform does beyond
+ * that is what the ratio prices. It runs with the transform's work_mem, so neither gets more memory.
+ *
+ * <p>A table whose transform also writes child tables (a sale's items) has a plain INSERT per child too, run in
+ * the same timed transaction, so both sides do the same work.
+ *
+ * @param table        the core table (without schema), e.g. evo_entries
+ * @param insert       the INSERT into bench.{table}_baseline, reading every valid row of the staging table
+ * @param childInserts by child table (without schema): the INSERT into bench.{child}_baseline
+ */
+public record CoreBaseline(String table, String insert, Map<String, String> childInserts) {
+
+    public CoreBaseline {
+        childInserts = Map.copyOf(childInserts);
+    }
+
+    public CoreBaseline(String table, String insert) {
+        this(table, insert, Map.of());
+    }
+
+    public String baselineTable() {
+        return baselineOf(table);
+    }
+
+    private static String baselineOf(String table) {
+        return "bench." + table + "_baseline";
+    }
+
+    /** The baseline's tables (schema-qualified): the table's copy and its children's. */
+    public List<String> tables() {
+        List<String> out = new ArrayList<>(List.of(baselineOf(table)));
+        new TreeSet<>(childInserts.keySet()).forEach(c -> out.add(baselineOf(c)));
+        return out;
+    }
+
+    /** Not timed: empty copies of the core table and its children. */
+    public void prepare(Database db) throws SQLException {
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS bench");
+            List<String> tables = new ArrayList<>(List.of(table));
+            tables.addAll(new TreeSet<>(childInserts.keySet()));
+            for (String t : tables) {
+                st.execute("DROP TABLE IF EXISTS " + baselineOf(t));
+                st.execute("CREATE TABLE " + baselineOf(t) + " (LIKE core." + t + " INCLUDING ALL)");
+            }
+        }
+    }
+
+    /** The timed part; fails unless it wrote exactly the rows the transform consumed. */
+    public long run(Database db, long expectedRows) throws SQLException {
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                st.execute("SET LOCAL work_mem = '1GB'");
+                long rows = st.executeUpdate(insert);
+                for (String child : new TreeSet<>(childInserts.keySet())) {
+                    st.executeUpdate(childInserts.get(child));
+                }
+                c.commit();
+                if (rows != expectedRows) {
+                    throw new IllegalStateException("baseline of " + table + " wrote " + rows + " rows, the transform "
+                            + "consumed " + expectedRows);
+                }
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package com.skyfit.lake.bench;
+
+import com.skyfit.lake.control.LeaseHeartbeat;
+import com.skyfit.lake.control.LeaseOwner;
+import com.skyfit.lake.core.CoreTable;
+import com.skyfit.lake.core.CoreTables;
+import com.skyfit.lake.core.TransformResult;
+import com.skyfit.lake.core.TransformRunner;
+import com.skyfit.lake.pipeline.DefaultIngestEngine;
+import com.skyfit.lake.pipeline.ExtractResult;
+import com.skyfit.lake.pipeline.PlanRequest;
+import com.skyfit.lake.pipeline.RunPlan;
+import com.skyfit.lake.pipeline.WindowTask;
+import com.skyfit.lake.staging.LoadResult;
+import com.skyfit.lake.staging.LoaderOptions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One size of the pipeline benchmark of a source: the engine's own full run, phase by phase, each phase timed
+ * per entity, with the same-run baselines beside staging and core.
+ *
+ * <ol>
+ *   <li>extract: the engine plans a full run of the source and extracts every window (the real extractor against
+ *       whatever API the engine's settings point at), {@code workers} windows at once;</li>
+ *   <li>staging, per entity: the engine's loader over the entity's parts, then {@link CopyBaseline} over the same
+ *       lines with as many COPY streams as the loader;</li>
+ *   <li>core, per table: the table's transform ({@link TransformRunner}), then, for tables with a
+ *       {@link CoreBaseline}, the hand-written INSERT .. SELECT over the same staging rows.</li>
+ * </ol>
+ * The batch is completed afterwards like any run's, so the database is left as {@code skyfit run} would leave it.
+ * Any failed window, part or transform fails the benchmark: a number over incomplete work means nothing.
+ */
+public final class PipelineBenchmark {
+    private final DefaultIngestEngine engine;
+    private final String source;
+    private final int workers;
+    private final LoaderOptions loader;
+    private final Path scratch;
+    private final Map<String, CoreBaseline> coreBaselines;
+    private final Consumer<Stage> progress;
+    private final int rounds;
+
+    /**
+     * @param loader        the loader's options (the engine's): the baseline opens as many COPY streams as the loader
+     *                      does for each entity
+     * @param coreBaselines hand-written baselines by core table name (e.g. evo_entries)
+     * @param progress      told each stage as it is measured (its fastest round)
+     * @param rounds        how often each compared step and its baseline run, alternating; the fastest counts
+     */
+    public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
+            Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
+        this.engine = engine;
+        this.source = source;
+        this.workers = Math.max(1, workers);
+        this.loader = loader;
+        this.scratch = scratch;
+        this.coreBaselines = Map.copyOf(coreBaselines);
+        this.progress = progress;
+        this.rounds = Math.max(1, rounds);
+    }
+
+    private Stage told(Stage s) {
+        progress.accept(s);
+        return s;
+    }
+
+    public PipelineResult run(long size) throws Exception {
+        RunPlan plan = engine.plan(new PlanRequest(null, source, null, null, "full", "manual", null, null),
+                LeaseOwner.currentProcess());
+        try (LeaseHeartbeat.Handle alive = engine.keepAlive(plan.batchId())) {
+            Map<String, List<String>> parts = new LinkedHashMap<>();
+            Stage extract = told(Stage.measure("extract", "all", () -> extractAll(plan, parts)));
+
+            List<Stage> staging = new ArrayList<>();
+            List<Stage> stagingBaselines = new ArrayList<>();
+            Map<String, Long> stagedRows = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : parts.entrySet()) {
+                String entity = e.getKey();
+                String table = "stg_" + source + "." + entity + "_raw";
+                CopyBaseline baseline = null;
+                List<Stage> loads = new ArrayList<>();
+                List<Stage> copies = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    boolean again = round > 0;
+                    if (again) {
+                        sql("TRUNCATE " + table); // the same first load once more: the ledger's 'loaded' is forced
+                    }
+                    checkpoint();
+                    loads.add(Stage.measure("staging", entity, () -> load(e.getValue(), again)));
+                    vacuum(table);
+                    if (baseline == null) {
+                        baseline = CopyBaseline.prepare(engine.database(), engine.store(), e.getValue(), table,
+                                streams(e.getValue().size()), scratch);
+                    } else {
+                        baseline.recreateTable();
+                    }
+                    checkpoint();
+                    copies.add(Stage.measure("staging_baseline", entity, baseline::copy));
+                    vacuum(baseline.plainTable());
+                }
+                baseline.deleteFiles();
+                staging.add(told(fastest(loads)));
+                stagingBaselines.add(told(fastest(copies)));
+                stagedRows.put(entity, staging.get(staging.size() - 1).records());
+            }
+
+            List<Stage> core = new ArrayList<>();
+            List<Stage> coreBaselineStages = new ArrayList<>();
+            TransformRunner transforms = new TransformRunner(engine.database());
+            for (CoreTable table : CoreTables.forSource(source)) {
+                if (!stagedRows.containsKey(table.entity())) {
+                    continue;
+                }
+                long rows = stagedRows.get(table.entity());
+                CoreBaseline baseline = coreBaselines.get(table.name());
+                List<Stage> runs = new ArrayList<>();
+                List<Stage> baselineRuns = new ArrayList<>();
+                // a table with a baseline is measured again as a full refresh (emptied and rebuilt from the same
+                // rows: a first load once more); the others once, their later tables depend on what they wrote
+                for (int round = 0; round < (baseline == null ? 1 : rounds); round++) {
+                    boolean refresh = round > 0;
+                    checkpoint();
+                    runs.add(Stage.measure("core", table.name(), () -> transform(transforms, table, refresh, rows)));
+                    vacuum(table.qualifiedName());
+                    for (var child : table.children()) {
+                        vacuum(child.qualifiedName());
+                    }
+                    if (baseline != null) {
+                        baseline.prepare(engine.database());
+                        checkpoint();
+                        baselineRuns.add(Stage.measure("core_baseline", table.name(),
+                                () -> baseline.run(engine.database(), rows)));
+                        for (String t : baseline.tables()) {
+                            vacuum(t);
+                        }
+                    }
+                }
+                core.add(told(fastest(runs)));
+                if (baseline != null) {
+                    coreBaselineStages.add(told(fastest(baselineRuns)));
+                }
+            }
+            engine.completeBatch(plan.batchId());
+            return new PipelineResult(size, extract, staging, stagingBaselines, core, coreBaselineStages,
+                    entityOfTables());
+        } catch (Exception | Error e) {
+            engine.failBatch(plan.batchId(), "benchmark failed: " + e.getMessage(), null);
+            throw e;
+        }
+    }
+
+    private Map<String, String> entityOfTables() {
+        Map<String, String> out = new LinkedHashMap<>();
+        CoreTables.forSource(source).forEach(t -> out.put(t.name(), t.entity()));
+        return out;
+    }
+
+    /** Every window, {@code workers} at once; the parts each entity's windows wrote, by entity. */
+    private long extractAll(RunPlan plan, Map<String, List<String>> partsByEntity) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "bench-extract");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AtomicLong records = new AtomicLong();
+            List<Future<ExtractResult>> futures = new ArrayList<>();
+            for (WindowTask w : plan.windows()) {
+                futures.add(pool.submit(() -> engine.extract(w)));
+            }
+            List<ExtractResult> results = new ArrayList<>();
+            for (Future<ExtractResult> f : futures) {
+                results.add(f.get()); // a failed window fails the benchmark
+            }
+            for (ExtractResult r : results) {
+                records.addAndGet(r.records());
+                partsByEntity.computeIfAbsent(r.entity(), k -> new ArrayList<>()).addAll(r.parts());
+            }
+            return records.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The COPY streams the loader opens for an entity's parts: one per batch of {@link LoaderOptions#batchFiles()}
+     * consecutive parts, at most {@link LoaderOptions#parallelism()} at once. Five parts are one batch, one stream.
+     */
+    int streams(int parts) {
+        int batches = (parts + loader.batchFiles() - 1) / loader.batchFiles();
+        return Math.max(1, Math.min(loader.parallelism(), batches));
+    }
+
+    private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows) {
+        TransformResult r = transforms.run(table, refresh);
+        if (r.candidates() == 0 && rows > 0) {
+            throw new IllegalStateException(table.qualifiedName() + " consumed none of " + rows + " staging rows");
+        }
+        return rows;
+    }
+
+    /** The fastest of a step's runs: other work on the machine only ever adds time. Its heap: the highest seen. */
+    static Stage fastest(List<Stage> runs) {
+        Stage best = runs.stream().min(java.util.Comparator.comparingDouble(Stage::seconds)).orElseThrow();
+        long heap = runs.stream().mapToLong(Stage::peakHeapBytes).max().orElse(0);
+        return new Stage(best.name(), best.entity(), best.records(), best.seconds(), heap);
+    }
+
+    /**
+     * Untimed between steps: sets hint bits and the visibility map, and gathers statistics, as autovacuum would
+     * soon after; so autovacuum does not land on the next step's clock, and both sides of a ratio see the same.
+     */
+    private void vacuum(String table) throws SQLException {
+        sql("VACUUM (ANALYZE) " + table);
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection c = engine.database().connection(); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private long load(List<String> parts, boolean force) {
+        LoadResult r = engine.load(parts, force);
+        if (r.filesFailed() > 0 || r.filesSkipped() > 0) {
+            throw new IllegalStateException("benchmark load went wrong: " + r.files().stream()
+                    .filter(f -> !f.status().equals("loaded")).limit(5).toList());
+        }
+        return r.rowsLoaded();
+    }
+
+    /** A checkpoint left over from the previous phase would otherwise land in the next one's timing. */
+    private void checkpoint() {
+        try (Connection c = engine.database().connection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            // needs superuser or pg_checkpoint; without it the numbers are just noisier
+        }
+    }
+}
