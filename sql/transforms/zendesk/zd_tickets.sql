@@ -210,7 +210,9 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id)
+      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
+      AND ((SELECT empty FROM target)
+           OR NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id))
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
 updated AS (
@@ -284,6 +286,26 @@ accepted AS (
                         AND (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                             > (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
+-- In the statement's snapshot: whether core.zd_ticket_custom_fields was empty when the statement began.
+zd_ticket_custom_fields_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_custom_fields) AS empty),
+zd_ticket_custom_fields_repeated AS (
+    SELECT x.stg_id, x.field_id, max(x.element_position) AS last_position
+    FROM zd_ticket_custom_fields_elements x
+    WHERE (SELECT empty FROM zd_ticket_custom_fields_target)
+    GROUP BY x.stg_id, x.field_id HAVING count(*) > 1
+),
+zd_ticket_custom_fields_inserted AS (
+    INSERT INTO core.zd_ticket_custom_fields (scope, id, field_id, value, value_json, is_deleted, _stg_id,
+        _source_blob, _source_line, _run_id, _read_at, _updated_at)
+    SELECT x.scope, x.id, x.field_id, x.value, x.value_json, false, x.stg_id, x.blob_path, x.line_no,
+        x.run_id, x.read_at, now()
+    FROM zd_ticket_custom_fields_elements x
+    WHERE (SELECT empty FROM zd_ticket_custom_fields_target)
+      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_repeated r
+                      WHERE r.stg_id = x.stg_id AND r.field_id = x.field_id AND r.last_position <> x.element_position)
+    RETURNING 1
+),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 zd_ticket_custom_fields_upserted AS (
@@ -293,6 +315,7 @@ zd_ticket_custom_fields_upserted AS (
         x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
+      AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
     ORDER BY x.stg_id, x.field_id, x.element_position DESC
     ON CONFLICT (scope, id, field_id) DO UPDATE
     SET value = excluded.value, value_json = excluded.value_json, is_deleted = excluded.is_deleted,
@@ -317,6 +340,7 @@ zd_ticket_custom_fields_removed AS (
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
       AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_elements x WHERE x.stg_id = a.stg_id AND x.field_id = c.field_id)
+      AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
     RETURNING 1
 ),
 candidates AS (

@@ -71,10 +71,64 @@ final class ChildSql {
                 + "                    AND " + parent.storedVersion("c") + "\n"
                 + "                        > " + parent.version("l") + ")") + "\n)");
         for (ChildTable c : table.children()) {
-            out.add(upsert(c));
-            out.add(removed(c));
+            boolean firstLoadPath = !sharedWithAnotherStep(c);
+            if (firstLoadPath) {
+                out.add("-- In the statement's snapshot: whether " + c.qualifiedName() + " was empty when the statement began.\n"
+                        + c.name() + "_target AS (SELECT NOT EXISTS (SELECT 1 FROM " + c.qualifiedName() + ") AS empty)");
+                out.add(duplicates(c));
+                out.add(firstInsert(c));
+            }
+            out.add(upsert(c, firstLoadPath));
+            out.add(removed(c, firstLoadPath));
         }
         return out;
+    }
+
+    /** Runs only when the child table was empty at the statement's start; the upsert and removed steps then skip. */
+    private String skippedWhenEmpty(ChildTable c, boolean firstLoadPath, String prefix) {
+        return firstLoadPath ? "\n" + prefix + "NOT (SELECT empty FROM " + c.name() + "_target)" : "";
+    }
+
+    /**
+     * Element keys repeated within one accepted parent version, with the position of the last one (the one kept).
+     * Usually none: a hash aggregate of two narrow columns, where DISTINCT ON sorts every whole element.
+     */
+    private String duplicates(ChildTable c) {
+        List<String> childKeys = names(c.key());
+        String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
+        return c.name() + "_repeated AS (\n" + indent("SELECT x.stg_id, " + ck + ", max(x.element_position) AS last_position\n"
+                + "FROM " + c.name() + "_elements x\n"
+                + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
+                + "GROUP BY x.stg_id, " + ck + " HAVING count(*) > 1") + "\n)";
+    }
+
+    /**
+     * A first load (the child table empty at the statement's start): every element of an accepted version is new,
+     * so a plain insert, with no sort, no conflict check and no removed-elements pass. accepted holds one version
+     * per parent key, so only a key repeated inside one array can repeat, and it keeps its last element as below.
+     */
+    private String firstInsert(ChildTable c) {
+        List<String> childKeys = names(c.key());
+        List<String> cols = new ArrayList<>(List.of("scope"));
+        cols.addAll(parentKeys);
+        cols.addAll(childKeys);
+        cols.addAll(names(c.columns()));
+        cols.add("is_deleted");
+        String select = cols.stream().filter(n -> !n.equals("is_deleted")).map(n -> "x." + n)
+                .collect(Collectors.joining(", ")) + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
+        return c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
+                + wrap(String.join(", ", cols) + ", _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at",
+                        14 + c.qualifiedName().length()) + ")\n"
+                + "SELECT " + wrap(select, 7) + "\n"
+                + "FROM " + c.name() + "_elements x\n"
+                + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
+                + "  AND x.stg_id IN (SELECT stg_id FROM accepted) AND "
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_repeated r\n"
+                + "                  WHERE r.stg_id = x.stg_id AND "
+                + childKeys.stream().map(n -> "r." + n + " = x." + n).collect(Collectors.joining(" AND "))
+                + " AND r.last_position <> x.element_position)\n"
+                + "RETURNING 1") + "\n)";
     }
 
     /**
@@ -95,7 +149,7 @@ final class ChildSql {
         return cols.stream().filter(Column::stored).map(Column::name).toList();
     }
 
-    private String upsert(ChildTable c) {
+    private String upsert(ChildTable c, boolean firstLoadPath) {
         List<String> childKeys = names(c.key());
         List<String> values = new ArrayList<>(names(c.columns()));
         values.add("is_deleted");
@@ -120,7 +174,8 @@ final class ChildSql {
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
                 + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
-                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"
@@ -146,7 +201,7 @@ final class ChildSql {
      * wrote: the other input may list contracts this one never shows (canceled ones), and flagging those would
      * make them flip between deleted and not with every read of either input.
      */
-    private String removed(ChildTable c) {
+    private String removed(ChildTable c, boolean firstLoadPath) {
         List<String> childKeys = names(c.key());
         String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM " + table.stagingTable()
                 + " s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)" : "";
@@ -163,7 +218,7 @@ final class ChildSql {
                 + notOlder("a.read_at", "a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
-                + own + "\n"
+                + own + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
                 + "RETURNING 1") + "\n)";
     }
 
