@@ -133,9 +133,7 @@ inserted AS (
     WHERE l.entry_key IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.entry_key = l.entry_key AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

@@ -160,9 +160,7 @@ inserted AS (
       AND l.id_member_membership IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.id_member_membership = l.id_member_membership AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_member_memberships c WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_member_memberships c WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

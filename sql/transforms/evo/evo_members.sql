@@ -271,9 +271,7 @@ inserted AS (
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (
@@ -345,22 +343,18 @@ accepted AS (
 ),
 -- In the statement's snapshot: whether core.evo_member_contacts was empty when the statement began.
 evo_member_contacts_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_contacts) AS empty),
-evo_member_contacts_repeated AS (
-    SELECT x.stg_id, x.id_phone, max(x.element_position) AS last_position
-    FROM evo_member_contacts_elements x
-    WHERE (SELECT empty FROM evo_member_contacts_target)
-    GROUP BY x.stg_id, x.id_phone HAVING count(*) > 1
-),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
 evo_member_contacts_inserted AS (
     INSERT INTO core.evo_member_contacts (scope, id_member, id_phone, id_contact_type, contact_type,
         description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
-    SELECT x.scope, x.id_member, x.id_phone, x.id_contact_type, x.contact_type, x.description, x.ddi,
-        false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
+    SELECT DISTINCT ON (x.stg_id, x.id_phone) x.scope, x.id_member, x.id_phone, x.id_contact_type,
+        x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
+        x.read_at, now()
     FROM evo_member_contacts_elements x
     WHERE (SELECT empty FROM evo_member_contacts_target)
       AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_repeated r
-                      WHERE r.stg_id = x.stg_id AND r.id_phone = x.id_phone AND r.last_position <> x.element_position)
+    ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     RETURNING 1
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last

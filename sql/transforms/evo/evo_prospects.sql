@@ -133,9 +133,7 @@ inserted AS (
     WHERE l.id_prospect IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_prospect = l.id_prospect AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_prospects c WHERE c.scope = l.scope AND c.id_prospect = l.id_prospect))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_prospects c WHERE c.scope = l.scope AND c.id_prospect = l.id_prospect)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

@@ -156,9 +156,7 @@ inserted AS (
     WHERE l.id_receivable IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_receivables c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_receivables c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

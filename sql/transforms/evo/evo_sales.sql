@@ -240,9 +240,7 @@ inserted AS (
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale)
     RETURNING _run_id AS run_id, removed AS deleted
 ),
 updated AS (
@@ -308,24 +306,19 @@ accepted AS (
 ),
 -- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began.
 evo_sale_items_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sale_items) AS empty),
-evo_sale_items_repeated AS (
-    SELECT x.stg_id, x.id_sale_item, max(x.element_position) AS last_position
-    FROM evo_sale_items_elements x
-    WHERE (SELECT empty FROM evo_sale_items_target)
-    GROUP BY x.stg_id, x.id_sale_item HAVING count(*) > 1
-),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
 evo_sale_items_inserted AS (
     INSERT INTO core.evo_sale_items (scope, id_sale, id_sale_item, description, quantity, item_value,
         sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
         _source_line, _run_id, _read_at, _updated_at)
-    SELECT x.scope, x.id_sale, x.id_sale_item, x.description, x.quantity, x.item_value, x.sale_value,
-        x.discount, x.id_membership, x.id_product, x.id_service, false, x.stg_id, x.blob_path, x.line_no,
-        x.run_id, x.read_at, now()
+    SELECT DISTINCT ON (x.stg_id, x.id_sale_item) x.scope, x.id_sale, x.id_sale_item, x.description,
+        x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
+        false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
     WHERE (SELECT empty FROM evo_sale_items_target)
       AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM evo_sale_items_repeated r
-                      WHERE r.stg_id = x.stg_id AND r.id_sale_item = x.id_sale_item AND r.last_position <> x.element_position)
+    ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     RETURNING 1
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last

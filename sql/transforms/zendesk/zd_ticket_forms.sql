@@ -132,9 +132,7 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.zd_ticket_forms c WHERE c.scope = l.scope AND c.id = l.id))
+      AND NOT EXISTS (SELECT 1 FROM core.zd_ticket_forms c WHERE c.scope = l.scope AND c.id = l.id)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

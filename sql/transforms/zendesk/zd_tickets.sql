@@ -210,9 +210,7 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      -- Empty at the start: no key is stored, and the planner need not probe the key per row.
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id))
+      AND NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
 updated AS (
@@ -288,22 +286,17 @@ accepted AS (
 ),
 -- In the statement's snapshot: whether core.zd_ticket_custom_fields was empty when the statement began.
 zd_ticket_custom_fields_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_custom_fields) AS empty),
-zd_ticket_custom_fields_repeated AS (
-    SELECT x.stg_id, x.field_id, max(x.element_position) AS last_position
-    FROM zd_ticket_custom_fields_elements x
-    WHERE (SELECT empty FROM zd_ticket_custom_fields_target)
-    GROUP BY x.stg_id, x.field_id HAVING count(*) > 1
-),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
 zd_ticket_custom_fields_inserted AS (
     INSERT INTO core.zd_ticket_custom_fields (scope, id, field_id, value, value_json, is_deleted, _stg_id,
         _source_blob, _source_line, _run_id, _read_at, _updated_at)
-    SELECT x.scope, x.id, x.field_id, x.value, x.value_json, false, x.stg_id, x.blob_path, x.line_no,
-        x.run_id, x.read_at, now()
+    SELECT DISTINCT ON (x.stg_id, x.field_id) x.scope, x.id, x.field_id, x.value, x.value_json, false,
+        x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
     WHERE (SELECT empty FROM zd_ticket_custom_fields_target)
       AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_repeated r
-                      WHERE r.stg_id = x.stg_id AND r.field_id = x.field_id AND r.last_position <> x.element_position)
+    ORDER BY x.stg_id, x.field_id, x.element_position DESC
     RETURNING 1
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last

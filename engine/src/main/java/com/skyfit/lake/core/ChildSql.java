@@ -75,7 +75,6 @@ final class ChildSql {
             if (firstLoadPath) {
                 out.add("-- In the statement's snapshot: whether " + c.qualifiedName() + " was empty when the statement began.\n"
                         + c.name() + "_target AS (SELECT NOT EXISTS (SELECT 1 FROM " + c.qualifiedName() + ") AS empty)");
-                out.add(duplicates(c));
                 out.add(firstInsert(c));
             }
             out.add(upsert(c, firstLoadPath));
@@ -90,22 +89,10 @@ final class ChildSql {
     }
 
     /**
-     * Element keys repeated within one accepted parent version, with the position of the last one (the one kept).
-     * Usually none: a hash aggregate of two narrow columns, where DISTINCT ON sorts every whole element.
-     */
-    private String duplicates(ChildTable c) {
-        List<String> childKeys = names(c.key());
-        String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
-        return c.name() + "_repeated AS (\n" + indent("SELECT x.stg_id, " + ck + ", max(x.element_position) AS last_position\n"
-                + "FROM " + c.name() + "_elements x\n"
-                + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
-                + "GROUP BY x.stg_id, " + ck + " HAVING count(*) > 1") + "\n)";
-    }
-
-    /**
      * A first load (the child table empty at the statement's start): every element of an accepted version is new,
-     * so a plain insert, with no sort, no conflict check and no removed-elements pass. accepted holds one version
-     * per parent key, so only a key repeated inside one array can repeat, and it keeps its last element as below.
+     * so a plain insert, with no conflict check (speculative insertion) and no removed-elements pass. accepted holds
+     * one version per parent key, so only a key repeated inside one array can repeat: it keeps its last element, as
+     * the upsert does. (A hash aggregate finding such keys instead of the sort spilled to disk and cost as much.)
      */
     private String firstInsert(ChildTable c) {
         List<String> childKeys = names(c.key());
@@ -113,21 +100,20 @@ final class ChildSql {
         cols.addAll(parentKeys);
         cols.addAll(childKeys);
         cols.addAll(names(c.columns()));
-        cols.add("is_deleted");
-        String select = cols.stream().filter(n -> !n.equals("is_deleted")).map(n -> "x." + n)
-                .collect(Collectors.joining(", ")) + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
-        return c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
-                + wrap(String.join(", ", cols) + ", _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at",
-                        14 + c.qualifiedName().length()) + ")\n"
-                + "SELECT " + wrap(select, 7) + "\n"
+        String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
+        String select = cols.stream().map(n -> "x." + n).collect(Collectors.joining(", "))
+                + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
+        return "-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the\n"
+                + "-- upsert and removed steps below are skipped.\n"
+                + c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
+                + wrap(String.join(", ", cols) + ", is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, "
+                        + "_updated_at", 14 + c.qualifiedName().length()) + ")\n"
+                + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
                 + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
                 + "  AND x.stg_id IN (SELECT stg_id FROM accepted) AND "
                 + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
-                + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_repeated r\n"
-                + "                  WHERE r.stg_id = x.stg_id AND "
-                + childKeys.stream().map(n -> "r." + n + " = x." + n).collect(Collectors.joining(" AND "))
-                + " AND r.last_position <> x.element_position)\n"
+                + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "RETURNING 1") + "\n)";
     }
 

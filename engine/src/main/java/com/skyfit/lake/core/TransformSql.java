@@ -189,10 +189,8 @@ public final class TransformSql {
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
                 + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
                 + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
-                + "  -- Empty at the start: no key is stored, and the planner need not probe the key per row.\n"
-                + "  AND ((SELECT empty FROM target)\n"
-                + "       OR NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + "))\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + ")\n"
                 + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
     }
 
