@@ -341,6 +341,22 @@ accepted AS (
                         AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                             > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
+-- In the statement's snapshot: whether core.evo_member_contacts was empty when the statement began.
+evo_member_contacts_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_contacts) AS empty),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
+evo_member_contacts_inserted AS (
+    INSERT INTO core.evo_member_contacts (scope, id_member, id_phone, id_contact_type, contact_type,
+        description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
+    SELECT DISTINCT ON (x.stg_id, x.id_phone) x.scope, x.id_member, x.id_phone, x.id_contact_type,
+        x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
+        x.read_at, now()
+    FROM evo_member_contacts_elements x
+    WHERE (SELECT empty FROM evo_member_contacts_target)
+      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
+    ORDER BY x.stg_id, x.id_phone, x.element_position DESC
+    RETURNING 1
+),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 evo_member_contacts_upserted AS (
@@ -351,6 +367,7 @@ evo_member_contacts_upserted AS (
         x.read_at, now()
     FROM evo_member_contacts_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
+      AND NOT (SELECT empty FROM evo_member_contacts_target)
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     ON CONFLICT (scope, id_member, id_phone) DO UPDATE
     SET id_contact_type = excluded.id_contact_type, contact_type = excluded.contact_type,
@@ -381,6 +398,7 @@ evo_member_contacts_removed AS (
       AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_elements x WHERE x.stg_id = a.stg_id AND x.id_phone = c.id_phone)
+      AND NOT (SELECT empty FROM evo_member_contacts_target)
     RETURNING 1
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last

@@ -304,6 +304,23 @@ accepted AS (
                         AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                             > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
+-- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began.
+evo_sale_items_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sale_items) AS empty),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
+evo_sale_items_inserted AS (
+    INSERT INTO core.evo_sale_items (scope, id_sale, id_sale_item, description, quantity, item_value,
+        sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
+        _source_line, _run_id, _read_at, _updated_at)
+    SELECT DISTINCT ON (x.stg_id, x.id_sale_item) x.scope, x.id_sale, x.id_sale_item, x.description,
+        x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
+        false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
+    FROM evo_sale_items_elements x
+    WHERE (SELECT empty FROM evo_sale_items_target)
+      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
+    ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
+    RETURNING 1
+),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 evo_sale_items_upserted AS (
@@ -315,6 +332,7 @@ evo_sale_items_upserted AS (
         false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
+      AND NOT (SELECT empty FROM evo_sale_items_target)
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     ON CONFLICT (scope, id_sale, id_sale_item) DO UPDATE
     SET description = excluded.description, quantity = excluded.quantity, item_value = excluded.item_value,
@@ -347,6 +365,7 @@ evo_sale_items_removed AS (
       AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
+      AND NOT (SELECT empty FROM evo_sale_items_target)
     RETURNING 1
 ),
 candidates AS (

@@ -284,6 +284,21 @@ accepted AS (
                         AND (coalesce(c.updated_at, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                             > (coalesce(l.updated_at, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
 ),
+-- In the statement's snapshot: whether core.zd_ticket_custom_fields was empty when the statement began.
+zd_ticket_custom_fields_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_custom_fields) AS empty),
+-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
+-- upsert and removed steps below are skipped.
+zd_ticket_custom_fields_inserted AS (
+    INSERT INTO core.zd_ticket_custom_fields (scope, id, field_id, value, value_json, is_deleted, _stg_id,
+        _source_blob, _source_line, _run_id, _read_at, _updated_at)
+    SELECT DISTINCT ON (x.stg_id, x.field_id) x.scope, x.id, x.field_id, x.value, x.value_json, false,
+        x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
+    FROM zd_ticket_custom_fields_elements x
+    WHERE (SELECT empty FROM zd_ticket_custom_fields_target)
+      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
+    ORDER BY x.stg_id, x.field_id, x.element_position DESC
+    RETURNING 1
+),
 -- A repeated element key keeps its last element. A child row names the parent version that last
 -- confirmed it: it is rewritten when it changed or that version is another (or a reloaded) row.
 zd_ticket_custom_fields_upserted AS (
@@ -293,6 +308,7 @@ zd_ticket_custom_fields_upserted AS (
         x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
+      AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
     ORDER BY x.stg_id, x.field_id, x.element_position DESC
     ON CONFLICT (scope, id, field_id) DO UPDATE
     SET value = excluded.value, value_json = excluded.value_json, is_deleted = excluded.is_deleted,
@@ -317,6 +333,7 @@ zd_ticket_custom_fields_removed AS (
            OR (c._stg_id, c._source_blob, c._source_line, c._run_id)
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
       AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_elements x WHERE x.stg_id = a.stg_id AND x.field_id = c.field_id)
+      AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
     RETURNING 1
 ),
 candidates AS (

@@ -71,10 +71,50 @@ final class ChildSql {
                 + "                    AND " + parent.storedVersion("c") + "\n"
                 + "                        > " + parent.version("l") + ")") + "\n)");
         for (ChildTable c : table.children()) {
-            out.add(upsert(c));
-            out.add(removed(c));
+            boolean firstLoadPath = !sharedWithAnotherStep(c);
+            if (firstLoadPath) {
+                out.add("-- In the statement's snapshot: whether " + c.qualifiedName() + " was empty when the statement began.\n"
+                        + c.name() + "_target AS (SELECT NOT EXISTS (SELECT 1 FROM " + c.qualifiedName() + ") AS empty)");
+                out.add(firstInsert(c));
+            }
+            out.add(upsert(c, firstLoadPath));
+            out.add(removed(c, firstLoadPath));
         }
         return out;
+    }
+
+    /** Runs only when the child table was empty at the statement's start; the upsert and removed steps then skip. */
+    private String skippedWhenEmpty(ChildTable c, boolean firstLoadPath, String prefix) {
+        return firstLoadPath ? "\n" + prefix + "NOT (SELECT empty FROM " + c.name() + "_target)" : "";
+    }
+
+    /**
+     * A first load (the child table empty at the statement's start): every element of an accepted version is new,
+     * so a plain insert, with no conflict check (speculative insertion) and no removed-elements pass. accepted holds
+     * one version per parent key, so only a key repeated inside one array can repeat: it keeps its last element, as
+     * the upsert does. (A hash aggregate finding such keys instead of the sort spilled to disk and cost as much.)
+     */
+    private String firstInsert(ChildTable c) {
+        List<String> childKeys = names(c.key());
+        List<String> cols = new ArrayList<>(List.of("scope"));
+        cols.addAll(parentKeys);
+        cols.addAll(childKeys);
+        cols.addAll(names(c.columns()));
+        String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
+        String select = cols.stream().map(n -> "x." + n).collect(Collectors.joining(", "))
+                + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
+        return "-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the\n"
+                + "-- upsert and removed steps below are skipped.\n"
+                + c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
+                + wrap(String.join(", ", cols) + ", is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, "
+                        + "_updated_at", 14 + c.qualifiedName().length()) + ")\n"
+                + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
+                + "FROM " + c.name() + "_elements x\n"
+                + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
+                + "  AND x.stg_id IN (SELECT stg_id FROM accepted) AND "
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
+                + "RETURNING 1") + "\n)";
     }
 
     /**
@@ -95,7 +135,7 @@ final class ChildSql {
         return cols.stream().filter(Column::stored).map(Column::name).toList();
     }
 
-    private String upsert(ChildTable c) {
+    private String upsert(ChildTable c, boolean firstLoadPath) {
         List<String> childKeys = names(c.key());
         List<String> values = new ArrayList<>(names(c.columns()));
         values.add("is_deleted");
@@ -120,7 +160,8 @@ final class ChildSql {
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
                 + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
-                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"
@@ -146,7 +187,7 @@ final class ChildSql {
      * wrote: the other input may list contracts this one never shows (canceled ones), and flagging those would
      * make them flip between deleted and not with every read of either input.
      */
-    private String removed(ChildTable c) {
+    private String removed(ChildTable c, boolean firstLoadPath) {
         List<String> childKeys = names(c.key());
         String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM " + table.stagingTable()
                 + " s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)" : "";
@@ -163,7 +204,7 @@ final class ChildSql {
                 + notOlder("a.read_at", "a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
-                + own + "\n"
+                + own + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
                 + "RETURNING 1") + "\n)";
     }
 

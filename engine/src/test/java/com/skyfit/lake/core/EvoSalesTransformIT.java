@@ -195,6 +195,45 @@ class EvoSalesTransformIT {
         assertThat(sale(3)).containsEntry("_run_id", "run-2").containsEntry("_source_line", 2);
     }
 
+    private static final String OLDER_SALE = """
+            {"idSale": 1, "saleDate": "2024-01-05T10:00:00", "saleItens": [
+             {"idSaleItem": 10, "description": "A", "saleValue": 1}, {"idSaleItem": 11, "description": "B", "saleValue": 2}]}""";
+    /** The newer version drops item 10, changes 11 and lists 12 twice: the last of the two is kept. */
+    private static final String NEWER_SALE = """
+            {"idSale": 1, "saleDate": "2024-01-05T10:00:00", "saleItens": [
+             {"idSaleItem": 11, "description": "B2", "saleValue": 3}, {"idSaleItem": 12, "description": "C", "saleValue": 4},
+             {"idSaleItem": 12, "description": "C2", "saleValue": 5}]}""";
+
+    private Map<Long, String> items(long sale) {
+        Map<Long, String> out = new java.util.TreeMap<>();
+        staging.rows("SELECT id_sale_item, description || ' ' || sale_value || ' ' || is_deleted || ' ' || _source_line AS v"
+                + " FROM core.evo_sale_items WHERE id_sale = " + sale)
+                .forEach(r -> out.put((Long) r.get("id_sale_item"), (String) r.get("v")));
+        return out;
+    }
+
+    @Test
+    void aFirstLoadWithASaleReadTwiceKeepsTheNewestItemsAsAnUpsertWould() {
+        staging.insert(SALES, "gym", "bronze/evo/p/part-00000.jsonl.gz", 1, "run-1", OLDER_SALE);
+        staging.insert(SALES, "gym", "bronze/evo/p/part-00000.jsonl.gz", 2, "run-1", NEWER_SALE);
+        runner.run(CoreTables.EVO_SALES, false);
+        Map<Long, String> firstLoad = items(1);
+
+        assertThat(firstLoad).isEqualTo(Map.of(11L, "B2 3 false 2", 12L, "C2 5 false 2"));
+
+        // The same batch when the items table already holds rows (another sale): the upsert path agrees.
+        db.close();
+        setUp();
+        staging.insert(SALES, "gym", "bronze/evo/p/part-seed.jsonl.gz", 1, "run-0",
+                "{\"idSale\": 2, \"saleItens\": [{\"idSaleItem\": 20, \"description\": \"Z\", \"saleValue\": 9}]}");
+        runner.run(CoreTables.EVO_SALES, false);
+        staging.insert(SALES, "gym", "bronze/evo/p/part-00000.jsonl.gz", 1, "run-1", OLDER_SALE);
+        staging.insert(SALES, "gym", "bronze/evo/p/part-00000.jsonl.gz", 2, "run-1", NEWER_SALE);
+        runner.run(CoreTables.EVO_SALES, false);
+        assertThat(items(1)).isEqualTo(firstLoad);
+        assertThat(items(2)).isEqualTo(Map.of(20L, "Z 9 false 1"));
+    }
+
     @Test
     void benchmarkComparesTheTransformWithAPlainInsert() {
         generate(3000, "bench");
