@@ -61,7 +61,7 @@ public record CoreBaseline(String table, String insert, Map<String, String> chil
         }
     }
 
-    /** The timed part; fails unless it wrote exactly the rows the transform consumed. */
+    /** The timed part; fails unless it wrote exactly as many rows as the transform. */
     public long run(Database db, long expectedRows) throws SQLException {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
@@ -74,7 +74,7 @@ public record CoreBaseline(String table, String insert, Map<String, String> chil
                 c.commit();
                 if (rows != expectedRows) {
                     throw new IllegalStateException("baseline of " + table + " wrote " + rows + " rows, the transform "
-                            + "consumed " + expectedRows);
+                            + "wrote " + expectedRows);
                 }
                 return rows;
             } catch (SQLException | RuntimeException e) {

@@ -7,7 +7,8 @@ import java.util.Map;
  * by a hash of its identifying fields) and sales with their items. Each is what a data engineer would write by
  * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function
  * (ops.evo_entry_key, the one the transform calls), so both write the same keys in the same index order; each row's
- * read time (_read_at) comes from its part's ledger row, as the transform's does.
+ * read time (_read_at) comes from its part's ledger row, as the transform's does. A sale can be staged twice (read
+ * by its sale date and again by its removal date): the sales baselines keep its newest version, as the transform does.
  */
 public final class EvoBaselines {
     private EvoBaselines() {}
@@ -37,9 +38,12 @@ public final class EvoBaselines {
                    (SELECT sum((i ->> 'saleValue')::numeric) FROM jsonb_array_elements(s.raw -> 'saleItens') i),
                    jsonb_array_length(s.raw -> 'saleItens'), jsonb_array_length(s.raw -> 'receivables'),
                    (SELECT sum((r ->> 'ammount')::numeric) FROM jsonb_array_elements(s.raw -> 'receivables') r),
-                   s.raw -> 'saleItens', s.stg_id, s.blob_path, s.line_no, s.run_id, f.written_at
-            FROM stg_evo.sales_raw s LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
-            WHERE s.validation_status <> 'invalid'
+                   s.raw -> 'saleItens', s.stg_id, s.blob_path, s.line_no, s.run_id, s.written_at
+            FROM (SELECT DISTINCT ON (s.scope, (s.raw ->> 'idSale')::bigint) s.*, f.written_at
+                  FROM stg_evo.sales_raw s LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
+                  WHERE s.validation_status <> 'invalid'
+                  ORDER BY s.scope, (s.raw ->> 'idSale')::bigint, f.written_at DESC NULLS LAST, s.run_id DESC,
+                           s.blob_path DESC, s.line_no DESC) s
             """, Map.of("evo_sale_items", """
             INSERT INTO bench.evo_sale_items_baseline (scope, id_sale, id_sale_item, description, quantity, item_value,
                    sale_value, discount, id_membership, id_product, id_service, _stg_id, _source_blob, _source_line,
@@ -47,10 +51,13 @@ public final class EvoBaselines {
             SELECT s.scope, (s.raw ->> 'idSale')::bigint, (i ->> 'idSaleItem')::bigint, i ->> 'description',
                    (i ->> 'quantity')::numeric, (i ->> 'itemValue')::numeric, (i ->> 'saleValue')::numeric,
                    (i ->> 'discount')::numeric, (i ->> 'idMembership')::bigint, (i ->> 'idProduct')::bigint,
-                   (i ->> 'idService')::bigint, s.stg_id, s.blob_path, s.line_no, s.run_id, f.written_at
-            FROM stg_evo.sales_raw s CROSS JOIN LATERAL jsonb_array_elements(s.raw -> 'saleItens') i
-                 LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
-            WHERE s.validation_status <> 'invalid'
+                   (i ->> 'idService')::bigint, s.stg_id, s.blob_path, s.line_no, s.run_id, s.written_at
+            FROM (SELECT DISTINCT ON (s.scope, (s.raw ->> 'idSale')::bigint) s.*, f.written_at
+                  FROM stg_evo.sales_raw s LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
+                  WHERE s.validation_status <> 'invalid'
+                  ORDER BY s.scope, (s.raw ->> 'idSale')::bigint, f.written_at DESC NULLS LAST, s.run_id DESC,
+                           s.blob_path DESC, s.line_no DESC) s
+                 CROSS JOIN LATERAL jsonb_array_elements(s.raw -> 'saleItens') i
             """));
 
     /** By core table name, as {@link PipelineBenchmark} takes them. */
