@@ -1,5 +1,6 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.cli.InProcessCli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.config.Settings;
@@ -8,10 +9,7 @@ import com.skyfit.lake.core.CoreTables;
 import com.skyfit.lake.simulator.ChatwootSourceDatabase;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The `skyfit` commands end to end, over a real PostgreSQL and the simulated source. */
 class CommandLineIT {
@@ -36,20 +33,8 @@ class CommandLineIT {
         System.setOut(originalOut);
     }
 
-    record Result(int exit, String out, String err) {}
-
     private Result run(Settings settings, String... args) {
-        CliSettings.use(settings);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        CommandLine cl = SkyfitCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.setOut(originalOut);
-        String text = out.toString(StandardCharsets.UTF_8);
-        originalOut.print(text);
-        return new Result(exit, text, err.toString());
+        return InProcessCli.run(settings, args);
     }
 
     @Test

@@ -3,11 +3,7 @@ package com.skyfit.lake.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.config.Settings;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +12,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `skyfit bench --source evo` end to end at a small size: every line printed, every ratio a positive number. */
 class EvoBenchIT {
@@ -35,20 +30,14 @@ class EvoBenchIT {
 
     @Test
     void twoSizesThroughEveryStageWithBaselinesProjectionExtractionCheckAndTargets() {
-        CliSettings.use(Settings.of(Map.of(Settings.HOME, home.toString())));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        CommandLine cl = SkyfitCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
         // a second size exercises the scale check; 600 requests a minute keeps the extraction check to seconds
-        int exit = cl.execute("bench", "--source", "evo", "--records", "20000,10000", "--days", "20", "--branches", "3",
-                "--rate-limit", "600");
-        System.setOut(originalOut);
-        String text = out.toString(StandardCharsets.UTF_8);
-        originalOut.print(text);
+        InProcessCli.Result r = InProcessCli.run(Settings.of(Map.of(Settings.HOME, home.toString())), "bench",
+                "--source", "evo", "--records", "20000,10000", "--days", "20", "--branches", "3", "--rate-limit", "600");
+        int exit = r.exit();
+        String text = r.out();
+        String err = r.err();
 
-        assertThat(exit).as(err.toString()).isZero();
+        assertThat(exit).as(err).isZero();
         assertThat(text).contains("JVM max heap", "loader COPY streams 2", "== size 10,000:", "== size 20,000:",
                 "== scale: cost per record", "== projected full reload of production from bronze",
                 "== extraction against the rate limit: key gym: limit 600/min");

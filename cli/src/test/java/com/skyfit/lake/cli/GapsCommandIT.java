@@ -1,5 +1,6 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.cli.InProcessCli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,10 +10,7 @@ import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.simulator.PipedriveSimulator;
 import com.skyfit.lake.testing.TestPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `skyfit gaps` over a ledger written by `skyfit backfill` against the simulated Pipedrive in day windows: two
@@ -36,8 +33,6 @@ class GapsCommandIT {
     private final PrintStream originalOut = System.out;
     private PipedriveSimulator sim;
     private Settings settings;
-
-    record Result(int exit, String out, String err) {}
 
     @BeforeEach
     void start() {
@@ -151,16 +146,6 @@ class GapsCommandIT {
     }
 
     private Result run(String... args) {
-        CliSettings.use(settings);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        CommandLine cl = SkyfitCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.setOut(originalOut);
-        String text = out.toString(StandardCharsets.UTF_8);
-        originalOut.print(text);
-        return new Result(exit, text, err.toString());
+        return InProcessCli.run(settings, args);
     }
 }

@@ -1,5 +1,6 @@
 package com.skyfit.lake.cli;
 
+import com.skyfit.lake.cli.InProcessCli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.skyfit.lake.bench.SaleGenerator;
@@ -10,12 +11,7 @@ import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.testing.TestPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -25,7 +21,6 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Staging size in status, staging retention by command, and a load of every part that rebuilds what it dropped. */
 class StagingCommandsIT {
@@ -40,20 +35,8 @@ class StagingCommandsIT {
         System.setOut(originalOut);
     }
 
-    record Result(int exit, String out, String err) {}
-
     private Result run(Settings settings, String... args) {
-        CliSettings.use(settings);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        CommandLine cl = SkyfitCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.setOut(originalOut);
-        String text = out.toString(StandardCharsets.UTF_8);
-        originalOut.print(text);
-        return new Result(exit, text, err.toString());
+        return InProcessCli.run(settings, args);
     }
 
     private static void writePart(BronzeStore store, LocalDate day, String run, int part, int from, int count)

@@ -78,7 +78,7 @@ class DeclaredSourceIT {
     @TempDir
     Path bronzeDir;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2024-05-03T12:00:00Z"));
+    private final com.skyfit.lake.simulator.SimulatorClock clock = com.skyfit.lake.simulator.SimulatorClock.fixed(Instant.parse("2024-05-03T12:00:00Z"));
     private final Map<Long, Map<String, Object>> gym = new ConcurrentSkipListMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     /** A day whose requests the API answers with HTTP 500. */
@@ -322,33 +322,5 @@ class DeclaredSourceIT {
         x.sendResponseHeaders(200, body.length);
         x.getResponseBody().write(body);
         x.close();
-    }
-
-    /** The planner's clock, moved by the test between runs. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

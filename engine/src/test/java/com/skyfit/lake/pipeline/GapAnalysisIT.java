@@ -70,7 +70,7 @@ class GapAnalysisIT {
         engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(bronzeDir),
                 Map.of("gym", DeclaredSourceIT.ENTRY.connector(settings, new LocalRequestGate())),
                 List.of(DeclaredSourceIT.ENTRIES),
-                new DeclaredSourceIT.MovableClock(Instant.parse("2024-05-11T12:00:00Z")), false);
+                com.skyfit.lake.simulator.SimulatorClock.fixed(Instant.parse("2024-05-11T12:00:00Z")), false);
     }
 
     @AfterEach

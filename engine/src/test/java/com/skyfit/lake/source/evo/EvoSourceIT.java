@@ -38,7 +38,7 @@ class EvoSourceIT {
     @TempDir
     Path bronzeDir;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2024-05-03T12:00:00Z"));
+    private final com.skyfit.lake.simulator.SimulatorClock clock = com.skyfit.lake.simulator.SimulatorClock.fixed(Instant.parse("2024-05-03T12:00:00Z"));
     private EvoTestApi api;
     private Database db;
     private DefaultIngestEngine engine;
@@ -414,33 +414,5 @@ class EvoSourceIT {
         // an open window is stored as -infinity..infinity
         return t == null || t.toInstant().getEpochSecond() < 0 || t.toInstant().getEpochSecond() > 4e11 ? "open"
                 : t.toInstant().toString();
-    }
-
-    /** The planner's clock, moved by the test between runs. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
