@@ -6,7 +6,10 @@
 -- it: change a helper here only in ways the existing V files do not depend on, or add a new helper beside it.
 
 -- Staging: every bronze line as JSONB with its lineage. One table per source entity, same shape.
--- (blob_path, line_no) is the natural key: loading a part twice can never double a row.
+-- (blob_path, line_no) names a line; the loader keeps it unique: per part, under the part's advisory lock, it
+-- deletes what an earlier load left and copies in the same transaction that marks the ledger (V066). There is no
+-- unique B-tree over it: on small lines such an index cost about a third of the COPY, and a BRIN index over
+-- blob_path (COPY appends a part's lines together) finds a part's rows for that delete at almost no cost.
 -- stg_id is monotonic, so a core transform can consume "everything since" cheaply (BRIN index).
 CREATE OR REPLACE FUNCTION ops.create_staging_table(p_schema text, p_entity text) RETURNS void
 LANGUAGE plpgsql AS $fn$
@@ -23,11 +26,12 @@ BEGIN
             raw               jsonb NOT NULL,
             validation_status text NOT NULL DEFAULT 'valid'
                               CHECK (validation_status IN ('valid', 'invalid', 'warning')),
-            error_message     text,
-            CONSTRAINT %3$I UNIQUE (blob_path, line_no)
-        )$ddl$, p_schema, p_entity || '_raw', p_entity || '_raw_line_uq');
+            error_message     text
+        )$ddl$, p_schema, p_entity || '_raw');
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING brin (stg_id)',
                    p_entity || '_raw_stg_id_brin', p_schema, p_entity || '_raw');
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING brin (blob_path) WITH (pages_per_range = 32, '
+                   || 'autosummarize = on)', p_entity || '_raw_part_brin', p_schema, p_entity || '_raw');
     -- Only the few problem rows are indexed, so `skyfit status` finds them without scanning millions.
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I (validation_status) WHERE validation_status <> ''valid''',
                    p_entity || '_raw_problems_idx', p_schema, p_entity || '_raw');
@@ -53,9 +57,8 @@ LANGUAGE sql IMMUTABLE AS $fn$
     SELECT hashtextextended('staging retention ' || p_schema || '.' || p_table, 0)
 $fn$;
 
--- A staging table partitioned by ingestion month. Same columns, key and indexes as ops.create_staging_table,
--- plus ingestion_date, which the unique key includes (PostgreSQL requires the partition key in it; it is a
--- function of blob_path anyway). Rows inserted without ingestion_date (by hand, by older tools) land in the
+-- A staging table partitioned by ingestion month. Same columns and indexes as ops.create_staging_table, plus
+-- ingestion_date (a function of blob_path). Rows inserted without ingestion_date (by hand, by older tools) land in the
 -- 'undated' default partition, which retention never drops. An existing plain staging table is converted in
 -- place: its rows move into month partitions with their stg_id, so ops.transform_state and core lineage stay
 -- valid, and the identity continues after the highest id it had handed out.
@@ -77,8 +80,13 @@ BEGIN
         EXECUTE format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE MODE', p_schema, v_table);
         EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', p_schema, v_table, v_old);
         -- index and constraint names are unique per schema: free the ones the new table takes
-        EXECUTE format('ALTER TABLE %I.%I RENAME CONSTRAINT %I TO %I', p_schema, v_old, v_table || '_line_uq',
-                       v_old || '_line_uq');
+        IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = format('%I.%I', p_schema, v_old)::regclass
+                   AND conname = v_table || '_line_uq') THEN
+            EXECUTE format('ALTER TABLE %I.%I RENAME CONSTRAINT %I TO %I', p_schema, v_old, v_table || '_line_uq',
+                           v_old || '_line_uq');
+        END IF;
+        EXECUTE format('ALTER INDEX IF EXISTS %I.%I RENAME TO %I', p_schema, v_table || '_part_brin',
+                       v_old || '_part_brin');
         EXECUTE format('ALTER INDEX IF EXISTS %I.%I RENAME TO %I', p_schema, v_table || '_stg_id_brin',
                        v_old || '_stg_id_brin');
         EXECUTE format('ALTER INDEX IF EXISTS %I.%I RENAME TO %I', p_schema, v_table || '_problems_idx',
@@ -99,10 +107,11 @@ BEGIN
             raw               jsonb NOT NULL,
             validation_status text NOT NULL DEFAULT 'valid'
                               CHECK (validation_status IN ('valid', 'invalid', 'warning')),
-            error_message     text,
-            CONSTRAINT %3$I UNIQUE NULLS NOT DISTINCT (blob_path, line_no, ingestion_date)
-        ) PARTITION BY RANGE (ingestion_date)$ddl$, p_schema, v_table, v_table || '_line_uq');
+            error_message     text
+        ) PARTITION BY RANGE (ingestion_date)$ddl$, p_schema, v_table);
     EXECUTE format('CREATE INDEX %I ON %I.%I USING brin (stg_id)', v_table || '_stg_id_brin', p_schema, v_table);
+    EXECUTE format('CREATE INDEX %I ON %I.%I USING brin (blob_path) WITH (pages_per_range = 32, autosummarize = on)',
+                   v_table || '_part_brin', p_schema, v_table);
     EXECUTE format('CREATE INDEX %I ON %I.%I (validation_status) WHERE validation_status <> ''valid''',
                    v_table || '_problems_idx', p_schema, v_table);
     -- The CHECK lets PostgreSQL attach a month partition without scanning this one.

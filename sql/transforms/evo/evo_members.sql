@@ -449,7 +449,7 @@ evo_member_memberships_removed AS (
       AND (coalesce(a.read_at, '-infinity'), a.run_id COLLATE "C", a.blob_path COLLATE "C", a.line_no)
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_memberships_elements x WHERE x.stg_id = a.stg_id AND x.id_member_membership = c.id_member_membership)
-      AND EXISTS (SELECT 1 FROM stg_evo.members_raw s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)
+      AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.blob_path = c._source_blob AND f.source = 'evo' AND f.entity = 'members')
     RETURNING 1
 ),
 candidates AS (

@@ -189,8 +189,10 @@ final class ChildSql {
      */
     private String removed(ChildTable c, boolean firstLoadPath) {
         List<String> childKeys = names(c.key());
-        String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM " + table.stagingTable()
-                + " s WHERE s.blob_path = c._source_blob AND s.line_no = c._source_line)" : "";
+        // the row's version came from this step's staging table: its part is one of this entity's (the file
+        // ledger has every loaded part; staging itself is indexed by part for the loader, not for a probe per row)
+        String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.blob_path = "
+                + "c._source_blob AND f.source = '" + table.source() + "' AND f.entity = '" + table.entity() + "')" : "";
         return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
                 + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).") + "\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"

@@ -59,6 +59,7 @@ final class BatchTransaction {
     List<PartResult> run(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
             throws SQLException {
         try (Connection c = db.connection()) {
+            makePartitions(c, table, parts);
             c.setAutoCommit(false);
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
@@ -118,6 +119,20 @@ final class BatchTransaction {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Before the load's transaction, each in a short transaction of its own: the months' partitions of a partitioned
+     * table. Made inside the load's transaction instead, a new month's partition would hold its creation lock until
+     * that load commits, and every other load of the month would wait for it. The load's transaction still checks
+     * them ({@link CopyTarget#prepare}), so one dropped meanwhile is made again there.
+     */
+    private static void makePartitions(Connection c, StagingTable table, List<BronzePath> parts) throws SQLException {
+        c.setAutoCommit(true);
+        CopyTarget target = table.target(c);
+        if (target != null && target.partitioned()) {
+            target.makePartitions(c, parts);
         }
     }
 

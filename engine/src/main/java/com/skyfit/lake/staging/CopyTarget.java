@@ -56,9 +56,24 @@ record CopyTarget(StagingTable table, boolean partitioned) {
         }
     }
 
+    /** The months' partitions, each made (when missing) and committed by its own statement. */
+    void makePartitions(Connection c, List<BronzePath> parts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ops.ensure_staging_partition(?, ?, ?)")) {
+            for (Date month : parts.stream().map(p -> Date.valueOf(p.ingestionDate().withDayOfMonth(1))).distinct()
+                    .toList()) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.entity());
+                ps.setDate(3, month);
+                ps.executeQuery().close();
+            }
+        }
+    }
+
     /**
-     * Removes what an earlier load (forced reload, crash before the ledger said loaded) left behind; on a
-     * partitioned table only in the parts' months.
+     * Removes what an earlier load of the parts left behind (a forced reload; a reload after a failed one), which is
+     * what keeps a line from being staged twice: the tables have no unique key over (blob_path, line_no), which cost
+     * a third of the COPY on small lines. Found through the BRIN index over blob_path; on a partitioned table only in
+     * the parts' months.
      */
     void deleteRows(Connection c, List<BronzePath> parts) throws SQLException {
         String sql = "DELETE FROM " + table.qualified() + " WHERE blob_path = ANY (?)"

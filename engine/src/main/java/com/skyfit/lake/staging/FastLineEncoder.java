@@ -50,6 +50,18 @@ final class FastLineEncoder {
         int seg = -1;
         for (int i = off; i < end; i++) {
             byte c = b[i];
+            if (inRecord && !pendingCr && (c & 0xE0) != 0) {
+                // the bulk of a line: no byte below 0x20 (negative bytes are UTF-8 continuations), nothing to decide
+                int j = i + 1;
+                while (j < end && (b[j] & 0xE0) != 0) {
+                    j++;
+                }
+                if (seg < 0) {
+                    seg = i;
+                }
+                i = j - 1;
+                continue;
+            }
             if (c == '\n') {
                 if (seg >= 0) {
                     put(b, seg, i - seg);
