@@ -210,3 +210,34 @@ BEGIN
     EXECUTE format('DROP TABLE %I.%I', p_schema, p_partition);
 END
 $fn$;
+
+-- Summarises the BRIN index over blob_path of a staging table (plain), or of its partitions holding p_days and
+-- its undated one (partitioned), up to each table's last page; returns the ranges summarised. The loader calls it
+-- outside its load transaction before a reload deletes rows: unsummarised pages match every BRIN lookup.
+-- SECURITY DEFINER: summarising needs the index's owner (or MAINTAIN); the app's role owns no tables.
+CREATE OR REPLACE FUNCTION ops.summarize_staging_part_index(p_schema text, p_table text, p_days date[]) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    v_index regclass;
+    v_ranges integer := 0;
+BEGIN
+    IF p_schema NOT LIKE 'stg\_%' THEN
+        RAISE EXCEPTION 'not a staging schema: %', p_schema;
+    END IF;
+    FOR v_index IN
+        SELECT i.indexrelid::regclass
+        FROM pg_class t
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        JOIN pg_index i ON i.indrelid = t.oid
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_am am ON am.oid = ic.relam
+        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+        WHERE n.nspname = p_schema AND t.relkind = 'r' AND am.amname = 'brin' AND a.attname = 'blob_path'
+          AND (t.relname = p_table OR t.relname = p_table || '_undated'
+               OR t.relname IN (SELECT p_table || '_p' || to_char(d, 'YYYYMM') FROM unnest(p_days) d))
+    LOOP
+        v_ranges := v_ranges + brin_summarize_new_values(v_index);
+    END LOOP;
+    RETURN v_ranges;
+END
+$fn$;

@@ -25,7 +25,7 @@
 --
 -- trailers   the trailers of complete listings that arrived in range.
 -- newest     the newest of them per scope, unless core already applied a later one.
--- listed     its ids; chunks are found through the run's bronze parts (ops.bronze_files), an index lookup.
+-- listed     its ids; chunks are found through the run's bronze parts (ops.bronze_files, then the BRIN index over blob_path).
 -- marked     core rows absent from the list become deleted, unless they changed after the listing was taken
 --            (a conversation created after the snapshot is not in it, and is not deleted).
 -- restored   core rows marked deleted that the list holds again lose the mark.

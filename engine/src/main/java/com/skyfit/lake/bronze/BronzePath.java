@@ -67,6 +67,12 @@ public record BronzePath(String source, String scope, String entity, LocalDate i
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bronze part path " + path + " has a part number out of range", e);
         }
-        return new BronzePath(m.group(1), m.group(2), m.group(3), date, m.group(5), part);
+        BronzePath parsed = new BronzePath(m.group(1), m.group(2), m.group(3), date, m.group(5), part);
+        if (!parsed.path().equals(path)) {
+            // part-000007 would otherwise be read as part-00007, another blob
+            throw new IllegalArgumentException("bronze part path " + path + " is not the name the writer gives part "
+                    + part + " (" + parsed.path() + "): extra leading zeros");
+        }
+        return parsed;
     }
 }

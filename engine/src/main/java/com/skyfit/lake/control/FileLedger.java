@@ -182,6 +182,25 @@ public final class FileLedger {
         }
     }
 
+    /**
+     * The parts, of those given, that may have rows in staging: every part ever marked loaded, and every part the
+     * ledger has no row for (its history is unknown). A part recorded by its writer and never loaded has none: rows
+     * are only ever committed together with the mark that sets loaded_at.
+     */
+    public java.util.Set<String> mayHaveRows(Connection c, List<String> paths) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>(paths);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT blob_path FROM ops.bronze_files WHERE blob_path = ANY (?) AND loaded_at IS NULL")) {
+            ps.setArray(1, c.createArrayOf("text", paths.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.remove(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public Map<String, String> statuses(Connection c, List<String> paths) throws SQLException {
         Map<String, String> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(

@@ -127,7 +127,7 @@ public final class MissingRows {
         }
     }
 
-    /** The run's staging rows, found by its parts (staging is indexed by part and line, not by run). */
+    /** The run's staging rows, found by its parts (through the staging table's BRIN index over blob_path). */
     private static String runRows(CoreTable t) {
         return "SELECT s.raw, s.validation_status FROM " + t.stagingTable() + " s\n"
                 + "WHERE s.blob_path = ANY (ARRAY(SELECT f.blob_path FROM ops.bronze_files f WHERE f.run_id = ?))";

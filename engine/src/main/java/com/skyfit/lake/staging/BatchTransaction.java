@@ -59,7 +59,7 @@ final class BatchTransaction {
     List<PartResult> run(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
             throws SQLException {
         try (Connection c = db.connection()) {
-            makePartitions(c, table, parts);
+            beforeTransaction(c, table, parts);
             c.setAutoCommit(false);
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
@@ -123,16 +123,30 @@ final class BatchTransaction {
     }
 
     /**
-     * Before the load's transaction, each in a short transaction of its own: the months' partitions of a partitioned
-     * table. Made inside the load's transaction instead, a new month's partition would hold its creation lock until
-     * that load commits, and every other load of the month would wait for it. The load's transaction still checks
-     * them ({@link CopyTarget#prepare}), so one dropped meanwhile is made again there.
+     * Before the load's transaction, each in a short transaction of its own. The months' partitions of a partitioned
+     * table: made inside the load's transaction instead, a new month's partition would hold its creation lock until
+     * that load commits, and every other load of the month would wait for it (the load's transaction still checks
+     * them, {@link CopyTarget#prepare}, so one dropped meanwhile is made again there). And, when some part may have
+     * rows to delete, the BRIN index over blob_path summarised up to the table's end: pages it has not summarised
+     * yet match every lookup, so without this each batch of a reload would read all that earlier batches wrote.
      */
-    private static void makePartitions(Connection c, StagingTable table, List<BronzePath> parts) throws SQLException {
+    private void beforeTransaction(Connection c, StagingTable table, List<BronzePath> parts) throws SQLException {
         c.setAutoCommit(true);
         CopyTarget target = table.target(c);
-        if (target != null && target.partitioned()) {
+        if (target == null) {
+            return;
+        }
+        if (target.partitioned()) {
             target.makePartitions(c, parts);
+        }
+        if (!ledger.mayHaveRows(c, parts.stream().map(BronzePath::path).toList()).isEmpty()) {
+            try {
+                target.summarizePartIndex(c, parts);
+            } catch (SQLException e) {
+                // only speed depends on it (the delete finds every row either way): a table converted or a partition
+                // dropped meanwhile, for instance
+                LOG.warn("Could not summarise the part index of {} before a reload: {}", table, ErrorText.of(e));
+            }
         }
     }
 
@@ -140,7 +154,9 @@ final class BatchTransaction {
     private List<PartResult> load(Connection c, CopyTarget table, List<BronzePath> todo, boolean canSplit)
             throws SQLException, BronzeReadException {
         table.prepare(c, todo);
-        table.deleteRows(c, todo);
+        table.lockTable(c);
+        java.util.Set<String> mayHaveRows = ledger.mayHaveRows(c, todo.stream().map(BronzePath::path).toList());
+        table.deleteRows(c, todo.stream().filter(p -> mayHaveRows.contains(p.path())).toList());
         List<Counts> counts = copy(c, table, todo, canSplit);
         if (counts == null) {
             return List.of();

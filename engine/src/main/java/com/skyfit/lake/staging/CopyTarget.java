@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -70,21 +71,57 @@ record CopyTarget(StagingTable table, boolean partitioned) {
     }
 
     /**
+     * Locks the table for writing, by name, after {@link #prepare} (so never before retention's lock, which would let
+     * the two wait for each other). A conversion from plain to partitioned that committed while this load waited
+     * leaves the name on another table: the load cannot go on with the shape it read before, and starts again
+     * (40001, retried as any serialization failure).
+     */
+    void lockTable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE ONLY " + table.qualified() + " IN ROW EXCLUSIVE MODE");
+        }
+        CopyTarget now = table.target(c);
+        if (now == null || now.partitioned() != partitioned) {
+            throw new SQLException(table + " changed (" + (partitioned ? "partitioned" : "plain") + " when the load "
+                    + "began, " + (now == null ? "gone" : now.partitioned() ? "partitioned" : "plain") + " now); the "
+                    + "load starts again", "40001");
+        }
+    }
+
+    /** Summarises the BRIN index over blob_path of the parts' table (partitions), up to its last page. */
+    void summarizePartIndex(Connection c, List<BronzePath> parts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ops.summarize_staging_part_index(?, ?, ?)")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setArray(3, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
+                    .distinct().toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
      * Removes what an earlier load of the parts left behind (a forced reload; a reload after a failed one), which is
      * what keeps a line from being staged twice: the tables have no unique key over (blob_path, line_no), which cost
      * a third of the COPY on small lines. Found through the BRIN index over blob_path; on a partitioned table only in
      * the parts' months.
      */
     void deleteRows(Connection c, List<BronzePath> parts) throws SQLException {
+        if (parts.isEmpty()) {
+            return;
+        }
+        // the undated partition too: rows a load wrote while its table was being converted, or typed in by hand
         String sql = "DELETE FROM " + table.qualified() + " WHERE blob_path = ANY (?)"
-                + (partitioned ? " AND ingestion_date = ANY (?)" : "");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+                + (partitioned ? " AND (ingestion_date = ANY (?) OR ingestion_date IS NULL)" : "");
+        try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(sql)) {
+            // through the index whatever the statistics say: a table loaded since its last ANALYZE looks small
+            st.execute("SET LOCAL enable_seqscan = off");
             ps.setArray(1, c.createArrayOf("text", parts.stream().map(BronzePath::path).toArray()));
             if (partitioned) {
                 ps.setArray(2, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
                         .distinct().toArray()));
             }
             ps.executeUpdate();
+            st.execute("RESET enable_seqscan");
         }
     }
 }

@@ -73,6 +73,8 @@ public final class StagingLoader {
         List<List<BronzePath>> batches = new ArrayList<>();
         List<PartResult> done = new ArrayList<>();
         List<BronzePath> batch = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<PartResult> repeats = new ArrayList<>();
         for (String path : paths) {
             BronzePath part;
             try {
@@ -83,6 +85,11 @@ public final class StagingLoader {
                 LOG.error("Bronze blob {} cannot be loaded and is not recorded in ops.bronze_files: {}", path,
                         e.getMessage());
                 done.add(new PartResult(new FileOutcome(path, "failed", 0, 0, e.getMessage()), 0));
+                continue;
+            }
+            if (!seen.add(part.path())) {
+                // the same part twice in one call: one load, and its lines once (staging has no unique key)
+                repeats.add(new PartResult(new FileOutcome(path, "skipped", 0, 0, null), 0));
                 continue;
             }
             if (!batch.isEmpty() && (batch.size() == options.batchFiles()
@@ -100,6 +107,9 @@ public final class StagingLoader {
             progress.done(done);
         }
         runAll(batches, force, progress).forEach(done::addAll);
+        if (!repeats.isEmpty()) {
+            done.addAll(progress.done(repeats)); // after the first mention's outcome, which the caller sees first
+        }
         List<FileOutcome> outcomes = new ArrayList<>();
         Map<String, List<FileOutcome>> byPath = new HashMap<>();
         done.forEach(a -> byPath.computeIfAbsent(a.outcome().path(), k -> new LinkedList<>()).add(a.outcome()));
