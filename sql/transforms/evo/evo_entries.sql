@@ -49,43 +49,46 @@ WITH fields AS MATERIALIZED (
                CASE WHEN t.id_branch IS NULL AND t.id_branch_text IS NOT NULL THEN 'idBranch not an integer: ' || t.id_branch_text END)
            END AS problem
     FROM (
-        SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
-               e.entry_key,
-               e.entry_date_text, ops.try_timestamp(e.entry_date_text) AS entry_date,
-               e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
-               e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
-               e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
-               e.entry_type,
-               e.device,
-               e.block_reason,
-               e.released_by
+        SELECT k.*,
+               ops.evo_entry_key_of(id_branch_text, entry_date_text, entry_date, id_member_text, id_prospect_text,
+                                    entry_type, device) AS entry_key
         FROM (
-            SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
-                   ops.evo_entry_key(raw ->> 'idBranch', raw ->> 'date', raw ->> 'idMember', raw ->> 'idProspect',
-                                     raw ->> 'entryType', raw ->> 'device') AS entry_key,
-                   nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
-                   ops.integral_text(raw ->> 'idMember') AS id_member_text,
-                   ops.integral_text(raw ->> 'idProspect') AS id_prospect_text,
-                   ops.integral_text(raw ->> 'idBranch') AS id_branch_text,
-                   nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
-                   nullif(btrim(raw ->> 'device'), '') AS device,
-                   nullif(raw ->> 'blockReason', '') AS block_reason,
-                   nullif(raw ->> 'releasedBy', '') AS released_by
+            SELECT e.stg_table, e.stg_ctid, e.stg_id, e.scope, e.blob_path, e.line_no, e.run_id, e.read_at,
+                   e.entry_date_text, ops.try_timestamp(e.entry_date_text) AS entry_date,
+                   e.id_member_text, ops.try_bigint(e.id_member_text) AS id_member,
+                   e.id_prospect_text, ops.try_bigint(e.id_prospect_text) AS id_prospect,
+                   e.id_branch_text, ops.try_bigint(e.id_branch_text) AS id_branch,
+                   e.entry_type,
+                   e.device,
+                   e.block_reason,
+                   e.released_by
             FROM (
-                -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
-                -- below would otherwise decompress it again.
-                -- read_at: when the line was read, its part's write time (see version order below).
-                SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
-                       b.written_at AS read_at, s.raw #> '{}' AS raw
-                FROM stg_evo.entries_raw s
-                LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
-                WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
-                  AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
-                  AND s.validation_status <> 'invalid'
+                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
+                       nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
+                       ops.integral_text(raw ->> 'idMember') AS id_member_text,
+                       ops.integral_text(raw ->> 'idProspect') AS id_prospect_text,
+                       ops.integral_text(raw ->> 'idBranch') AS id_branch_text,
+                       nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
+                       nullif(btrim(raw ->> 'device'), '') AS device,
+                       nullif(raw ->> 'blockReason', '') AS block_reason,
+                       nullif(raw ->> 'releasedBy', '') AS released_by
+                FROM (
+                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                    -- below would otherwise decompress it again.
+                    -- read_at: when the line was read, its part's write time (see version order below).
+                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                           b.written_at AS read_at, s.raw #> '{}' AS raw
+                    FROM stg_evo.entries_raw s
+                    LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
+                    WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                      AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                      AND s.validation_status <> 'invalid'
+                    OFFSET 0
+                ) d
                 OFFSET 0
-            ) d
+            ) e
             OFFSET 0
-        ) e
+        ) k
         OFFSET 0
     ) t
 ),

@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * The hand-written baselines of the EVO core transforms the benchmark compares: entries (the largest table, keyed
  * by a hash of its identifying fields) and sales with their items. Each is what a data engineer would write by
- * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function
- * (ops.evo_entry_key, the one the transform calls), so both write the same keys in the same index order; each row's
+ * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function over
+ * the fields as sent (ops.evo_entry_key; the transform computes the same key by ops.evo_entry_key_of from the values
+ * it has already normalised for its columns), so both write the same keys in the same index order; each row's
  * read time (_read_at) comes from its part's ledger row, as the transform's does. A sale can be staged twice (read
  * by its sale date and again by its removal date): the sales baselines keep its newest version, as the transform does.
  */

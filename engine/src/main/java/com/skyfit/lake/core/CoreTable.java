@@ -148,6 +148,11 @@ public record CoreTable(String name, String source, String entity, String stagin
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("Core table " + name + " needs a key");
             }
+            if (flagsMissing && key.stream().anyMatch(Column::isDerived)) {
+                // MissingRows reads the keys of a complete read straight from staging, without the typed values
+                throw new IllegalArgumentException("Core table " + name + " flags missing rows: its key must be read, "
+                        + "not derived");
+            }
             List<String> names = new ArrayList<>();
             key.forEach(c -> names.add(c.name()));
             columns.forEach(c -> names.add(c.name()));

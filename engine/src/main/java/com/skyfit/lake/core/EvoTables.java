@@ -134,10 +134,13 @@ final class EvoTables {
      * entries one second apart differ. A date with an offset has no key (EVO sends the gym's wall clock). The time
      * prefix keeps a day's keys together in the primary key index, so loading a day touches a few of its pages,
      * not pages all over a 110-million-row index.
+     *
+     * <p>Derived from the columns' values (ops.evo_entry_key_of, V067: the same key from the same normalised
+     * fields), so each field is read and parsed once for the column and the key alike.
      */
-    private static final Column ENTRY_KEY = Column.sql("entry_key", ColumnType.UUID, "idBranch or date", """
-            ops.evo_entry_key(raw ->> 'idBranch', raw ->> 'date', raw ->> 'idMember', raw ->> 'idProspect',
-                              raw ->> 'entryType', raw ->> 'device')""");
+    private static final Column ENTRY_KEY = Column.derived("entry_key", ColumnType.UUID, """
+            ops.evo_entry_key_of(id_branch_text, entry_date_text, entry_date, id_member_text, id_prospect_text,
+                                 entry_type, device)""").label("idBranch or date");
 
     /** An entry's id, read as its key reads it: 5.0 is 5. */
     private static Column entryId(String name, String field) {

@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
  *   <li>reads: each field as text (or jsonb), and each array, from {@code raw};
  *   <li>lengths: each array's length and its first three summed values (only when there are arrays);
  *   <li>casts: the safe ops.try_* cast of each text, the sums;
+ *   <li>keys: a key derived from the typed values of the level below (only when the key is derived), so the
+ *       fields it is made of are read and cast once, for the columns and the key alike;
  *   <li>values: what core stores (defaults, derived columns) and, for a row with a problem, its message.
  * </ol>
  * Each level ends in OFFSET 0, which keeps its values columns computed once: without it PostgreSQL would inline
@@ -31,6 +33,11 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
             level = "SELECT " + list(List.of("j.*"), lengthColumns()) + "\nFROM (\n" + indent(level) + "\n) j\nOFFSET 0";
         }
         level = "SELECT " + list(pass("e"), castColumns()) + "\nFROM (\n" + indent(level) + "\n) e\nOFFSET 0";
+        List<String> derivedKeys = key.stream().filter(Column::isDerived)
+                .map(k -> k.derived().strip() + " AS " + k.name()).toList();
+        if (!derivedKeys.isEmpty()) {
+            level = "SELECT " + list(List.of("k.*"), derivedKeys) + "\nFROM (\n" + indent(level) + "\n) k\nOFFSET 0";
+        }
         return "SELECT " + list(pass("t"), valueColumns()) + "\nFROM (\n" + indent(level) + "\n) t";
     }
 
@@ -39,7 +46,8 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
     }
 
     private List<Column> reads() {
-        List<Column> out = new ArrayList<>(key);
+        List<Column> out = new ArrayList<>();
+        key.stream().filter(c -> !c.isDerived()).forEach(out::add);
         columns.stream().filter(c -> !c.isDerived()).forEach(out::add);
         return out;
     }

@@ -55,6 +55,26 @@ class CoreTableDeclarationTest {
     }
 
     @Test
+    void aDerivedKeyIsComputedOnceFromTheCastValuesAndNeverReadFromRaw() {
+        CoreTable t = CoreTable.declare("shop", "visits", "shop_visits")
+                .key(Column.derived("visit_key", ColumnType.TEXT, "shop_id_text || '@' || at").label("shopId or at"))
+                .columns(Column.of("shop_id", BIGINT, "shopId"), Column.of("at", TIMESTAMPTZ, "at")).build();
+        String sql = t.transformSql();
+
+        assertThat(sql).contains("SELECT k.*,\n", "shop_id_text || '@' || at AS visit_key\n", ") k\n",
+                "'shopId or at missing: ' || coalesce(t.visit_key, 'null')");
+        assertThat(sql).doesNotContain("raw ->> 'visit_key'");
+        // the key level sits on the casts, below the values that test it
+        assertThat(sql.indexOf("AS visit_key")).isGreaterThan(sql.indexOf("t.visit_key IS NULL"))
+                .isLessThan(sql.indexOf("ops.try_timestamptz(e.at_text) AS at"));
+        assertThatThrownBy(() -> CoreTable.declare("shop", "visits", "shop_visits")
+                .key(Column.derived("visit_key", ColumnType.TEXT, "shop_id_text"))
+                .columns(Column.of("shop_id", BIGINT, "shopId"), Column.of("gone", ColumnType.BOOLEAN, "gone"))
+                .deletedWhenMissing("gone").build())
+                .hasMessageContaining("its key must be read, not derived");
+    }
+
+    @Test
     void pathsReadNestedFieldsAndTheFirstPresentWins() {
         assertThat(Column.text("city", "address.city", "city").read())
                 .isEqualTo("coalesce(nullif(raw -> 'address' ->> 'city', ''), nullif(raw ->> 'city', ''))");

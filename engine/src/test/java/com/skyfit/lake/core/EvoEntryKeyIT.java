@@ -8,6 +8,7 @@ import com.skyfit.lake.config.Secret;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.testing.TestPostgres;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,6 +92,58 @@ class EvoEntryKeyIT {
             List<Map<String, Object>> keys = staging.rows("SELECT entry_key FROM core.evo_entries ORDER BY 1");
             runner.run(CoreTables.EVO_ENTRIES, true);
             assertThat(staging.rows("SELECT entry_key FROM core.evo_entries ORDER BY 1")).isEqualTo(keys);
+        }
+    }
+
+    /**
+     * The transform keys an entry from its columns' normalised values (ops.evo_entry_key_of); every row it keys, and
+     * every row it cannot key, is the one ops.evo_entry_key, over the fields as sent, keys or cannot key.
+     */
+    @Test
+    void theTransformKeysEveryEntryAsTheKeyFunctionDoesOverTheFieldsAsSent() {
+        try (Database db = TestPostgres.newDatabase()) {
+            Staging staging = new Staging(db);
+            EvoBronze bronze = new EvoBronze(db, folder);
+            List<String> odd = new ArrayList<>(SPELLINGS);
+            odd.addAll(List.of(
+                    entry(" 2024-05-01T07:12:05 ", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05.123456", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01 BC", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("1969-12-31T23:59:59", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("1970-01-01T00:00:00", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("not a date", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05Z", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "\"5.5\"", null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "\" 007 \"", null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "\"x1\"", "\"\"", "", " ", null),
+                    entry("2024-05-01T07:12:05", "99999999999999999999", "1e3", "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null)
+                            .replace("\"idBranch\": 3", "\"idBranch\": \" 3.0 \""),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null)
+                            .replace("\"idBranch\": 3", "\"idBranch\": \"three\""),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null)
+                            .replace("\"idBranch\": 3, ", "")));
+            int run = 1;
+            for (String e : odd) {
+                bronze.load("entries", String.format("20260101T0600%02dZ-k", run++), e);
+            }
+            new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
+            String byFunction = "ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', s.raw ->> 'idMember', "
+                    + "s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device')";
+            assertThat(staging.one("SELECT count(*) AS n, count(*) FILTER (WHERE " + byFunction + " IS NULL) AS unkeyed, "
+                    + "count(*) FILTER (WHERE s.validation_status = 'invalid') AS invalid FROM stg_evo.entries_raw s"))
+                    .containsEntry("n", (long) odd.size()).containsEntry("unkeyed", 5L).containsEntry("invalid", 5L);
+            assertThat(staging.rows("SELECT s.line_no, s.run_id FROM stg_evo.entries_raw s WHERE "
+                    + "(s.validation_status = 'invalid') <> (" + byFunction + " IS NULL)")).isEmpty();
+            // each keyed row's newest version is in core under the function's key
+            assertThat(staging.rows("SELECT s.run_id FROM stg_evo.entries_raw s WHERE s.validation_status <> 'invalid' "
+                    + "AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.entry_key = " + byFunction + ")"))
+                    .isEmpty();
+            assertThat(staging.rows("SELECT c.entry_key FROM core.evo_entries c WHERE NOT EXISTS (SELECT 1 FROM "
+                    + "stg_evo.entries_raw s WHERE s.stg_id = c._stg_id AND c.entry_key = " + byFunction + ")"))
+                    .isEmpty();
         }
     }
 
