@@ -5,9 +5,10 @@ import java.util.Map;
 /**
  * The hand-written baselines of the EVO core transforms the benchmark compares: entries (the largest table, keyed
  * by a hash of its identifying fields) and sales with their items. Each is what a data engineer would write by
- * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function over
- * the fields as sent (ops.evo_entry_key; the transform computes the same key by ops.evo_entry_key_of from the values
- * it has already normalised for its columns), so both write the same keys in the same index order; each row's
+ * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function, the one
+ * the transform calls (ops.evo_entry_key_of), over the fields as sent with a plain cast of the date, where the
+ * transform passes the values it has normalised for its columns: the same keys (the fields come normalised) in the
+ * same index order, and the key costs both sides the same; each row's
  * read time (_read_at) comes from its part's ledger row, as the transform's does. A sale can be staged twice (read
  * by its sale date and again by its removal date): the sales baselines keep its newest version, as the transform does.
  */
@@ -19,8 +20,9 @@ public final class EvoBaselines {
                    entry_type, device, block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id,
                    _read_at)
             SELECT s.scope,
-                   ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', s.raw ->> 'idMember',
-                                     s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device'),
+                   ops.evo_entry_key_of(s.raw ->> 'idBranch', s.raw ->> 'date', (s.raw ->> 'date')::timestamp,
+                                        s.raw ->> 'idMember', s.raw ->> 'idProspect', s.raw ->> 'entryType',
+                                        s.raw ->> 'device'),
                    (s.raw ->> 'date')::timestamp, (s.raw ->> 'idMember')::bigint, (s.raw ->> 'idProspect')::bigint,
                    (s.raw ->> 'idBranch')::bigint, s.raw ->> 'entryType', s.raw ->> 'device', s.raw ->> 'blockReason',
                    s.raw ->> 'releasedBy', s.stg_id, s.blob_path, s.line_no, s.run_id, f.written_at
