@@ -147,6 +147,62 @@ class EvoEntryKeyIT {
         }
     }
 
+    /** More spellings: every row keyed (or not) as ops.evo_entry_key keys it over the fields as sent. */
+    @Test
+    void moreSpellingsAreKeyedAsTheKeyFunctionKeysThem() {
+        try (Database db = TestPostgres.newDatabase()) {
+            Staging staging = new Staging(db);
+            EvoBronze bronze = new EvoBronze(db, folder);
+            String b = entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null);
+            List<String> odd = List.of(
+                    entry("2024-05-01T07:12:05.1234567", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05.000000", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05 UTC", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01t07:12:05", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T24:00:00", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-02-30T07:12:05", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("10000-01-01T00:00:00", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("0001-01-01T00:00:00 BC", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05+03", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05z", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("\u00a02024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "-5", "\"-5.0\"", "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "5e0", "\"1e3\"", "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "0", "\"\"", "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "\"12345678901234567890123\"", null, "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", "true", "[1]", "Membership", "Turnstile 1", null),
+                    entry("2024-05-01T07:12:05", 1001L, null, "Catraca S\u00e3o Paulo", "\u00a0Recep\u00e7\u00e3o ", null),
+                    entry("2024-05-01T07:12:05", 1001L, null, "\\t", "\\n", null),
+                    b.replace("\"entryType\": \"Membership\"", "\"entryType\": null"),
+                    b.replace("\"entryType\": \"Membership\", ", ""),
+                    b.replace("\"device\": \"Turnstile 1\"", "\"device\": 7"),
+                    b.replace("\"idBranch\": 3", "\"idBranch\": 3e0"),
+                    b.replace("\"idBranch\": 3", "\"idBranch\": -3"),
+                    b.replace("\"idBranch\": 3", "\"idBranch\": \"\""),
+                    b.replace("\"idBranch\": 3", "\"idBranch\": null"),
+                    b.replace("\"date\": \"2024-05-01T07:12:05\"", "\"date\": 20240501"),
+                    b.replace("\"date\": \"2024-05-01T07:12:05\"", "\"date\": null"),
+                    b.replace("\"date\": \"2024-05-01T07:12:05\"", "\"date\": {\"v\": 1}"));
+            int run = 1;
+            for (String e : odd) {
+                bronze.load("entries", String.format("20260101T0700%02dZ-m", run++), e);
+            }
+            new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
+            String byFunction = "ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', s.raw ->> 'idMember', "
+                    + "s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device')";
+            assertThat(staging.one("SELECT count(*) AS n FROM stg_evo.entries_raw s")).containsEntry("n", (long) odd.size());
+            assertThat(staging.rows("SELECT s.run_id, s.validation_status FROM stg_evo.entries_raw s WHERE "
+                    + "(s.validation_status = 'invalid') <> (" + byFunction + " IS NULL)")).isEmpty();
+            assertThat(staging.rows("SELECT s.run_id FROM stg_evo.entries_raw s WHERE s.validation_status <> 'invalid' "
+                    + "AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.entry_key = " + byFunction + ")"))
+                    .isEmpty();
+            assertThat(staging.rows("SELECT c.entry_key FROM core.evo_entries c WHERE NOT EXISTS (SELECT 1 FROM "
+                    + "stg_evo.entries_raw s WHERE s.stg_id = c._stg_id AND c.entry_key = " + byFunction + ")"))
+                    .isEmpty();
+        }
+    }
+
     @Test
     void rowsKeyedTheOldWayAreRekeyedAndOneEntryStoredTwiceKeepsItsNewestVersion() {
         Map<String, String> s = TestPostgres.newEmptyDatabaseSettings();
