@@ -7,8 +7,9 @@ import java.util.Map;
  * by a hash of its identifying fields) and sales with their items. Each is what a data engineer would write by
  * hand for a first load: plain casts, no dedupe, no checks. The entry key is the project's own key function, the one
  * the transform calls (ops.evo_entry_key_of), over the fields as sent with a plain cast of the date, where the
- * transform passes the values it has normalised for its columns: the same keys (the fields come normalised) in the
- * same index order, and the key costs both sides the same; each row's
+ * transform passes the values it has normalised for its columns: the same keys (the simulator's fields come
+ * normalised; with raw fields spelled otherwise the keys would differ, so this is a benchmark, not a pattern) in the
+ * same index order; the date is parsed once, for the key and the column, as the transform parses it; each row's
  * read time (_read_at) comes from its part's ledger row, as the transform's does. A sale can be staged twice (read
  * by its sale date and again by its removal date): the sales baselines keep its newest version, as the transform does.
  */
@@ -20,14 +21,15 @@ public final class EvoBaselines {
                    entry_type, device, block_reason, released_by, _stg_id, _source_blob, _source_line, _run_id,
                    _read_at)
             SELECT s.scope,
-                   ops.evo_entry_key_of(s.raw ->> 'idBranch', s.raw ->> 'date', (s.raw ->> 'date')::timestamp,
-                                        s.raw ->> 'idMember', s.raw ->> 'idProspect', s.raw ->> 'entryType',
-                                        s.raw ->> 'device'),
-                   (s.raw ->> 'date')::timestamp, (s.raw ->> 'idMember')::bigint, (s.raw ->> 'idProspect')::bigint,
+                   ops.evo_entry_key_of(s.raw ->> 'idBranch', s.raw ->> 'date', s.entry_date, s.raw ->> 'idMember',
+                                        s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device'),
+                   s.entry_date, (s.raw ->> 'idMember')::bigint, (s.raw ->> 'idProspect')::bigint,
                    (s.raw ->> 'idBranch')::bigint, s.raw ->> 'entryType', s.raw ->> 'device', s.raw ->> 'blockReason',
-                   s.raw ->> 'releasedBy', s.stg_id, s.blob_path, s.line_no, s.run_id, f.written_at
-            FROM stg_evo.entries_raw s LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
-            WHERE s.validation_status <> 'invalid'
+                   s.raw ->> 'releasedBy', s.stg_id, s.blob_path, s.line_no, s.run_id, s.written_at
+            -- the date parsed once, for the key and the column (OFFSET 0 keeps the cast from being inlined twice)
+            FROM (SELECT s.*, (s.raw ->> 'date')::timestamp AS entry_date, f.written_at
+                  FROM stg_evo.entries_raw s LEFT JOIN ops.bronze_files f ON f.blob_path = s.blob_path
+                  WHERE s.validation_status <> 'invalid' OFFSET 0) s
             """);
 
     public static final CoreBaseline SALES = new CoreBaseline("evo_sales", """
