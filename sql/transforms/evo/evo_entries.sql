@@ -42,7 +42,7 @@ WITH fields AS MATERIALIZED (
            <> num_nonnulls(t.entry_date, t.id_member, t.id_prospect, t.id_branch)
                   OR t.entry_key IS NULL
            THEN concat_ws('; ',
-               CASE WHEN t.entry_key IS NULL THEN 'idBranch or date missing: ' || coalesce(t.entry_key::text, 'null') END,
+               CASE WHEN t.entry_key IS NULL THEN 'no entry key: idBranch missing, or date missing or not a local time at or after 1970' END,
                CASE WHEN t.entry_date IS NULL AND t.entry_date_text IS NOT NULL THEN 'date not a date-time: ' || t.entry_date_text END,
                CASE WHEN t.id_member IS NULL AND t.id_member_text IS NOT NULL THEN 'idMember not an integer: ' || t.id_member_text END,
                CASE WHEN t.id_prospect IS NULL AND t.id_prospect_text IS NOT NULL THEN 'idProspect not an integer: ' || t.id_prospect_text END,

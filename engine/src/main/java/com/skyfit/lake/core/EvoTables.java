@@ -140,7 +140,7 @@ final class EvoTables {
      */
     private static final Column ENTRY_KEY = Column.derived("entry_key", ColumnType.UUID, """
             ops.evo_entry_key_of(id_branch_text, entry_date_text, entry_date, id_member_text, id_prospect_text,
-                                 entry_type, device)""").label("idBranch or date");
+                                 entry_type, device)""").label("no entry key: idBranch missing, or date missing or not a local time at or after 1970");
 
     /** An entry's id, read as its key reads it: 5.0 is 5. */
     private static Column entryId(String name, String field) {

@@ -162,6 +162,11 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
         }
         for (Column k : key) {
             tests.add("t." + k.name() + " IS NULL");
+            if (k.isDerived()) {
+                // computed from other fields: its own NULL says nothing; the label says what it needs
+                messages.add("CASE WHEN t." + k.name() + " IS NULL THEN " + quote(labelPrefix + k.label()) + " END");
+                continue;
+            }
             String missing = labelPrefix + k.label() + " missing" + (k.isCast() ? " or " + k.type().notA() : "");
             // a computed key (a hash) is not text: shown as text so 'null' is not read as a value of its type
             String shown = k.isCast() || k.type() == ColumnType.TEXT ? "t." + k.readAs() : "t." + k.readAs() + "::text";

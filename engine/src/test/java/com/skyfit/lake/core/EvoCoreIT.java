@@ -379,10 +379,10 @@ class EvoCoreIT {
         assertThat(r.inserted()).isEqualTo(1);
         assertThat(one("SELECT validation_status, error_message FROM stg_evo.entries_raw WHERE line_no = 1"))
                 .containsEntry("validation_status", "invalid")
-                .containsEntry("error_message", "idBranch or date missing: null");
+                .containsEntry("error_message", "no entry key: idBranch missing, or date missing or not a local time at or after 1970");
         assertThat(one("SELECT validation_status, error_message FROM stg_evo.entries_raw WHERE line_no = 2"))
                 .containsEntry("validation_status", "invalid")
-                .containsEntry("error_message", "idBranch or date missing: null; date not a date-time: yesterday");
+                .containsEntry("error_message", "no entry key: idBranch missing, or date missing or not a local time at or after 1970; date not a date-time: yesterday");
     }
 
     @Test

@@ -85,7 +85,7 @@ class EvoEntryKeyIT {
             assertThat(runner.run(CoreTables.EVO_ENTRIES, false).inserted()).isZero();
             assertThat(staging.one("SELECT validation_status, error_message FROM stg_evo.entries_raw "
                     + "WHERE run_id = '20260203T060000Z-offset'")).containsEntry("validation_status", "invalid")
-                    .containsEntry("error_message", "idBranch or date missing: null; date not a date-time: "
+                    .containsEntry("error_message", "no entry key: idBranch missing, or date missing or not a local time at or after 1970; date not a date-time: "
                             + "2024-05-01T07:12:05-03:00");
 
             // a full refresh gives the same keys
