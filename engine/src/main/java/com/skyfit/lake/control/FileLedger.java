@@ -183,36 +183,31 @@ public final class FileLedger {
     }
 
     /**
-     * The parts, of those given, that may have rows in staging: every part ever marked loaded, and every part the
-     * ledger has no row for (its history is unknown). A part recorded by its writer and never loaded has none: rows
-     * are only ever committed together with the mark that sets loaded_at.
+     * What the ledger says of a part: its status, and whether it was ever loaded. Rows are only ever committed
+     * together with the mark that sets loaded_at, so a part never loaded has no rows in staging; a part the ledger
+     * has no row for has an unknown history (see {@link #mayHaveRows}).
      */
-    public java.util.Set<String> mayHaveRows(Connection c, List<String> paths) throws SQLException {
-        java.util.Set<String> out = new java.util.HashSet<>(paths);
+    public record PartState(String status, boolean everLoaded) {}
+
+    /** The ledger's rows of the given parts, by path; a part without one is absent. */
+    public Map<String, PartState> states(Connection c, List<String> paths) throws SQLException {
+        Map<String, PartState> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT blob_path FROM ops.bronze_files WHERE blob_path = ANY (?) AND loaded_at IS NULL")) {
+                "SELECT blob_path, status, loaded_at IS NOT NULL FROM ops.bronze_files WHERE blob_path = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", paths.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.remove(rs.getString(1));
+                    out.put(rs.getString(1), new PartState(rs.getString(2), rs.getBoolean(3)));
                 }
             }
         }
         return out;
     }
 
-    public Map<String, String> statuses(Connection c, List<String> paths) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT blob_path, status FROM ops.bronze_files WHERE blob_path = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("text", paths.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        return out;
+    /** Whether a part may have rows in staging: ever loaded, or not on the ledger at all. */
+    public static boolean mayHaveRows(Map<String, PartState> states, String path) {
+        PartState s = states.get(path);
+        return s == null || s.everLoaded();
     }
 
     /** A part the writer never recorded (copied in by hand, a lost ledger write) gets its row from the path. */

@@ -64,11 +64,12 @@ final class BatchTransaction {
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
                 ledger.lock(c, paths);
-                Map<String, String> status = ledger.statuses(c, paths);
+                Map<String, FileLedger.PartState> states = ledger.states(c, paths);
                 List<PartResult> out = new ArrayList<>();
                 List<BronzePath> todo = new ArrayList<>();
                 for (BronzePath p : parts) {
-                    if (!force && "loaded".equals(status.get(p.path()))) {
+                    FileLedger.PartState state = states.get(p.path());
+                    if (!force && state != null && "loaded".equals(state.status())) {
                         out.add(new PartResult(new FileOutcome(p.path(), "skipped", 0, 0, null), 0));
                     } else {
                         todo.add(p);
@@ -85,7 +86,7 @@ final class BatchTransaction {
                 if (!todo.isEmpty()) {
                     Savepoint locked = c.setSavepoint();
                     try {
-                        out.addAll(load(c, target, todo, canSplit));
+                        out.addAll(load(c, target, todo, states, canSplit));
                     } catch (BronzeReadException e) {
                         if (canSplit) {
                             c.rollback();
@@ -139,7 +140,8 @@ final class BatchTransaction {
         if (target.partitioned()) {
             target.makePartitions(c, parts);
         }
-        if (!ledger.mayHaveRows(c, parts.stream().map(BronzePath::path).toList()).isEmpty()) {
+        Map<String, FileLedger.PartState> states = ledger.states(c, parts.stream().map(BronzePath::path).toList());
+        if (parts.stream().anyMatch(p -> FileLedger.mayHaveRows(states, p.path()))) {
             try {
                 target.summarizePartIndex(c, parts);
             } catch (SQLException e) {
@@ -151,12 +153,13 @@ final class BatchTransaction {
     }
 
     /** Deletes leftovers, copies, marks loaded. Fewer results than parts means the batch must split. */
-    private List<PartResult> load(Connection c, CopyTarget table, List<BronzePath> todo, boolean canSplit)
+    private List<PartResult> load(Connection c, CopyTarget table, List<BronzePath> todo,
+            Map<String, FileLedger.PartState> states, boolean canSplit)
             throws SQLException, BronzeReadException {
         table.prepare(c, todo);
         table.lockTable(c);
-        java.util.Set<String> mayHaveRows = ledger.mayHaveRows(c, todo.stream().map(BronzePath::path).toList());
-        table.deleteRows(c, todo.stream().filter(p -> mayHaveRows.contains(p.path())).toList());
+        // read under the parts' locks, in this transaction: what the delete decision rests on
+        table.deleteRows(c, todo.stream().filter(p -> FileLedger.mayHaveRows(states, p.path())).toList());
         List<Counts> counts = copy(c, table, todo, canSplit);
         if (counts == null) {
             return List.of();

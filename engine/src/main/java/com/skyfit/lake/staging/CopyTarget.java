@@ -51,8 +51,7 @@ record CopyTarget(StagingTable table, boolean partitioned) {
         try (PreparedStatement ps = c.prepareStatement("SELECT ops.lock_staging_partitions(?, ?, ?)")) {
             ps.setString(1, table.schema());
             ps.setString(2, table.entity());
-            ps.setArray(3, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
-                    .distinct().toArray()));
+            ps.setArray(3, days(c, parts));
             ps.executeQuery().close();
         }
     }
@@ -93,8 +92,7 @@ record CopyTarget(StagingTable table, boolean partitioned) {
         try (PreparedStatement ps = c.prepareStatement("SELECT ops.summarize_staging_part_index(?, ?, ?)")) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
-            ps.setArray(3, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
-                    .distinct().toArray()));
+            ps.setArray(3, days(c, parts));
             ps.executeQuery().close();
         }
     }
@@ -117,11 +115,15 @@ record CopyTarget(StagingTable table, boolean partitioned) {
             st.execute("SET LOCAL enable_seqscan = off");
             ps.setArray(1, c.createArrayOf("text", parts.stream().map(BronzePath::path).toArray()));
             if (partitioned) {
-                ps.setArray(2, c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate()))
-                        .distinct().toArray()));
+                ps.setArray(2, days(c, parts));
             }
             ps.executeUpdate();
             st.execute("RESET enable_seqscan");
         }
+    }
+
+    /** The parts' ingestion dates, each once, as a SQL date array. */
+    private static java.sql.Array days(Connection c, List<BronzePath> parts) throws SQLException {
+        return c.createArrayOf("date", parts.stream().map(p -> Date.valueOf(p.ingestionDate())).distinct().toArray());
     }
 }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and rows keyed the old way (V060) get the new key when V061 runs.
  */
 class EvoEntryKeyIT {
+    /** The key ops.evo_entry_key gives a staging row s over its fields as sent. */
+    private static final String BY_FUNCTION = "ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', "
+            + "s.raw ->> 'idMember', s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device')";
+
     @TempDir
     Path folder;
 
@@ -130,20 +134,10 @@ class EvoEntryKeyIT {
                 bronze.load("entries", String.format("20260101T0600%02dZ-k", run++), e);
             }
             new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
-            String byFunction = "ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', s.raw ->> 'idMember', "
-                    + "s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device')";
-            assertThat(staging.one("SELECT count(*) AS n, count(*) FILTER (WHERE " + byFunction + " IS NULL) AS unkeyed, "
+            assertThat(staging.one("SELECT count(*) AS n, count(*) FILTER (WHERE " + BY_FUNCTION + " IS NULL) AS unkeyed, "
                     + "count(*) FILTER (WHERE s.validation_status = 'invalid') AS invalid FROM stg_evo.entries_raw s"))
                     .containsEntry("n", (long) odd.size()).containsEntry("unkeyed", 5L).containsEntry("invalid", 5L);
-            assertThat(staging.rows("SELECT s.line_no, s.run_id FROM stg_evo.entries_raw s WHERE "
-                    + "(s.validation_status = 'invalid') <> (" + byFunction + " IS NULL)")).isEmpty();
-            // each keyed row's newest version is in core under the function's key
-            assertThat(staging.rows("SELECT s.run_id FROM stg_evo.entries_raw s WHERE s.validation_status <> 'invalid' "
-                    + "AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.entry_key = " + byFunction + ")"))
-                    .isEmpty();
-            assertThat(staging.rows("SELECT c.entry_key FROM core.evo_entries c WHERE NOT EXISTS (SELECT 1 FROM "
-                    + "stg_evo.entries_raw s WHERE s.stg_id = c._stg_id AND c.entry_key = " + byFunction + ")"))
-                    .isEmpty();
+            assertKeyedAsTheFunctionKeysThem(staging);
         }
     }
 
@@ -189,17 +183,8 @@ class EvoEntryKeyIT {
                 bronze.load("entries", String.format("20260101T0700%02dZ-m", run++), e);
             }
             new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
-            String byFunction = "ops.evo_entry_key(s.raw ->> 'idBranch', s.raw ->> 'date', s.raw ->> 'idMember', "
-                    + "s.raw ->> 'idProspect', s.raw ->> 'entryType', s.raw ->> 'device')";
             assertThat(staging.one("SELECT count(*) AS n FROM stg_evo.entries_raw s")).containsEntry("n", (long) odd.size());
-            assertThat(staging.rows("SELECT s.run_id, s.validation_status FROM stg_evo.entries_raw s WHERE "
-                    + "(s.validation_status = 'invalid') <> (" + byFunction + " IS NULL)")).isEmpty();
-            assertThat(staging.rows("SELECT s.run_id FROM stg_evo.entries_raw s WHERE s.validation_status <> 'invalid' "
-                    + "AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.entry_key = " + byFunction + ")"))
-                    .isEmpty();
-            assertThat(staging.rows("SELECT c.entry_key FROM core.evo_entries c WHERE NOT EXISTS (SELECT 1 FROM "
-                    + "stg_evo.entries_raw s WHERE s.stg_id = c._stg_id AND c.entry_key = " + byFunction + ")"))
-                    .isEmpty();
+            assertKeyedAsTheFunctionKeysThem(staging);
         }
     }
 
@@ -248,5 +233,20 @@ class EvoEntryKeyIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A staging row is invalid exactly when the function gives it no key, and each keyed row's newest version is in
+     * core under the function's key.
+     */
+    private static void assertKeyedAsTheFunctionKeysThem(Staging staging) {
+        assertThat(staging.rows("SELECT s.run_id, s.line_no, s.validation_status FROM stg_evo.entries_raw s WHERE "
+                + "(s.validation_status = 'invalid') <> (" + BY_FUNCTION + " IS NULL)")).isEmpty();
+        assertThat(staging.rows("SELECT s.run_id FROM stg_evo.entries_raw s WHERE s.validation_status <> 'invalid' "
+                + "AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.entry_key = " + BY_FUNCTION + ")"))
+                .isEmpty();
+        assertThat(staging.rows("SELECT c.entry_key FROM core.evo_entries c WHERE NOT EXISTS (SELECT 1 FROM "
+                + "stg_evo.entries_raw s WHERE s.stg_id = c._stg_id AND c.entry_key = " + BY_FUNCTION + ")"))
+                .isEmpty();
     }
 }
