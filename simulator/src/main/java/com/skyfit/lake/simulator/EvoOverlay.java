@@ -16,7 +16,7 @@ final class EvoOverlay {
     private final String idField;
     private final Map<Long, ObjectNode> records = new ConcurrentHashMap<>();
     private final Map<Long, Integer> baseDays = new ConcurrentHashMap<>();
-    private final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Set<Long>> byDay = new ConcurrentHashMap<>();
 
     EvoOverlay(String idField) {
         this.idField = idField;
@@ -26,7 +26,7 @@ final class EvoOverlay {
         long id = record.get(idField).asLong();
         records.put(id, record);
         baseDays.put(id, baseDay);
-        dirty.add(baseDay);
+        byDay.computeIfAbsent(baseDay, d -> ConcurrentHashMap.newKeySet()).add(id);
     }
 
     ObjectNode get(long id) {
@@ -34,7 +34,17 @@ final class EvoOverlay {
     }
 
     boolean dirty(int day) {
-        return dirty.contains(day);
+        return byDay.containsKey(day);
+    }
+
+    /** Whether a record generated on {@code day} was changed into one that passes {@code filter}. */
+    boolean anyMatches(int day, EvoFilter filter) {
+        for (long id : byDay.getOrDefault(day, Set.of())) {
+            if (filter.matches(records.get(id))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int size() {
@@ -42,7 +52,7 @@ final class EvoOverlay {
     }
 
     List<ObjectNode> apply(List<ObjectNode> base, int day) {
-        if (!dirty.contains(day)) {
+        if (!dirty(day)) {
             return base;
         }
         List<ObjectNode> out = new ArrayList<>(base.size());
