@@ -25,8 +25,13 @@ final class EvoDayIndex {
         if (filter.field().indexOf('.') >= 0) {
             return -1;
         }
-        String[] sorted = values.computeIfAbsent(list + ':' + filter.field() + ':' + d + ':' + version,
-                k -> of(base.apply(d), filter.field()));
+        String key = list + ':' + filter.field() + ':' + d + ':' + version;
+        String[] sorted = values.get(key);
+        if (sorted == null) {
+            // generated outside the map: a day takes a while, and other requests' days must not wait on it
+            sorted = of(base.apply(d), filter.field());
+            values.putIfAbsent(key, sorted);
+        }
         return Math.max(0, from(sorted, filter.hiText(), true) - from(sorted, filter.loText(), false));
     }
 
