@@ -63,28 +63,35 @@ WITH fields AS MATERIALIZED (
                    e.block_reason,
                    e.released_by
             FROM (
-                SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
-                       nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
-                       ops.integral_text(raw ->> 'idMember') AS id_member_text,
-                       ops.integral_text(raw ->> 'idProspect') AS id_prospect_text,
-                       ops.integral_text(raw ->> 'idBranch') AS id_branch_text,
-                       nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
-                       nullif(btrim(raw ->> 'device'), '') AS device,
-                       nullif(raw ->> 'blockReason', '') AS block_reason,
-                       nullif(raw ->> 'releasedBy', '') AS released_by
+                SELECT n.*,
+                       ops.integral_text(n.id_member_read) AS id_member_text,
+                       ops.integral_text(n.id_prospect_read) AS id_prospect_text,
+                       ops.integral_text(n.id_branch_read) AS id_branch_text
                 FROM (
-                    -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
-                    -- below would otherwise decompress it again.
-                    -- read_at: when the line was read, its part's write time (see version order below).
-                    SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
-                           b.written_at AS read_at, s.raw #> '{}' AS raw
-                    FROM stg_evo.entries_raw s
-                    LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
-                    WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
-                      AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
-                      AND s.validation_status <> 'invalid'
+                    SELECT stg_table, stg_ctid, stg_id, scope, blob_path, line_no, run_id, read_at,
+                           nullif(btrim(raw ->> 'date'), '') AS entry_date_text,
+                           raw ->> 'idMember' AS id_member_read,
+                           raw ->> 'idProspect' AS id_prospect_read,
+                           raw ->> 'idBranch' AS id_branch_read,
+                           nullif(btrim(raw ->> 'entryType'), '') AS entry_type,
+                           nullif(btrim(raw ->> 'device'), '') AS device,
+                           nullif(raw ->> 'blockReason', '') AS block_reason,
+                           nullif(raw ->> 'releasedBy', '') AS released_by
+                    FROM (
+                        -- raw #> '{}' is raw itself, decompressed once: a large raw is stored compressed, and each read
+                        -- below would otherwise decompress it again.
+                        -- read_at: when the line was read, its part's write time (see version order below).
+                        SELECT s.tableoid AS stg_table, s.ctid AS stg_ctid, s.stg_id, s.scope, s.blob_path, s.line_no, s.run_id,
+                               b.written_at AS read_at, s.raw #> '{}' AS raw
+                        FROM stg_evo.entries_raw s
+                        LEFT JOIN ops.bronze_files b ON b.blob_path = s.blob_path
+                        WHERE s.stg_id > current_setting('skyfit.from_stg_id')::bigint
+                          AND s.stg_id <= current_setting('skyfit.to_stg_id')::bigint
+                          AND s.validation_status <> 'invalid'
+                        OFFSET 0
+                    ) d
                     OFFSET 0
-                ) d
+                ) n
                 OFFSET 0
             ) e
             OFFSET 0
@@ -111,14 +118,21 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_entries) AS empty),
--- Keys that occur more than once in this batch, with their newest version. Usually few, so
--- "is this row the newest of its key" below is a probe into a small hash table.
+-- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only
+-- looked at again below), then each one's newest version per scope. Usually none: then the second
+-- scan of the batch is skipped, and "is this row the newest of its key" below is a probe into an
+-- empty hash table.
+repeated_keys AS (
+    SELECT entry_key
+    FROM fields
+    WHERE entry_key IS NOT NULL
+    GROUP BY entry_key HAVING count(*) > 1
+),
 repeated AS (
     SELECT DISTINCT ON (f.scope, f.entry_key) f.scope, f.entry_key, f.stg_id AS newest_stg_id
     FROM fields f
-    WHERE (f.scope, f.entry_key) IN (SELECT scope, entry_key FROM fields
-        WHERE entry_key IS NOT NULL
-        GROUP BY scope, entry_key HAVING count(*) > 1)
+    WHERE EXISTS (SELECT 1 FROM repeated_keys)
+      AND (f.entry_key) IN (SELECT entry_key FROM repeated_keys)
     ORDER BY f.scope, f.entry_key, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
@@ -136,7 +150,9 @@ inserted AS (
     WHERE l.entry_key IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.entry_key = l.entry_key AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key)
+      -- a first load (the table empty) checks nothing: no probe per row into an empty table
+      AND ((SELECT empty FROM target)
+           OR NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key))
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (
@@ -195,11 +211,12 @@ candidates AS (
     GROUP BY l.run_id
 ),
 written AS (
-    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
-           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
-    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+    SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
+           sum(deleted)::bigint AS deleted
+    FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
+          FROM inserted GROUP BY run_id
           UNION ALL
-          SELECT run_id, deleted, false FROM updated) w
+          SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
     GROUP BY run_id
 ),
 warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)

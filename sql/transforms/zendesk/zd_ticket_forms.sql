@@ -107,14 +107,21 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_forms) AS empty),
--- Keys that occur more than once in this batch, with their newest version. Usually few, so
--- "is this row the newest of its key" below is a probe into a small hash table.
+-- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only
+-- looked at again below), then each one's newest version per scope. Usually none: then the second
+-- scan of the batch is skipped, and "is this row the newest of its key" below is a probe into an
+-- empty hash table.
+repeated_keys AS (
+    SELECT id
+    FROM fields
+    WHERE id IS NOT NULL
+    GROUP BY id HAVING count(*) > 1
+),
 repeated AS (
     SELECT DISTINCT ON (f.scope, f.id) f.scope, f.id, f.stg_id AS newest_stg_id
     FROM fields f
-    WHERE (f.scope, f.id) IN (SELECT scope, id FROM fields
-        WHERE id IS NOT NULL
-        GROUP BY scope, id HAVING count(*) > 1)
+    WHERE EXISTS (SELECT 1 FROM repeated_keys)
+      AND (f.id) IN (SELECT id FROM repeated_keys)
     ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
@@ -132,7 +139,9 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.zd_ticket_forms c WHERE c.scope = l.scope AND c.id = l.id)
+      -- a first load (the table empty) checks nothing: no probe per row into an empty table
+      AND ((SELECT empty FROM target)
+           OR NOT EXISTS (SELECT 1 FROM core.zd_ticket_forms c WHERE c.scope = l.scope AND c.id = l.id))
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (
@@ -191,11 +200,12 @@ candidates AS (
     GROUP BY l.run_id
 ),
 written AS (
-    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
-           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
-    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+    SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
+           sum(deleted)::bigint AS deleted
+    FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
+          FROM inserted GROUP BY run_id
           UNION ALL
-          SELECT run_id, deleted, false FROM updated) w
+          SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
     GROUP BY run_id
 ),
 warned AS (SELECT run_id, count(*) AS n FROM flagged GROUP BY run_id)

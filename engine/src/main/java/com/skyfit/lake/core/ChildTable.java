@@ -36,7 +36,7 @@ public record ChildTable(String name, String path, List<Column> key, List<Column
      */
     public static Column orParent(Column column) {
         return new Column(column.name(), column.type(), "coalesce(" + column.read() + ", f." + column.name()
-                + "::text)", column.label(), null, true, null);
+                + "::text)", column.label(), null, true, null, column.normalize());
     }
 
     public String qualifiedName() {

@@ -144,7 +144,7 @@ final class EvoTables {
 
     /** An entry's id, read as its key reads it: 5.0 is 5. */
     private static Column entryId(String name, String field) {
-        return Column.sql(name, BIGINT, field, "ops.integral_text(raw ->> '" + field + "')");
+        return Column.sql(name, BIGINT, field, "raw ->> '" + field + "'").normalizedBy("ops.integral_text");
     }
 
     /** An entry's text, trimmed as its key reads it. */

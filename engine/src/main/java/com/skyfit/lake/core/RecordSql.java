@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
  * The SELECT that turns one JSON document per row into typed columns plus a problem message, in levels:
  * <ol>
  *   <li>reads: each field as text (or jsonb), and each array, from {@code raw};
+ *   <li>normalised: the reads a column passes through a function (ops.integral_text), only when there are any;
  *   <li>lengths: each array's length and its first three summed values (only when there are arrays);
  *   <li>casts: the safe ops.try_* cast of each text, the sums;
  *   <li>keys: a key derived from the typed values of the level below (only when the key is derived), so the
@@ -29,6 +30,11 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
      */
     String select(String from) {
         String level = "SELECT " + list(passThrough, readColumns()) + "\nFROM " + from + "\nOFFSET 0";
+        List<String> normalised = reads().stream().filter(c -> c.normalize() != null)
+                .map(c -> c.normalize() + "(n." + c.readRaw() + ") AS " + c.readAs()).toList();
+        if (!normalised.isEmpty()) {
+            level = "SELECT " + list(List.of("n.*"), normalised) + "\nFROM (\n" + indent(level) + "\n) n\nOFFSET 0";
+        }
         if (arrays.stream().anyMatch(ArrayField::needsCount)) {
             level = "SELECT " + list(List.of("j.*"), lengthColumns()) + "\nFROM (\n" + indent(level) + "\n) j\nOFFSET 0";
         }
@@ -54,7 +60,7 @@ record RecordSql(List<String> passThrough, List<Column> key, List<Column> column
 
     private List<String> readColumns() {
         List<String> out = new ArrayList<>();
-        reads().forEach(c -> out.add(c.read() + " AS " + c.readAs()));
+        reads().forEach(c -> out.add(c.read() + " AS " + (c.normalize() == null ? c.readAs() : c.readRaw())));
         arrays.forEach(a -> out.add(Column.Read.json(a.path()) + " AS " + a.name()));
         ownArrays().forEach(c -> out.add(Column.Read.json(c.path()) + " AS " + c.arrayColumn()));
         return out;

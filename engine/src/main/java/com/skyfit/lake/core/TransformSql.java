@@ -95,12 +95,16 @@ public final class TransformSql {
 
     private String repeated() {
         String k = keys.stream().map(n -> "f." + n).collect(Collectors.joining(", "));
-        return "-- Keys that occur more than once in this batch, with their newest version. Usually few, so\n"
-                + "-- \"is this row the newest of its key\" below is a probe into a small hash table.\n"
+        String bare = String.join(", ", keys);
+        return "-- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only\n"
+                + "-- looked at again below), then each one's newest version per scope. Usually none: then the second\n"
+                + "-- scan of the batch is skipped, and \"is this row the newest of its key\" below is a probe into an\n"
+                + "-- empty hash table.\n"
+                + "repeated_keys AS (\n" + indent("SELECT " + bare + "\nFROM fields\nWHERE " + keyNotNull("", " AND ")
+                + "\nGROUP BY " + bare + " HAVING count(*) > 1") + "\n),\n"
                 + "repeated AS (\n" + indent("SELECT DISTINCT ON (f.scope, " + k + ") f.scope, " + k
-                + ", f.stg_id AS newest_stg_id\nFROM fields f\nWHERE (f.scope, " + k + ") IN (SELECT scope, "
-                + String.join(", ", keys) + " FROM fields\n" + "    WHERE " + keyNotNull("", " AND ") + "\n"
-                + "    GROUP BY scope, " + String.join(", ", keys) + " HAVING count(*) > 1)\n"
+                + ", f.stg_id AS newest_stg_id\nFROM fields f\nWHERE EXISTS (SELECT 1 FROM repeated_keys)\n"
+                + "  AND (" + k + ") IN (SELECT " + bare + " FROM repeated_keys)\n"
                 + "ORDER BY f.scope, " + k + ", " + newestFirst("f")) + "\n)";
     }
 
@@ -189,8 +193,10 @@ public final class TransformSql {
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
                 + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
                 + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
-                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + ")\n"
+                + "  -- a first load (the table empty) checks nothing: no probe per row into an empty table\n"
+                + "  AND ((SELECT empty FROM target)\n"
+                + "       OR NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + "))\n"
                 + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
     }
 
@@ -233,14 +239,16 @@ public final class TransformSql {
                 + "\n  AND NOT (SELECT empty FROM target)\nGROUP BY l.run_id") + "\n)";
     }
 
+    /** Rows written per run: each step's rows counted on their own (one aggregate per step, no union per row). */
     private String written() {
         return """
                 written AS (
-                    SELECT run_id, count(*) FILTER (WHERE is_insert) AS inserted,
-                           count(*) FILTER (WHERE NOT is_insert) AS updated, count(*) FILTER (WHERE deleted) AS deleted
-                    FROM (SELECT run_id, deleted, true AS is_insert FROM inserted
+                    SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
+                           sum(deleted)::bigint AS deleted
+                    FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
+                          FROM inserted GROUP BY run_id
                           UNION ALL
-                          SELECT run_id, deleted, false FROM updated) w
+                          SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
                     GROUP BY run_id
                 )""";
     }
