@@ -118,21 +118,20 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_entries) AS empty),
--- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only
--- looked at again below), then each one's newest version per scope. Usually none: then the second
--- scan of the batch is skipped, and "is this row the newest of its key" below is a probe into an
--- empty hash table.
+-- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
+-- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
+-- into an empty hash table.
 repeated_keys AS (
-    SELECT entry_key
+    SELECT scope, entry_key
     FROM fields
     WHERE entry_key IS NOT NULL
-    GROUP BY entry_key HAVING count(*) > 1
+    GROUP BY scope, entry_key HAVING count(*) > 1
 ),
 repeated AS (
     SELECT DISTINCT ON (f.scope, f.entry_key) f.scope, f.entry_key, f.stg_id AS newest_stg_id
     FROM fields f
     WHERE EXISTS (SELECT 1 FROM repeated_keys)
-      AND (f.entry_key) IN (SELECT entry_key FROM repeated_keys)
+      AND (f.scope, f.entry_key) IN (SELECT scope, entry_key FROM repeated_keys)
     ORDER BY f.scope, f.entry_key, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
@@ -150,9 +149,7 @@ inserted AS (
     WHERE l.entry_key IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.entry_key = l.entry_key AND r.newest_stg_id <> l.stg_id)
-      -- a first load (the table empty) checks nothing: no probe per row into an empty table
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key))
+      AND NOT EXISTS (SELECT 1 FROM core.evo_entries c WHERE c.scope = l.scope AND c.entry_key = l.entry_key)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (

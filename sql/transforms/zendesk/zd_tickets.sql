@@ -183,21 +183,20 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_tickets) AS empty),
--- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only
--- looked at again below), then each one's newest version per scope. Usually none: then the second
--- scan of the batch is skipped, and "is this row the newest of its key" below is a probe into an
--- empty hash table.
+-- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
+-- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
+-- into an empty hash table.
 repeated_keys AS (
-    SELECT id
+    SELECT scope, id
     FROM fields
     WHERE id IS NOT NULL
-    GROUP BY id HAVING count(*) > 1
+    GROUP BY scope, id HAVING count(*) > 1
 ),
 repeated AS (
     SELECT DISTINCT ON (f.scope, f.id) f.scope, f.id, f.stg_id AS newest_stg_id
     FROM fields f
     WHERE EXISTS (SELECT 1 FROM repeated_keys)
-      AND (f.id) IN (SELECT id FROM repeated_keys)
+      AND (f.scope, f.id) IN (SELECT scope, id FROM repeated_keys)
     ORDER BY f.scope, f.id, f.updated_at DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
@@ -217,9 +216,7 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      -- a first load (the table empty) checks nothing: no probe per row into an empty table
-      AND ((SELECT empty FROM target)
-           OR NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id))
+      AND NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
 updated AS (

@@ -96,15 +96,14 @@ public final class TransformSql {
     private String repeated() {
         String k = keys.stream().map(n -> "f." + n).collect(Collectors.joining(", "));
         String bare = String.join(", ", keys);
-        return "-- Keys that occur more than once in this batch (in any scope: a key repeated across scopes is only\n"
-                + "-- looked at again below), then each one's newest version per scope. Usually none: then the second\n"
-                + "-- scan of the batch is skipped, and \"is this row the newest of its key\" below is a probe into an\n"
-                + "-- empty hash table.\n"
-                + "repeated_keys AS (\n" + indent("SELECT " + bare + "\nFROM fields\nWHERE " + keyNotNull("", " AND ")
-                + "\nGROUP BY " + bare + " HAVING count(*) > 1") + "\n),\n"
+        return "-- Keys that occur more than once in this batch, then each one's newest version. Usually none: then\n"
+                + "-- the second scan of the batch is skipped, and \"is this row the newest of its key\" below is a probe\n"
+                + "-- into an empty hash table.\n"
+                + "repeated_keys AS (\n" + indent("SELECT scope, " + bare + "\nFROM fields\nWHERE "
+                + keyNotNull("", " AND ") + "\nGROUP BY scope, " + bare + " HAVING count(*) > 1") + "\n),\n"
                 + "repeated AS (\n" + indent("SELECT DISTINCT ON (f.scope, " + k + ") f.scope, " + k
                 + ", f.stg_id AS newest_stg_id\nFROM fields f\nWHERE EXISTS (SELECT 1 FROM repeated_keys)\n"
-                + "  AND (" + k + ") IN (SELECT " + bare + " FROM repeated_keys)\n"
+                + "  AND (f.scope, " + k + ") IN (SELECT scope, " + bare + " FROM repeated_keys)\n"
                 + "ORDER BY f.scope, " + k + ", " + newestFirst("f")) + "\n)";
     }
 
@@ -193,10 +192,8 @@ public final class TransformSql {
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
                 + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
                 + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
-                + "  -- a first load (the table empty) checks nothing: no probe per row into an empty table\n"
-                + "  AND ((SELECT empty FROM target)\n"
-                + "       OR NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + "))\n"
+                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + ")\n"
                 + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
     }
 
