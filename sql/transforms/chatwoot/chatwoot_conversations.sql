@@ -23,7 +23,8 @@
 --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
 --            can hold it). The core row is still written, with that field NULL.
 -- target     whether the table was empty when the statement began (a full refresh has just truncated it):
---            then every winning row is an insert, and the update and candidate steps are skipped.
+--            then every winning row is an insert (inserted_first, without the check against stored
+--            keys), and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -160,6 +161,29 @@ repeated AS (
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+-- The table was empty at the start (a first load, a full refresh): every winning row is new, and
+-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
+-- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
+-- over every stored key on incremental runs; and no check at all on a first load, where the
+-- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+inserted_first AS (
+    INSERT INTO core.chatwoot_conversations (scope, id, account_id, inbox_id, display_id, uuid, status,
+        priority, assignee_id, team_id, contact_id, created_at, updated_at, last_activity_at,
+        waiting_since, first_reply_created_at, source_changed_at, additional_attributes,
+        custom_attributes, labels, is_deleted, deleted_at, deleted_run_id, _stg_id, _source_blob,
+        _source_line, _run_id, _read_at, _updated_at)
+    SELECT l.scope, l.id, l.account_id, l.inbox_id, l.display_id, l.uuid, l.status, l.priority,
+        l.assignee_id, l.team_id, l.contact_id, l.created_at, l.updated_at, l.last_activity_at,
+        l.waiting_since, l.first_reply_created_at, l.source_changed_at, l.additional_attributes,
+        l.custom_attributes, l.labels, l.is_deleted, l.deleted_at, l.deleted_run_id, l.stg_id,
+        l.blob_path, l.line_no, l.run_id, l.read_at, now()
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND (SELECT empty FROM target)
+    RETURNING _run_id AS run_id, false AS deleted
+),
 inserted AS (
     INSERT INTO core.chatwoot_conversations (scope, id, account_id, inbox_id, display_id, uuid, status,
         priority, assignee_id, team_id, contact_id, created_at, updated_at, last_activity_at,
@@ -176,6 +200,7 @@ inserted AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.chatwoot_conversations c WHERE c.scope = l.scope AND c.id = l.id)
+      AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, false AS deleted
 ),
 updated AS (
@@ -249,7 +274,7 @@ written AS (
     SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
            sum(deleted)::bigint AS deleted
     FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
-          FROM inserted GROUP BY run_id
+          FROM (SELECT * FROM inserted_first UNION ALL SELECT * FROM inserted) i GROUP BY run_id
           UNION ALL
           SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
     GROUP BY run_id

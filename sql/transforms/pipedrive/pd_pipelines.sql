@@ -22,7 +22,8 @@
 --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
 --            can hold it). The core row is still written, with that field NULL.
 -- target     whether the table was empty when the statement began (a full refresh has just truncated it):
---            then every winning row is an insert, and the update and candidate steps are skipped.
+--            then every winning row is an insert (inserted_first, without the check against stored
+--            keys), and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -128,6 +129,23 @@ repeated AS (
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
+-- The table was empty at the start (a first load, a full refresh): every winning row is new, and
+-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
+-- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
+-- over every stored key on incremental runs; and no check at all on a first load, where the
+-- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+inserted_first AS (
+    INSERT INTO core.pd_pipelines (scope, id, name, url_title, order_nr, deal_probability, add_time,
+        update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
+    SELECT l.scope, l.id, l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time,
+        l.is_deleted, l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated r
+                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND (SELECT empty FROM target)
+    RETURNING _run_id AS run_id, is_deleted AS deleted
+),
 inserted AS (
     INSERT INTO core.pd_pipelines (scope, id, name, url_title, order_nr, deal_probability, add_time,
         update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
@@ -138,6 +156,7 @@ inserted AS (
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
       AND NOT EXISTS (SELECT 1 FROM core.pd_pipelines c WHERE c.scope = l.scope AND c.id = l.id)
+      AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
 updated AS (
@@ -195,7 +214,7 @@ written AS (
     SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
            sum(deleted)::bigint AS deleted
     FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
-          FROM inserted GROUP BY run_id
+          FROM (SELECT * FROM inserted_first UNION ALL SELECT * FROM inserted) i GROUP BY run_id
           UNION ALL
           SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
     GROUP BY run_id

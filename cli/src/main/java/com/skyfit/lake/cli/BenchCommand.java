@@ -65,6 +65,13 @@ final class BenchCommand implements Callable<Integer> {
             + "its baseline, alternating; the fastest of each counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--drop-page-cache", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --source evo: before each core step and its baseline, write the operating system's "
+                    + "page cache back, drop it and read the step's staging rows back in, so both start from the same "
+                    + "memory whatever the steps before them wrote (needs root on Linux; without it the cache is kept and "
+                    + "the bench says so; default: ${DEFAULT-VALUE}).")
+    boolean dropPageCache;
+
     @Option(names = "--seed", defaultValue = "42", description = "With --source evo: data seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -86,7 +93,8 @@ final class BenchCommand implements Callable<Integer> {
             sizes.add(sizes.get(sizes.size() - 1) * SCALE_CHECK_FACTOR);
         }
         Path dir = ScratchFolder.recreate(settings.home().resolve("bench"));
-        new EvoBench(settings, dir, new EvoBench.Options(List.copyOf(sizes), days, branches, workers, rateLimit, seed, rounds),
+        new EvoBench(settings, dir, new EvoBench.Options(List.copyOf(sizes), days, branches, workers, rateLimit, seed, rounds,
+                dropPageCache),
                 System.out).run();
         return 0;
     }

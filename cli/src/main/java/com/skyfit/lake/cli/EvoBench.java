@@ -1,6 +1,7 @@
 package com.skyfit.lake.cli;
 
 import com.skyfit.lake.bench.EvoBaselines;
+import com.skyfit.lake.bench.PageCache;
 import com.skyfit.lake.bench.PipelineBenchmark;
 import com.skyfit.lake.bench.PipelineReport;
 import com.skyfit.lake.bench.PipelineResult;
@@ -51,7 +52,8 @@ final class EvoBench {
     private static final String UNLIMITED_PER_MINUTE = "100000";
 
     /** What to run. */
-    record Options(List<Long> sizes, int days, int branches, int workers, int ratePerMinute, long seed, int rounds) {}
+    record Options(List<Long> sizes, int days, int branches, int workers, int ratePerMinute, long seed, int rounds,
+            boolean dropPageCache) {}
 
     private final Settings base;
     private final Path dir;
@@ -73,6 +75,10 @@ final class EvoBench {
                 options.sizes().get(0) / options.days(), options.days(), options.branches(),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), streams,
                 options.workers());
+        out.println("bench evo: page cache " + (dropPageCache()
+                ? "written back and dropped before each core step and its baseline, the step's staging rows read back in"
+                : options.dropPageCache() ? "kept: dropping it needs root on Linux; large sizes then depend on what the "
+                        + "steps before left in memory" : "kept (--no-drop-page-cache)"));
         List<PipelineResult> results = new ArrayList<>();
         for (long size : options.sizes()) {
             out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
@@ -90,6 +96,10 @@ final class EvoBench {
         return report;
     }
 
+    private boolean dropPageCache() {
+        return options.dropPageCache() && PageCache.droppable();
+    }
+
     /**
      * A larger size covers more days at the same entries a day, as production grows: by days, not by busier days.
      * So parts, windows and pages keep their size, and the scale check compares what volume alone costs.
@@ -105,9 +115,10 @@ final class EvoBench {
                 options.branches(), options.seed(), SIMULATOR_CACHE_MB, SIMULATOR_HEAP_MB)) {
             Settings settings = settings(home, sim.settings()).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
-                return new PipelineBenchmark(engine, "evo", options.workers(), LoaderOptions.fromSettings(settings),
+                PipelineBenchmark bench = new PipelineBenchmark(engine, "evo", options.workers(), LoaderOptions.fromSettings(settings),
                         home.resolve("scratch"), EvoBaselines.all(), stage -> out.println("  " + stage.describe()),
-                        options.rounds()).run(size);
+                        options.rounds()).whenExtracted(sim::close);
+                return (dropPageCache() ? bench.droppingPageCacheBeforeCoreSteps() : bench).run(size);
             }
         } finally {
             // a 5 M run leaves gigabytes of PostgreSQL and bronze behind

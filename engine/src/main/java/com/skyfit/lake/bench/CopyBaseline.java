@@ -121,6 +121,13 @@ public final class CopyBaseline {
         }
     }
 
+    /** Removes the files; the table stays (for inspection). */
+    public void deleteFiles() throws IOException {
+        for (Path f : files) {
+            Files.deleteIfExists(f);
+        }
+    }
+
     private record LineCounts(long lines, long bytes) {}
 
     private static boolean hasIngestionDate(Database db, String table) throws SQLException {
@@ -238,10 +245,14 @@ public final class CopyBaseline {
         }
     }
 
-    /** Removes the files; the table stays for inspection until the next run drops it. */
-    public void deleteFiles() throws IOException {
-        for (Path f : files) {
-            Files.deleteIfExists(f);
+    /**
+     * Removes the files and drops the plain table: nothing reads them after the timing, and at the larger sizes
+     * they would hold gigabytes of the machine's memory in the page cache while the steps after are measured.
+     */
+    public void discard() throws IOException, SQLException {
+        deleteFiles();
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + plainTable);
         }
     }
 }

@@ -61,6 +61,15 @@ public record CoreBaseline(String table, String insert, Map<String, String> chil
         }
     }
 
+    /** Not timed: drops the copies once measured (they would only hold memory while later steps run). */
+    public void discard(Database db) throws SQLException {
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            for (String t : tables()) {
+                st.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
     /** The timed part; fails unless it wrote exactly as many rows as the transform. */
     public long run(Database db, long expectedRows) throws SQLException {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {

@@ -51,6 +51,9 @@ public final class PipelineBenchmark {
     private final Map<String, CoreBaseline> coreBaselines;
     private final Consumer<Stage> progress;
     private final int rounds;
+    private final boolean keepCopies;
+    private final Runnable extracted;
+    private final boolean dropPageCache;
 
     /**
      * @param loader        the loader's options (the engine's): the baseline opens as many COPY streams as the loader
@@ -61,6 +64,15 @@ public final class PipelineBenchmark {
      */
     public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
             Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
+        this(engine, source, workers, loader, scratch, coreBaselines, progress, rounds, false, () -> { }, false);
+    }
+
+    private PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
+            Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds, boolean keepCopies,
+            Runnable extracted, boolean dropPageCache) {
+        this.keepCopies = keepCopies;
+        this.dropPageCache = dropPageCache;
+        this.extracted = extracted;
         this.engine = engine;
         this.source = source;
         this.workers = Math.max(1, workers);
@@ -69,6 +81,36 @@ public final class PipelineBenchmark {
         this.coreBaselines = Map.copyOf(coreBaselines);
         this.progress = progress;
         this.rounds = Math.max(1, rounds);
+    }
+
+    /**
+     * The same benchmark, leaving the baselines' tables in the {@code bench} schema for inspection (tests compare
+     * them with what the lake wrote). Otherwise each is dropped once measured: at the larger sizes the copies hold
+     * gigabytes of page cache while the later steps are measured.
+     */
+    public PipelineBenchmark keepingCopies() {
+        return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds, true,
+                extracted, dropPageCache);
+    }
+
+    /**
+     * The same benchmark, calling {@code then} once every window is extracted and before staging is measured: the
+     * caller stops the source's simulator there, so its memory is not the machine's while the lake's steps run.
+     */
+    public PipelineBenchmark whenExtracted(Runnable then) {
+        return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
+                keepCopies, then, dropPageCache);
+    }
+
+    /**
+     * The same benchmark, starting each core step and each core baseline from the same page cache: written back and
+     * dropped, then the step's staging table read back in ({@link PageCache}; needs root on Linux, see
+     * {@link PageCache#droppable()}). Staging steps are left as they are: the loader reads compressed bronze and its
+     * baseline the uncompressed lines, and a cold start would charge the baseline five times the reads.
+     */
+    public PipelineBenchmark droppingPageCacheBeforeCoreSteps() {
+        return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
+                keepCopies, extracted, true);
     }
 
     private Stage told(Stage s) {
@@ -82,6 +124,7 @@ public final class PipelineBenchmark {
         try (LeaseHeartbeat.Handle alive = engine.keepAlive(plan.batchId())) {
             Map<String, List<String>> parts = new LinkedHashMap<>();
             Stage extract = told(Stage.measure("extract", "all", () -> extractAll(plan, parts)));
+            extracted.run();
 
             List<Stage> staging = new ArrayList<>();
             List<Stage> stagingBaselines = new ArrayList<>();
@@ -108,9 +151,12 @@ public final class PipelineBenchmark {
                     }
                     checkpoint();
                     copies.add(Stage.measure("staging_baseline", entity, baseline::copy));
-                    vacuum(baseline.plainTable());
                 }
-                baseline.deleteFiles();
+                if (keepCopies) {
+                    baseline.deleteFiles();
+                } else {
+                    baseline.discard();
+                }
                 staging.add(told(fastest(loads)));
                 stagingBaselines.add(told(fastest(copies)));
                 stagedRows.put(entity, staging.get(staging.size() - 1).records());
@@ -131,7 +177,7 @@ public final class PipelineBenchmark {
                 // rows: a first load once more); the others once, their later tables depend on what they wrote
                 for (int round = 0; round < (baseline == null ? 1 : rounds); round++) {
                     boolean refresh = round > 0;
-                    checkpoint();
+                    settle(table.stagingTable());
                     runs.add(Stage.measure("core", table.name(), () -> transform(transforms, table, refresh, rows)));
                     vacuum(table.qualifiedName());
                     for (var child : table.children()) {
@@ -143,11 +189,11 @@ public final class PipelineBenchmark {
                         // removal date) is one row, as in the baseline
                         long written = engine.database().queryFirst("SELECT count(*) FROM " + table.qualifiedName(),
                                 ps -> {}, rs -> rs.getLong(1)).orElseThrow();
-                        checkpoint();
+                        settle(table.stagingTable());
                         baselineRuns.add(Stage.measure("core_baseline", table.name(),
                                 () -> baseline.run(engine.database(), written)));
-                        for (String t : baseline.tables()) {
-                            vacuum(t);
+                        if (!keepCopies) {
+                            baseline.discard(engine.database());
                         }
                     }
                 }
@@ -243,6 +289,15 @@ public final class PipelineBenchmark {
                     .filter(f -> !f.status().equals("loaded")).limit(5).toList());
         }
         return r.rowsLoaded();
+    }
+
+    /** Before a core step or its baseline: a checkpoint, and the page cache as {@link PageCache} says. */
+    private void settle(String stagingTable) throws Exception {
+        checkpoint();
+        if (dropPageCache) {
+            PageCache.drop();
+            PageCache.warm(engine.database(), stagingTable);
+        }
     }
 
     /** A checkpoint left over from the previous phase would otherwise land in the next one's timing. */

@@ -48,7 +48,8 @@ final class TransformHeader {
                 --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
                 --            can hold it). The core row is still written, with that field NULL.
                 -- target     whether the table was empty when the statement began (a full refresh has just truncated it):
-                --            then every winning row is an insert, and the update and candidate steps are skipped.
+                --            then every winning row is an insert (inserted_first, without the check against stored
+                --            keys), and the update and candidate steps are skipped.
                 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
                 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
                 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part

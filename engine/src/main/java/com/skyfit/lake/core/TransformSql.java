@@ -186,15 +186,22 @@ public final class TransformSql {
                 + "_run_id, _read_at, _updated_at";
         String values = Stream.concat(Stream.of("scope"), coreColumns().stream()).map(c -> "l." + c)
                 .collect(Collectors.joining(", ")) + ", l.stg_id, l.blob_path, l.line_no, l.run_id, l.read_at, now()";
+        String insert = "INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length())
+                + ")\nSELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n";
+        String returning = "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted";
         return "-- New keys are inserted; stored keys are updated only when a column changed and the incoming version\n"
                 + "-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about\n"
                 + "-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time\n"
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
-                + "inserted AS (\n" + indent("INSERT INTO " + table.qualifiedName() + " (" + wrap(cols, 14 + table.qualifiedName().length()) + ")\n"
-                + "SELECT " + wrap(values, 7) + "\nFROM fields l\nWHERE " + isWinner("l") + "\n"
+                + "-- The table was empty at the start (a first load, a full refresh): every winning row is new, and\n"
+                + "-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:\n"
+                + "-- the other one never runs), not one with an OR, which would plan the check as a hashed subplan\n"
+                + "-- over every stored key on incremental runs; and no check at all on a first load, where the\n"
+                + "-- planner, seeing an empty table, may sort the whole batch to merge it against nothing.\n"
+                + "inserted_first AS (\n" + indent(insert + "  AND (SELECT empty FROM target)\n" + returning) + "\n),\n"
+                + "inserted AS (\n" + indent(insert
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + ")\n"
-                + "RETURNING _run_id AS run_id, " + deleted("") + " AS deleted") + "\n)";
+                + keyJoin("c", "l") + ")\n  AND NOT (SELECT empty FROM target)\n" + returning) + "\n)";
     }
 
     private String updated() {
@@ -243,7 +250,7 @@ public final class TransformSql {
                     SELECT run_id, sum(inserted)::bigint AS inserted, sum(updated)::bigint AS updated,
                            sum(deleted)::bigint AS deleted
                     FROM (SELECT run_id, count(*) AS inserted, 0 AS updated, count(*) FILTER (WHERE deleted) AS deleted
-                          FROM inserted GROUP BY run_id
+                          FROM (SELECT * FROM inserted_first UNION ALL SELECT * FROM inserted) i GROUP BY run_id
                           UNION ALL
                           SELECT run_id, 0, count(*), count(*) FILTER (WHERE deleted) FROM updated GROUP BY run_id) w
                     GROUP BY run_id

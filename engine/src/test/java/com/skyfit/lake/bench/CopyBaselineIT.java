@@ -51,11 +51,9 @@ class CopyBaselineIT {
             assertThat(baseline.streams()).isEqualTo(2);
             assertThat(baseline.lines()).isEqualTo(1500);
             Stage copied = Stage.measure("staging_baseline", "sales", baseline::copy);
-            baseline.deleteFiles();
 
             assertThat(copied.records()).isEqualTo(1500);
             assertThat(copied.recordsPerSecond()).isPositive();
-            assertThat(dir.resolve("scratch")).isEmptyDirectory();
             try (Connection c = db.connection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("""
                             SELECT (SELECT count(*) FROM bench.sales_copy),
@@ -71,6 +69,11 @@ class CopyBaselineIT {
                 assertThat(rs.getLong(3)).as("a plain table: no index").isZero();
                 assertThat(rs.getLong(4)).as("the staging table's identity comes along").isEqualTo(1500);
             }
+
+            baseline.discard();
+            assertThat(dir.resolve("scratch")).isEmptyDirectory();
+            assertThat(db.queryFirst("SELECT to_regclass('bench.sales_copy') IS NULL", ps -> {}, rs -> rs.getBoolean(1)))
+                    .as("the copy is dropped once measured").contains(true);
         }
     }
 }

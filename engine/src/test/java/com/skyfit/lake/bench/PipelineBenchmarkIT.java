@@ -42,11 +42,12 @@ class PipelineBenchmarkIT {
             s.put("EVO_REQUESTS_PER_MINUTE", "100000");
             Settings settings = Settings.of(s);
             List<Stage> told = new ArrayList<>();
+            List<Integer> toldWhenExtracted = new ArrayList<>();
             PipelineResult r;
             try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(dir.resolve("bronze")),
                     Connectors.configured(settings, new PgRequestGate(db.dataSource())), Clock.systemUTC(), false)) {
                 r = new PipelineBenchmark(engine, "evo", 2, LoaderOptions.defaults(), dir.resolve("scratch"), EvoBaselines.all(), told::add, 2)
-                        .run(4000);
+                        .keepingCopies().whenExtracted(() -> toldWhenExtracted.add(told.size())).run(4000);
             }
 
             assertThat(r.recordsByEntity()).containsEntry("entries", 4000L)
@@ -56,6 +57,7 @@ class PipelineBenchmarkIT {
                 assertThat(r.stagingBaselines().get(i).records()).isEqualTo(r.staging().get(i).records());
             }
             assertThat(r.coreBaselines()).extracting(Stage::entity).containsExactlyInAnyOrder("evo_entries", "evo_sales");
+            assertThat(toldWhenExtracted).as("told once, after the extract and before staging").containsExactly(1);
             assertThat(told).hasSize(1 + r.staging().size() * 2 + r.core().size() + r.coreBaselines().size());
             assertThat(r.stagingRatio()).isPositive();
             assertThat(r.coreRatio()).isPositive();
@@ -86,6 +88,23 @@ class PipelineBenchmarkIT {
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM core.evo_entries")) {
                     rs.next();
                     assertThat(rs.getLong(1)).isEqualTo(4000);
+                }
+
+                // what a core step starts from when the bench drops the page cache: the staging table read back in,
+                // every partition with its TOAST table, and the file ledger
+                long partitions = PageCache.warm(db, "stg_evo.entries_raw");
+                try (ResultSet rs = st.executeQuery("SELECT sum(pg_relation_size(relid) / 8192) FROM "
+                        + "pg_partition_tree('stg_evo.entries_raw') WHERE isleaf")) {
+                    rs.next();
+                    assertThat(partitions).as("blocks read back").isGreaterThanOrEqualTo(rs.getLong(1)).isPositive();
+                }
+                for (CoreBaseline b : EvoBaselines.all().values()) {
+                    b.discard(db);
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'bench' "
+                        + "AND tablename LIKE '%\\_baseline'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("baseline tables left once discarded").isZero();
                 }
             }
         }
