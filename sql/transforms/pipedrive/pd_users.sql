@@ -22,7 +22,8 @@
 -- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
 --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
 --            can hold it). The core row is still written, with that field NULL.
--- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+-- target     whether the table was empty when the statement began (a first load; a full refresh that
+--            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
@@ -138,7 +139,7 @@ repeated AS (
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
 -- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
--- The table was empty at the start (a first load, a full refresh): every winning row is new, and
+-- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
 -- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
 -- over every stored key on incremental runs; and no check at all on a first load, where the

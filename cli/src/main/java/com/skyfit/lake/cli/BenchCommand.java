@@ -65,11 +65,11 @@ final class BenchCommand implements Callable<Integer> {
             + "its baseline, alternating; the fastest of each counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--drop-page-cache", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "With --source evo: before each core step and its baseline, write the operating system's "
-                    + "page cache back, drop it and read the step's staging rows back in, so both start from the same "
-                    + "memory whatever the steps before them wrote (needs root on Linux; without it the cache is kept and "
-                    + "the bench says so; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drop-page-cache", description = "With --source evo: before each core step and its baseline, "
+            + "write the operating system's page cache back, drop it and read the step's staging rows back in, so both "
+            + "start from the same memory whatever the steps before them wrote. It drops the cache of the whole "
+            + "machine (every other program's too), so it is off unless asked; it needs root on Linux, and the bench "
+            + "says when it could not.")
     boolean dropPageCache;
 
     @Option(names = "--seed", defaultValue = "42", description = "With --source evo: data seed (default: ${DEFAULT-VALUE}).")

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code skyfit bench --source evo}: the simulated EVO API (rate limit off) -> bronze -> staging -> core through the
@@ -59,6 +60,8 @@ final class EvoBench {
     private final Path dir;
     private final Options options;
     private final PrintStream out;
+    /** Empty when the page cache can be dropped; otherwise why not. */
+    private Optional<String> dropPageCache = Optional.of("not asked");
 
     EvoBench(Settings base, Path dir, Options options, PrintStream out) {
         this.base = base;
@@ -75,10 +78,14 @@ final class EvoBench {
                 options.sizes().get(0) / options.days(), options.days(), options.branches(),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), streams,
                 options.workers());
-        out.println("bench evo: page cache " + (dropPageCache()
-                ? "written back and dropped before each core step and its baseline, the step's staging rows read back in"
-                : options.dropPageCache() ? "kept: dropping it needs root on Linux; large sizes then depend on what the "
-                        + "steps before left in memory" : "kept (--no-drop-page-cache)"));
+        if (options.dropPageCache()) {
+            dropPageCache = PageCache.tryDrop();
+            out.println("bench evo: page cache " + (dropPageCache.isEmpty()
+                    ? "written back and dropped before each core step and its baseline, the step's staging rows read back in"
+                    : "kept: " + dropPageCache.get()));
+        } else {
+            out.println("bench evo: page cache kept (--drop-page-cache drops it before each core step and its baseline)");
+        }
         List<PipelineResult> results = new ArrayList<>();
         for (long size : options.sizes()) {
             out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
@@ -97,7 +104,7 @@ final class EvoBench {
     }
 
     private boolean dropPageCache() {
-        return options.dropPageCache() && PageCache.droppable();
+        return options.dropPageCache() && dropPageCache.isEmpty();
     }
 
     /**

@@ -246,13 +246,18 @@ public final class CopyBaseline {
     }
 
     /**
-     * Removes the files and drops the plain table: nothing reads them after the timing, and at the larger sizes
-     * they would hold gigabytes of the machine's memory in the page cache while the steps after are measured.
+     * Drops the plain table: nothing reads it after the timing, and at the larger sizes it would hold gigabytes of
+     * the machine's memory in the page cache while the steps after are measured. The next round recreates it.
      */
-    public void discard() throws IOException, SQLException {
-        deleteFiles();
+    public void dropTable() throws SQLException {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + plainTable);
         }
+    }
+
+    /** Removes the files and drops the table. */
+    public void discard() throws IOException, SQLException {
+        deleteFiles();
+        dropTable();
     }
 }

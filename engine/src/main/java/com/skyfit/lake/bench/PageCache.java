@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,24 +26,49 @@ public final class PageCache {
 
     private PageCache() {}
 
-    /** Whether this process may drop the page cache (Linux, root, a writable /proc/sys). */
-    public static boolean droppable() {
-        return Files.isWritable(DROP_CACHES);
+    /** How long a write-back may take: at 5 M entries, with fsync off, gigabytes of dirty pages wait for it. */
+    private static final long SYNC_MINUTES = 30;
+
+    /**
+     * Drops the page cache once, to learn whether this process may: empty when it could, otherwise why not (not
+     * Linux, not root, a read-only /proc/sys, a write-back that failed).
+     */
+    public static Optional<String> tryDrop() {
+        if (!Files.exists(DROP_CACHES)) {
+            return Optional.of(DROP_CACHES + " does not exist (dropping the page cache needs Linux)");
+        }
+        if (!Files.isWritable(DROP_CACHES)) {
+            return Optional.of(DROP_CACHES + " is not writable (dropping the page cache needs root)");
+        }
+        try {
+            drop();
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Writes dirty pages back ({@code sync}), then drops the clean ones ("1": the page cache, not dentries). */
     static void drop() throws IOException {
         Process sync = new ProcessBuilder("sync").redirectErrorStream(true).start();
         try {
-            if (!sync.waitFor(5, TimeUnit.MINUTES) || sync.exitValue() != 0) {
-                sync.destroyForcibly();
-                throw new IOException("sync did not finish");
+            if (!sync.waitFor(SYNC_MINUTES, TimeUnit.MINUTES)) {
+                throw new IOException("sync did not finish writing the page cache back within " + SYNC_MINUTES
+                        + " minutes");
+            }
+            if (sync.exitValue() != 0) {
+                throw new IOException("sync exited with " + sync.exitValue() + ": "
+                        + new String(sync.getInputStream().readAllBytes()).strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing the page cache back", e);
         }
-        Files.writeString(DROP_CACHES, "1");
+        try {
+            Files.writeString(DROP_CACHES, "1");
+        } catch (IOException e) {
+            throw new IOException("could not write " + DROP_CACHES + ": " + e.getMessage(), e);
+        }
     }
 
     /**

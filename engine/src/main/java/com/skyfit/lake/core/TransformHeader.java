@@ -47,7 +47,8 @@ final class TransformHeader {
                 -- problems   rows with a present value that did not cast; flagged marks them 'warning' in staging with
                 --            the field and value in error_message ('invalid' when the key itself is unusable: no core row
                 --            can hold it). The core row is still written, with that field NULL.
-                -- target     whether the table was empty when the statement began (a full refresh has just truncated it):
+                -- target     whether the table was empty when the statement began (a first load; a full refresh that
+                --            truncates it):
                 --            then every winning row is an insert (inserted_first, without the check against stored
                 --            keys), and the update and candidate steps are skipped.
                 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are

@@ -193,7 +193,7 @@ public final class TransformSql {
                 + "-- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about\n"
                 + "-- 15% more per row than a plain insert, and TransformRunner runs one transform per table at a time\n"
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
-                + "-- The table was empty at the start (a first load, a full refresh): every winning row is new, and\n"
+                + "-- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:\n"
                 + "-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:\n"
                 + "-- the other one never runs), not one with an OR, which would plan the check as a hashed subplan\n"
                 + "-- over every stored key on incremental runs; and no check at all on a first load, where the\n"
