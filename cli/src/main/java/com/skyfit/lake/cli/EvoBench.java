@@ -60,8 +60,8 @@ final class EvoBench {
     private final Path dir;
     private final Options options;
     private final PrintStream out;
-    /** Empty when the page cache can be dropped; otherwise why not. */
-    private Optional<String> dropPageCache = Optional.of("not asked");
+    /** Why the page cache is kept; empty when it is dropped before each core step. */
+    private Optional<String> cacheKeptBecause = Optional.of("not asked");
 
     EvoBench(Settings base, Path dir, Options options, PrintStream out) {
         this.base = base;
@@ -79,12 +79,13 @@ final class EvoBench {
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), streams,
                 options.workers());
         if (options.dropPageCache()) {
-            dropPageCache = PageCache.tryDrop();
-            out.println("bench evo: page cache " + (dropPageCache.isEmpty()
-                    ? "written back and dropped before each core step and its baseline, the step's staging rows read back in"
-                    : "kept: " + dropPageCache.get()));
+            cacheKeptBecause = PageCache.tryDrop();
+            out.println("bench evo: page cache " + cacheKeptBecause.map(why -> "kept: " + why).orElse(
+                    "written back and dropped before each core step and its baseline, the step's staging rows read "
+                            + "back in"));
         } else {
-            out.println("bench evo: page cache kept (--drop-page-cache drops it before each core step and its baseline)");
+            out.println("bench evo: page cache kept (--drop-page-cache drops it before each core step and its "
+                    + "baseline)");
         }
         List<PipelineResult> results = new ArrayList<>();
         for (long size : options.sizes()) {
@@ -104,7 +105,7 @@ final class EvoBench {
     }
 
     private boolean dropPageCache() {
-        return options.dropPageCache() && dropPageCache.isEmpty();
+        return cacheKeptBecause.isEmpty();
     }
 
     /**
@@ -122,9 +123,9 @@ final class EvoBench {
                 options.branches(), options.seed(), SIMULATOR_CACHE_MB, SIMULATOR_HEAP_MB)) {
             Settings settings = settings(home, sim.settings()).with("EVO_REQUESTS_PER_MINUTE", UNLIMITED_PER_MINUTE);
             try (DefaultIngestEngine engine = engine(settings)) {
-                PipelineBenchmark bench = new PipelineBenchmark(engine, "evo", options.workers(), LoaderOptions.fromSettings(settings),
-                        home.resolve("scratch"), EvoBaselines.all(), stage -> out.println("  " + stage.describe()),
-                        options.rounds()).whenExtracted(sim::close);
+                PipelineBenchmark bench = new PipelineBenchmark(engine, "evo", options.workers(),
+                        LoaderOptions.fromSettings(settings), home.resolve("scratch"), EvoBaselines.all(),
+                        stage -> out.println("  " + stage.describe()), options.rounds()).whenExtracted(sim::close);
                 return (dropPageCache() ? bench.droppingPageCacheBeforeCoreSteps() : bench).run(size);
             }
         } finally {

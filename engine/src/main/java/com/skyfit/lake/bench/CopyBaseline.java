@@ -254,10 +254,4 @@ public final class CopyBaseline {
             st.execute("DROP TABLE IF EXISTS " + plainTable);
         }
     }
-
-    /** Removes the files and drops the table. */
-    public void discard() throws IOException, SQLException {
-        deleteFiles();
-        dropTable();
-    }
 }

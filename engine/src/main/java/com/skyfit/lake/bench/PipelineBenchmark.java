@@ -54,10 +54,12 @@ public final class PipelineBenchmark {
     private final Map<String, CoreBaseline> coreBaselines;
     private final Consumer<Stage> progress;
     private final int rounds;
-    private final boolean keepCopies;
-    private final Runnable extracted;
+    private final Extras extras;
     /** Cleared when a drop fails midway: the rest of the run keeps the cache, and says so once. */
     private boolean dropPageCache;
+
+    /** What the withers below change: tests keep the copies, the command line stops its simulator and drops caches. */
+    private record Extras(boolean keepCopies, Runnable extracted, boolean dropPageCache) {}
 
     /**
      * @param loader        the loader's options (the engine's): the baseline opens as many COPY streams as the loader
@@ -68,15 +70,15 @@ public final class PipelineBenchmark {
      */
     public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
             Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
-        this(engine, source, workers, loader, scratch, coreBaselines, progress, rounds, false, () -> { }, false);
+        this(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
+                new Extras(false, () -> { }, false));
     }
 
-    private PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
-            Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds, boolean keepCopies,
-            Runnable extracted, boolean dropPageCache) {
-        this.keepCopies = keepCopies;
-        this.dropPageCache = dropPageCache;
-        this.extracted = extracted;
+    private PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader,
+            Path scratch, Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds,
+            Extras extras) {
+        this.extras = extras;
+        this.dropPageCache = extras.dropPageCache();
         this.engine = engine;
         this.source = source;
         this.workers = Math.max(1, workers);
@@ -93,8 +95,7 @@ public final class PipelineBenchmark {
      * gigabytes of page cache while the later steps are measured.
      */
     public PipelineBenchmark keepingCopies() {
-        return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds, true,
-                extracted, dropPageCache);
+        return with(new Extras(true, extras.extracted(), extras.dropPageCache()));
     }
 
     /**
@@ -102,19 +103,22 @@ public final class PipelineBenchmark {
      * caller stops the source's simulator there, so its memory is not the machine's while the lake's steps run.
      */
     public PipelineBenchmark whenExtracted(Runnable then) {
-        return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
-                keepCopies, then, dropPageCache);
+        return with(new Extras(extras.keepCopies(), then, extras.dropPageCache()));
     }
 
     /**
      * The same benchmark, starting each core step and each core baseline from the same page cache: written back and
      * dropped, then the step's staging table read back in ({@link PageCache}; needs root on Linux, see
-     * {@link PageCache#droppable()}). Staging steps are left as they are: the loader reads compressed bronze and its
+     * {@link PageCache#tryDrop()}). Staging steps are left as they are: the loader reads compressed bronze and its
      * baseline the uncompressed lines, and a cold start would charge the baseline five times the reads.
      */
     public PipelineBenchmark droppingPageCacheBeforeCoreSteps() {
+        return with(new Extras(extras.keepCopies(), extras.extracted(), true));
+    }
+
+    private PipelineBenchmark with(Extras changed) {
         return new PipelineBenchmark(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
-                keepCopies, extracted, true);
+                changed);
     }
 
     private Stage told(Stage s) {
@@ -128,7 +132,7 @@ public final class PipelineBenchmark {
         try (LeaseHeartbeat.Handle alive = engine.keepAlive(plan.batchId())) {
             Map<String, List<String>> parts = new LinkedHashMap<>();
             Stage extract = told(Stage.measure("extract", "all", () -> extractAll(plan, parts)));
-            extracted.run();
+            extras.extracted().run();
 
             List<Stage> staging = new ArrayList<>();
             List<Stage> stagingBaselines = new ArrayList<>();
@@ -155,7 +159,7 @@ public final class PipelineBenchmark {
                     }
                     checkpoint();
                     copies.add(Stage.measure("staging_baseline", entity, baseline::copy));
-                    if (keepCopies) {
+                    if (extras.keepCopies()) {
                         vacuum(baseline.plainTable());
                     } else {
                         baseline.dropTable(); // before the next round's timed load: no autovacuum of it on that clock
@@ -197,7 +201,7 @@ public final class PipelineBenchmark {
                         settle(table.stagingTable());
                         baselineRuns.add(Stage.measure("core_baseline", table.name(),
                                 () -> baseline.run(engine.database(), written)));
-                        if (keepCopies) {
+                        if (extras.keepCopies()) {
                             for (String t : baseline.tables()) {
                                 vacuum(t);
                             }

@@ -70,7 +70,8 @@ class CopyBaselineIT {
                 assertThat(rs.getLong(4)).as("the staging table's identity comes along").isEqualTo(1500);
             }
 
-            baseline.discard();
+            baseline.deleteFiles();
+            baseline.dropTable();
             assertThat(dir.resolve("scratch")).isEmptyDirectory();
             assertThat(db.queryFirst("SELECT to_regclass('bench.sales_copy') IS NULL", ps -> {}, rs -> rs.getBoolean(1)))
                     .as("the copy is dropped once measured").contains(true);
