@@ -31,8 +31,15 @@ public final class TransformRunner {
     /** Set for the transform's transaction only: its hash tables and sorts stay in memory at millions of rows. */
     static final String WORK_MEM = "1GB";
 
+    /**
+     * From this many staging ids in one batch, a table that is empty when the batch starts is loaded without its
+     * secondary indexes, built again once its rows are in (see BulkLoadIndexes).
+     */
+    static final long BULK_LOAD_ROWS = 100_000;
+
     private final Database db;
     private final PgRetry retry;
+    private final long bulkLoadRows;
     private final Map<String, String> sqlByTable = new ConcurrentHashMap<>();
 
     public TransformRunner(Database db) {
@@ -41,8 +48,13 @@ public final class TransformRunner {
 
     /** A table's transform that fails transiently (connection lost, deadlock) is rolled back and run again. */
     public TransformRunner(Database db, PgRetry retry) {
+        this(db, retry, BULK_LOAD_ROWS);
+    }
+
+    TransformRunner(Database db, PgRetry retry, long bulkLoadRows) {
         this.db = db;
         this.retry = retry;
+        this.bulkLoadRows = bulkLoadRows;
     }
 
     public List<TransformResult> runAll(Collection<CoreTable> tables, boolean fullRefresh) {
@@ -109,7 +121,10 @@ public final class TransformRunner {
                 st.execute("TRUNCATE " + String.join(", ", emptied));
             }
             st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
+            st.execute("SET LOCAL maintenance_work_mem = '" + WORK_MEM + "'");
         }
+        List<BulkLoadIndexes.Index> dropped = to - from >= bulkLoadRows
+                ? BulkLoadIndexes.dropFromEmpty(c, table.writtenTables()) : List.of();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT set_config('skyfit.from_stg_id', ?, true), set_config('skyfit.to_stg_id', ?, true)")) {
             ps.setString(1, Long.toString(from));
@@ -128,6 +143,11 @@ public final class TransformRunner {
                     warned += rs.getLong("warned");
                 }
             }
+        }
+        BulkLoadIndexes.rebuild(c, dropped);
+        if (!dropped.isEmpty()) {
+            LOG.info("{}: loaded into an empty table without its {} secondary indexes, built again after",
+                    table.qualifiedName(), dropped.size());
         }
         if (fullRefresh && table.flagsMissing()) {
             MissingRows.replay(c, table); // the deletes found by absence are not in staging: found again here

@@ -1,0 +1,90 @@
+package com.skyfit.lake.core;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A large batch into an empty core table (a first load, or a full refresh that truncated it) is loaded without the
+ * table's secondary indexes, which are built again, sorted, once the rows are in. Each row inserted into a B-tree
+ * on a column in no particular order (a member id, say) lands on a page of its own; once the index outgrows the
+ * buffer cache every such insert is a page read and a page written, so a large first load costs more per row the
+ * larger it is. A sorted build reads the table once.
+ *
+ * <p>All of it happens in the transform's transaction: DROP INDEX and CREATE INDEX are transactional, so a crash or
+ * an error anywhere in the transform leaves the indexes exactly as they were. Only plain indexes are dropped:
+ * primary keys and unique indexes stay (the transform's inserts rely on them), and so does any index a constraint
+ * owns, or one that is not valid (a failed concurrent build is left for its owner to see). DROP INDEX takes the
+ * table's ACCESS EXCLUSIVE lock until commit: a reader of the (empty) table waits for the load instead of reading
+ * nothing, which is why small batches keep their indexes.
+ */
+final class BulkLoadIndexes {
+    /** A dropped index: its qualified name and the statement that builds it again, as PostgreSQL gives it. */
+    record Index(String name, String definition) {
+    }
+
+    private BulkLoadIndexes() {
+    }
+
+    /** Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. */
+    static List<Index> dropFromEmpty(Connection c, List<String> tables) throws SQLException {
+        List<Index> dropped = new ArrayList<>();
+        for (String table : tables) {
+            if (!isEmpty(c, table)) {
+                continue;
+            }
+            List<Index> indexes = secondary(c, table);
+            try (Statement st = c.createStatement()) {
+                for (Index index : indexes) {
+                    st.execute("DROP INDEX " + index.name());
+                }
+            }
+            dropped.addAll(indexes);
+        }
+        return dropped;
+    }
+
+    /** Builds the dropped indexes again, in the order they were dropped. */
+    static void rebuild(Connection c, List<Index> dropped) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (Index index : dropped) {
+                st.execute(index.definition());
+            }
+        }
+    }
+
+    /** The table's plain indexes: not primary, not unique, owned by no constraint, valid and ready. */
+    static List<Index> secondary(Connection c, String table) throws SQLException {
+        List<Index> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT quote_ident(n.nspname) || '.' || quote_ident(x.relname), pg_get_indexdef(i.indexrelid)
+                FROM pg_index i
+                JOIN pg_class x ON x.oid = i.indexrelid
+                JOIN pg_namespace n ON n.oid = x.relnamespace
+                WHERE i.indrelid = ?::regclass
+                  AND NOT i.indisprimary AND NOT i.indisunique AND NOT i.indisexclusion
+                  AND i.indisvalid AND i.indisready AND i.indislive
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                ORDER BY x.relname""")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Index(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isEmpty(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
