@@ -1,6 +1,8 @@
 package com.skyfit.lake.control;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import org.postgresql.core.Utils;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -121,14 +123,45 @@ public final class OpsQueries {
         List<String> tables = query("SELECT table_name FROM information_schema.columns WHERE table_schema = 'core'"
                 + " AND column_name = '_updated_at' ORDER BY table_name", ps -> {}, rs -> rs.getString(1));
         for (String table : tables) {
-            String sql = "SELECT max(_updated_at) FROM core." + quote(table);
-            byTable.computeIfAbsent(table, k -> new Instant[2])[1] =
-                    query(sql, ps -> {}, rs -> instant(rs.getTimestamp(1))).get(0);
+            byTable.computeIfAbsent(table, k -> new Instant[2])[1] = newestRow(table);
         }
         List<Freshness> out = new ArrayList<>();
         byTable.forEach((table, t) -> out.add(new Freshness(table, t[0], t[1])));
         return out;
     }
+
+    /** How long status and health wait for a core table a transform holds before reporting it without its rows. */
+    static final String LOCK_WAIT = "2s";
+
+    /**
+     * The newest _updated_at of a core table, or null when a transform holds the table's exclusive lock (a full
+     * refresh, or a large first load: BulkLoadIndexes) for longer than LOCK_WAIT: then the table is reported by
+     * its last transform alone, instead of status and the health endpoint waiting for the load to commit.
+     */
+    private Instant newestRow(String table) {
+        String sql = "SELECT max(_updated_at) FROM core." + quote(table);
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    return instant(rs.getTimestamp(1));
+                }
+            } catch (SQLException e) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    return null;
+                }
+                throw e;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new Database.DatabaseException(sql, e);
+        }
+    }
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** Staging rows kept with a problem: per staging table and status, a count and one example message. */
     public record ValidationIssue(String stagingTable, String status, long rows, String example) {}

@@ -18,20 +18,21 @@ import java.util.List;
  * <p>All of it happens in the transform's transaction: DROP INDEX and CREATE INDEX are transactional, so a crash or
  * an error anywhere in the transform leaves the indexes exactly as they were. Only plain indexes are dropped:
  * primary keys and unique indexes stay (the transform's inserts rely on them), and so does any index a constraint
- * owns, or one that is not valid (a failed concurrent build is left for its owner to see). DROP INDEX takes the
+ * owns, one that is not valid (a failed concurrent build is left for its owner to see), and one with anything its
+ * definition does not carry (see {@link #secondary}). DROP INDEX takes the
  * table's ACCESS EXCLUSIVE lock until commit: a reader of the (empty) table waits for the load instead of reading
- * nothing, which is why small batches keep their indexes.
+ * nothing, which is why small batches keep their indexes (status and health do not wait: OpsQueries).
  */
-final class BulkLoadIndexes {
+public final class BulkLoadIndexes {
     /** A dropped index: its qualified name and the statement that builds it again, as PostgreSQL gives it. */
-    record Index(String name, String definition) {
+    public record Index(String name, String definition) {
     }
 
     private BulkLoadIndexes() {
     }
 
     /** Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. */
-    static List<Index> dropFromEmpty(Connection c, List<String> tables) throws SQLException {
+    public static List<Index> dropFromEmpty(Connection c, List<String> tables) throws SQLException {
         List<Index> dropped = new ArrayList<>();
         for (String table : tables) {
             if (!isEmpty(c, table)) {
@@ -49,7 +50,7 @@ final class BulkLoadIndexes {
     }
 
     /** Builds the dropped indexes again, in the order they were dropped. */
-    static void rebuild(Connection c, List<Index> dropped) throws SQLException {
+    public static void rebuild(Connection c, List<Index> dropped) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (Index index : dropped) {
                 st.execute(index.definition());
@@ -57,7 +58,11 @@ final class BulkLoadIndexes {
         }
     }
 
-    /** The table's plain indexes: not primary, not unique, owned by no constraint, valid and ready. */
+    /**
+     * The table's plain indexes: not primary, not unique, owned by no constraint, valid and ready, and nothing about
+     * them that their definition does not carry (a comment, a CLUSTER mark, a tablespace of their own, a column's
+     * statistics target, an extension or an object depending on them): such an index is kept as it is.
+     */
     static List<Index> secondary(Connection c, String table) throws SQLException {
         List<Index> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -69,6 +74,16 @@ final class BulkLoadIndexes {
                   AND NOT i.indisprimary AND NOT i.indisunique AND NOT i.indisexclusion
                   AND i.indisvalid AND i.indisready AND i.indislive
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                  -- what pg_get_indexdef does not give back, or what would make a plain DROP INDEX fail
+                  AND NOT i.indisclustered AND x.reltablespace = 0
+                  AND obj_description(i.indexrelid, 'pg_class') IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                                  WHERE a.attrelid = i.indexrelid AND coalesce(a.attstattarget, -1) >= 0)
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                  WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indexrelid)
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                  WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+                                    AND d.deptype IN ('e', 'x'))
                 ORDER BY x.relname""")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {

@@ -32,8 +32,9 @@ public final class TransformRunner {
     static final String WORK_MEM = "1GB";
 
     /**
-     * From this many staging ids in one batch, a table that is empty when the batch starts is loaded without its
-     * secondary indexes, built again once its rows are in (see BulkLoadIndexes).
+     * From a batch spanning this many staging ids (a first load or a full refresh), each table the step writes that
+     * is empty when the batch starts is loaded without its secondary indexes, built again once its rows are in (see
+     * BulkLoadIndexes). Ids, not rows: the span also counts ids of other scopes and of rows a reload replaced.
      */
     static final long BULK_LOAD_ROWS = 100_000;
 
@@ -123,7 +124,8 @@ public final class TransformRunner {
             st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
             st.execute("SET LOCAL maintenance_work_mem = '" + WORK_MEM + "'");
         }
-        List<BulkLoadIndexes.Index> dropped = to - from >= bulkLoadRows
+        // a first load or a full refresh only: an incremental batch never drops an index, even of an empty child
+        List<BulkLoadIndexes.Index> dropped = (fullRefresh || consumed == 0) && to - from >= bulkLoadRows
                 ? BulkLoadIndexes.dropFromEmpty(c, table.writtenTables()) : List.of();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT set_config('skyfit.from_stg_id', ?, true), set_config('skyfit.to_stg_id', ?, true)")) {

@@ -126,13 +126,14 @@ class BulkLoadIndexesIT {
         bronze.load("entries", "20260102T060000Z-e1",
                 entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
         // fails inside the transform's statement, after the indexes were dropped
-        staging.execute("CREATE FUNCTION core.refuse_entries() RETURNS trigger LANGUAGE plpgsql AS "
-                + "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
+        staging.execute("CREATE FUNCTION core.refuse_entries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'refused by the test, member index present: %', "
+                + "CASE WHEN to_regclass('core.evo_entries_member_idx') IS NULL THEN 'no' ELSE 'yes' END; END $$");
         staging.execute("CREATE TRIGGER refuse BEFORE INSERT ON core.evo_entries FOR EACH ROW "
                 + "EXECUTE FUNCTION core.refuse_entries()");
 
         assertThatThrownBy(() -> bulk.run(CoreTables.EVO_ENTRIES, false))
-                .isInstanceOf(TransformException.class).hasMessageContaining("refused by the test");
+                .isInstanceOf(TransformException.class).hasMessageContaining("refused by the test, member index present: no");
 
         assertThat(indexes("core.evo_entries")).isEqualTo(before);
         assertThat(count("core.evo_entries")).isZero();
@@ -167,9 +168,95 @@ class BulkLoadIndexesIT {
         assertThat(count("core.evo_sale_items")).isEqualTo(1);
         assertThat(count("core.evo_member_memberships")).isEqualTo(1);
         assertThat(definitions(indexes("core.evo_sales"))).isEqualTo(definitions(sales));
+        assertThat(oid(indexes("core.evo_sales"), "evo_sales_member_idx")).isNotEqualTo(oid(sales, "evo_sales_member_idx"));
         assertThat(definitions(indexes("core.evo_sale_items"))).isEqualTo(definitions(items));
         assertThat(definitions(indexes("core.evo_member_memberships"))).isEqualTo(definitions(contracts));
         assertThat(oid(indexes("core.evo_member_memberships"), "evo_member_memberships_sale_idx"))
                 .isNotEqualTo(oid(contracts, "evo_member_memberships_sale_idx"));
+    }
+
+    @Test
+    void aWrittenTableThatHoldsRowsKeepsItsIndexesWhileAnEmptyOneIsRebuilt() {
+        // contracts arrive first through their own step; the members step then writes the same table
+        bronze.load("member_memberships", "20260102T060000Z-c1", EvoCoreIT.canceled(601, 1001, "moved"));
+        new TransformRunner(db).run(CoreTables.EVO_MEMBER_MEMBERSHIPS, false);
+        Map<String, List<Object>> contracts = indexes("core.evo_member_memberships");
+        Map<String, List<Object>> members = indexes("core.evo_members");
+        bronze.load("members", "20260102T060000Z-m1", member(1001, "Active",
+                "[" + contract(501, 1001, "active", null) + "]"));
+
+        assertThat(bulk.run(CoreTables.EVO_MEMBERS, false).inserted()).isEqualTo(1);
+
+        assertThat(indexes("core.evo_member_memberships")).isEqualTo(contracts);
+        assertThat(oid(indexes("core.evo_members"), "evo_members_branch_idx"))
+                .isNotEqualTo(oid(members, "evo_members_branch_idx"));
+        assertThat(count("core.evo_member_memberships")).isEqualTo(2);
+    }
+
+    @Test
+    void anIncrementalBatchLeavesTheIndexesOfAnEmptyChildTableAlone() {
+        bronze.load("sales", "20260102T060000Z-s1", sale(9001, false, "[]"));
+        bulk.run(CoreTables.EVO_SALES, false);
+        assertThat(count("core.evo_sale_items")).isZero();
+        Map<String, List<Object>> items = indexes("core.evo_sale_items");
+        Map<String, List<Object>> sales = indexes("core.evo_sales");
+
+        bronze.load("sales", "20260103T060000Z-s2", sale(9002, false, "[]"));
+        assertThat(bulk.run(CoreTables.EVO_SALES, false).inserted()).isEqualTo(1);
+
+        assertThat(indexes("core.evo_sale_items")).isEqualTo(items);
+        assertThat(indexes("core.evo_sales")).isEqualTo(sales);
+    }
+
+    @Test
+    void anIndexIsBuiltAgainAsDefinedAndOneWithWhatItsDefinitionDoesNotCarryIsKept() {
+        staging.execute("CREATE INDEX evo_entries_blocked_idx ON core.evo_entries (lower(device)) INCLUDE (entry_type) "
+                + "WHERE block_reason IS NOT NULL");
+        staging.execute("CREATE INDEX evo_entries_noted_idx ON core.evo_entries (entry_type)");
+        staging.execute("COMMENT ON INDEX core.evo_entries_noted_idx IS 'kept by the operator'");
+        staging.execute("CREATE INDEX evo_entries_clustered_idx ON core.evo_entries (entry_date)");
+        staging.execute("ALTER TABLE core.evo_entries CLUSTER ON evo_entries_clustered_idx");
+        staging.execute("CREATE INDEX evo_entries_stats_idx ON core.evo_entries ((id_member + 0))");
+        staging.execute("ALTER INDEX core.evo_entries_stats_idx ALTER COLUMN 1 SET STATISTICS 500");
+        Map<String, List<Object>> before = indexes("core.evo_entries");
+        bronze.load("entries", "20260102T060000Z-e1",
+                entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", "Unpaid"));
+
+        assertThat(bulk.run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(1);
+
+        Map<String, List<Object>> after = indexes("core.evo_entries");
+        assertThat(definitions(after)).isEqualTo(definitions(before));
+        assertThat(oid(after, "evo_entries_blocked_idx")).isNotEqualTo(oid(before, "evo_entries_blocked_idx"));
+        for (String kept : List.of("evo_entries_noted_idx", "evo_entries_clustered_idx", "evo_entries_stats_idx")) {
+            assertThat(oid(after, kept)).as(kept).isEqualTo(oid(before, kept));
+        }
+        assertThat(staging.one("SELECT obj_description('core.evo_entries_noted_idx'::regclass, 'pg_class') AS c")
+                .get("c")).isEqualTo("kept by the operator");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void statusDoesNotWaitForATableALoadHolds() throws Exception {
+        bronze.load("entries", "20260102T060000Z-e1",
+                entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
+        new TransformRunner(db).run(CoreTables.EVO_ENTRIES, false);
+        try (java.sql.Connection load = db.connection()) {
+            load.setAutoCommit(false);
+            try (java.sql.Statement st = load.createStatement()) {
+                st.execute("LOCK TABLE core.evo_entries IN ACCESS EXCLUSIVE MODE");
+            }
+            // were it to wait for the lock, it would wait for this thread: the timeout ends the test instead
+            List<com.skyfit.lake.control.OpsQueries.Freshness> freshness =
+                    new com.skyfit.lake.control.OpsQueries(db).coreFreshness();
+            assertThat(freshness).filteredOn(f -> f.coreTable().equals("evo_entries")).singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.lastRowUpdatedAt()).isNull();
+                        assertThat(f.lastTransformAt()).isNotNull();
+                    });
+            load.rollback();
+        }
+        assertThat(new com.skyfit.lake.control.OpsQueries(db).coreFreshness())
+                .filteredOn(f -> f.coreTable().equals("evo_entries")).singleElement()
+                .satisfies(f -> assertThat(f.lastRowUpdatedAt()).isNotNull());
     }
 }
