@@ -51,7 +51,8 @@ final class StatusCommand implements Callable<Integer> {
             OpsQueries.Health health = ops.health(Instant.now(), Duration.ofHours(staleHours));
             System.out.println("Core freshness");
             for (OpsQueries.Freshness f : health.freshness()) {
-                System.out.printf("  core.%-20s last change %s%n", f.coreTable(), f.latest() == null ? "never" : f.latest());
+                System.out.printf("  core.%-20s last change %s%s%n", f.coreTable(), f.latest() == null ? "never" : f.latest(),
+                        f.loading() ? " (being loaded now)" : "");
             }
             System.out.println();
             System.out.println("health: " + health.status());

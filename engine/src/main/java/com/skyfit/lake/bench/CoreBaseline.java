@@ -26,22 +26,44 @@ import java.util.TreeSet;
  * @param insert       the INSERT into bench.{table}_baseline, reading every valid row of the staging table
  * @param childInserts by child table (without schema): the INSERT into bench.{child}_baseline
  */
-public record CoreBaseline(String table, String insert, Map<String, String> childInserts) {
+public record CoreBaseline(String table, String insert, Map<String, String> childInserts, String suffix) {
 
     public CoreBaseline {
         childInserts = Map.copyOf(childInserts);
+    }
+
+    public CoreBaseline(String table, String insert, Map<String, String> childInserts) {
+        this(table, insert, childInserts, "");
     }
 
     public CoreBaseline(String table, String insert) {
         this(table, insert, Map.of());
     }
 
+    /** The same statements writing copies of their own, bench.{table}_baseline{suffix}: two baselines side by side. */
+    public CoreBaseline renamed(String newSuffix) {
+        List<String> names = new ArrayList<>(List.of(table));
+        names.addAll(childInserts.keySet());
+        String sql = insert;
+        Map<String, String> children = new java.util.HashMap<>(childInserts);
+        for (String t : names) {
+            String from = "bench." + t + "_baseline" + suffix + " ";
+            String to = "bench." + t + "_baseline" + newSuffix + " ";
+            sql = sql.replace(from, to);
+            children.replaceAll((k, v) -> v.replace(from, to));
+        }
+        if (!sql.contains("bench." + table + "_baseline" + newSuffix + " ")) {
+            throw new IllegalStateException("the baseline of " + table + " does not insert into " + baselineTable());
+        }
+        return new CoreBaseline(table, sql, children, newSuffix);
+    }
+
     public String baselineTable() {
         return baselineOf(table);
     }
 
-    private static String baselineOf(String table) {
-        return "bench." + table + "_baseline";
+    private String baselineOf(String table) {
+        return "bench." + table + "_baseline" + suffix;
     }
 
     /** The baseline's tables (schema-qualified): the table's copy and its children's. */

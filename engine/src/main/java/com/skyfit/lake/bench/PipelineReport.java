@@ -116,8 +116,8 @@ public final class PipelineReport {
                 r.indexesAfter().stream().filter(b -> b.entity().equals(s.entity())).findFirst().ifPresent(b -> {
                     out.add("  " + b.describe());
                     out.add(String.format(Locale.ROOT, "  ratio core/INSERT .. SELECT with indexes built after %s = "
-                            + "%sx (information: the transform's first-load index work on both sides)", s.entity(),
-                            f2(s.ratioTo(b))));
+                            + "%sx (information: both sides build the secondary indexes after a load of %,d rows or more)", s.entity(),
+                            f2(s.ratioTo(b)), com.skyfit.lake.core.TransformRunner.BULK_LOAD_ROWS));
                 });
             }
             out.add(String.format(Locale.ROOT, "  staging ratio %sx, core ratio %sx (%s against baselines building "

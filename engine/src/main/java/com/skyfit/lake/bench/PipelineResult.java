@@ -52,7 +52,7 @@ public record PipelineResult(long size, Stage extract, List<Stage> staging, List
         }
         List<String> compared = indexesAfter.stream().map(Stage::entity).toList();
         List<Stage> measured = core.stream().filter(s -> compared.contains(s.entity())).toList();
-        return Stage.total("core", measured).ratioTo(Stage.total("core_baseline_indexes_after", indexesAfter));
+        return Stage.total("core", measured).ratioTo(Stage.total("core_idx_after", indexesAfter));
     }
 
     public long records() {

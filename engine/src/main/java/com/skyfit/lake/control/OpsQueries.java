@@ -32,7 +32,11 @@ public final class OpsQueries {
             String errorMessage) {}
 
     /** When a core table last changed: from the transform ledger and from the rows themselves. */
-    public record Freshness(String coreTable, Instant lastTransformAt, Instant lastRowUpdatedAt) {
+    public record Freshness(String coreTable, Instant lastTransformAt, Instant lastRowUpdatedAt, boolean loading) {
+        public Freshness(String coreTable, Instant lastTransformAt, Instant lastRowUpdatedAt) {
+            this(coreTable, lastTransformAt, lastRowUpdatedAt, false);
+        }
+
         public Instant latest() {
             if (lastTransformAt == null) {
                 return lastRowUpdatedAt;
@@ -116,6 +120,7 @@ public final class OpsQueries {
      */
     public List<Freshness> coreFreshness() {
         Map<String, Instant[]> byTable = new TreeMap<>();
+        java.util.Set<String> loading = new java.util.HashSet<>();
         for (Object[] row : query("SELECT core_table, last_run_at FROM ops.transform_state", ps -> {},
                 rs -> new Object[] {rs.getString(1), instant(rs.getTimestamp(2))})) {
             byTable.computeIfAbsent(bare((String) row[0]), k -> new Instant[2])[0] = (Instant) row[1];
@@ -123,10 +128,16 @@ public final class OpsQueries {
         List<String> tables = query("SELECT table_name FROM information_schema.columns WHERE table_schema = 'core'"
                 + " AND column_name = '_updated_at' ORDER BY table_name", ps -> {}, rs -> rs.getString(1));
         for (String table : tables) {
-            byTable.computeIfAbsent(table, k -> new Instant[2])[1] = newestRow(table);
+            Instant[] t = byTable.computeIfAbsent(table, k -> new Instant[2]);
+            java.util.Optional<Instant> newest = newestRow(table);
+            if (newest == null) {
+                loading.add(table);
+            } else {
+                t[1] = newest.orElse(null);
+            }
         }
         List<Freshness> out = new ArrayList<>();
-        byTable.forEach((table, t) -> out.add(new Freshness(table, t[0], t[1])));
+        byTable.forEach((table, t) -> out.add(new Freshness(table, t[0], t[1], loading.contains(table))));
         return out;
     }
 
@@ -134,11 +145,12 @@ public final class OpsQueries {
     static final String LOCK_WAIT = "2s";
 
     /**
-     * The newest _updated_at of a core table, or null when a transform holds the table's exclusive lock (a full
-     * refresh, or a large first load: BulkLoadIndexes) for longer than LOCK_WAIT: then the table is reported by
-     * its last transform alone, instead of status and the health endpoint waiting for the load to commit.
+     * The newest _updated_at of a core table (empty when it has no row), or null when a transform holds the table's
+     * exclusive lock (a full refresh, or a large first load: BulkLoadIndexes) for longer than LOCK_WAIT: then the
+     * table is reported as being loaded, by its last transform, instead of status and the health endpoint waiting
+     * for the load to commit.
      */
-    private Instant newestRow(String table) {
+    private java.util.Optional<Instant> newestRow(String table) {
         String sql = "SELECT max(_updated_at) FROM core." + quote(table);
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
@@ -146,7 +158,7 @@ public final class OpsQueries {
                 st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
                 try (ResultSet rs = st.executeQuery(sql)) {
                     rs.next();
-                    return instant(rs.getTimestamp(1));
+                    return java.util.Optional.ofNullable(instant(rs.getTimestamp(1)));
                 }
             } catch (SQLException e) {
                 if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -247,7 +259,8 @@ public final class OpsQueries {
         for (Freshness f : freshness) {
             Instant latestChange = f.latest();
             // A table no source has filled yet (a source not configured here) is not stale, just unused.
-            if (latestChange != null && latestChange.isBefore(now.minus(staleAfter))) {
+            // a table being loaded right now is not stale, whatever its last transform says
+            if (!f.loading() && latestChange != null && latestChange.isBefore(now.minus(staleAfter))) {
                 problems.add("core." + f.coreTable() + " not updated since " + latestChange);
             }
         }

@@ -4,9 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A large batch into an empty core table (a first load, or a full refresh that truncated it) is loaded without the
@@ -21,9 +24,13 @@ import java.util.List;
  * owns, one that is not valid (a failed concurrent build is left for its owner to see), and one with anything its
  * definition does not carry (see {@link #secondary}). DROP INDEX takes the
  * table's ACCESS EXCLUSIVE lock until commit: a reader of the (empty) table waits for the load instead of reading
- * nothing, which is why small batches keep their indexes (status and health do not wait: OpsQueries).
+ * nothing, which is why small batches keep their indexes (status and health do not wait: OpsQueries). A role that
+ * does not own the table (the Function App's, which has no DDL) keeps them too, and so does a table another session
+ * holds when the load starts.
  */
 public final class BulkLoadIndexes {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkLoadIndexes.class);
+
     /** A dropped index: its qualified name and the statement that builds it again, as PostgreSQL gives it. */
     public record Index(String name, String definition) {
     }
@@ -31,7 +38,17 @@ public final class BulkLoadIndexes {
     private BulkLoadIndexes() {
     }
 
-    /** Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. */
+    /** How long the drop waits for the table's exclusive lock before the load goes on with the indexes kept. */
+    static final String LOCK_WAIT = "5s";
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /**
+     * Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. A table
+     * someone else holds (a reader's open transaction) for longer than LOCK_WAIT keeps its indexes: the drop is
+     * taken back to a savepoint and the load goes on as a load into an indexed table, instead of waiting on that
+     * reader while holding the staging table's lock.
+     */
     public static List<Index> dropFromEmpty(Connection c, List<String> tables) throws SQLException {
         List<Index> dropped = new ArrayList<>();
         for (String table : tables) {
@@ -39,14 +56,35 @@ public final class BulkLoadIndexes {
                 continue;
             }
             List<Index> indexes = secondary(c, table);
+            if (indexes.isEmpty()) {
+                continue;
+            }
+            Savepoint before = c.setSavepoint();
             try (Statement st = c.createStatement()) {
+                String wait = current(st, "lock_timeout");
+                st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
                 for (Index index : indexes) {
                     st.execute("DROP INDEX " + index.name());
                 }
+                st.execute("SELECT set_config('lock_timeout', '" + wait.replace("'", "''") + "', true)");
+                c.releaseSavepoint(before);
+                dropped.addAll(indexes);
+            } catch (SQLException e) {
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(before); // the setting too: it was set after the savepoint
+                LOG.warn("{}: kept its secondary indexes for this load: another session holds the table", table);
             }
-            dropped.addAll(indexes);
         }
         return dropped;
+    }
+
+    private static String current(Statement st, String setting) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT current_setting('" + setting + "')")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Builds the dropped indexes again, in the order they were dropped. */
@@ -59,7 +97,8 @@ public final class BulkLoadIndexes {
     }
 
     /**
-     * The table's plain indexes: not primary, not unique, owned by no constraint, valid and ready, and nothing about
+     * The table's plain indexes the current role owns: not primary, not unique, owned by no constraint, valid and
+     * ready, and nothing about
      * them that their definition does not carry (a comment, a CLUSTER mark, a tablespace of their own, a column's
      * statistics target, an extension or an object depending on them): such an index is kept as it is.
      */
@@ -76,6 +115,8 @@ public final class BulkLoadIndexes {
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
                   -- what pg_get_indexdef does not give back, or what would make a plain DROP INDEX fail
                   AND NOT i.indisclustered AND x.reltablespace = 0
+                  -- only the owner may drop an index: the app's role (infra/sql/grant-app-role.sql) owns none
+                  AND pg_has_role(x.relowner, 'USAGE')
                   AND obj_description(i.indexrelid, 'pg_class') IS NULL
                   AND NOT EXISTS (SELECT 1 FROM pg_attribute a
                                   WHERE a.attrelid = i.indexrelid AND coalesce(a.attstattarget, -1) >= 0)

@@ -36,7 +36,7 @@ public final class TransformRunner {
      * is empty when the batch starts is loaded without its secondary indexes, built again once its rows are in (see
      * BulkLoadIndexes). Ids, not rows: the span also counts ids of other scopes and of rows a reload replaced.
      */
-    static final long BULK_LOAD_ROWS = 100_000;
+    public static final long BULK_LOAD_ROWS = 100_000;
 
     private final Database db;
     private final PgRetry retry;

@@ -59,7 +59,7 @@ class PipelineBenchmarkIT {
             assertThat(r.coreBaselines()).extracting(Stage::entity).containsExactlyInAnyOrder("evo_entries", "evo_sales");
             assertThat(toldWhenExtracted).as("told once, after the extract and before staging").containsExactly(1);
             assertThat(r.indexesAfter()).extracting(Stage::entity).containsExactlyInAnyOrder("evo_entries", "evo_sales");
-            assertThat(r.indexesAfter()).extracting(Stage::name).containsOnly("core_baseline_indexes_after");
+            assertThat(r.indexesAfter()).extracting(Stage::name).containsOnly("core_idx_after");
             assertThat(told).hasSize(1 + r.staging().size() * 2 + r.core().size() + r.coreBaselines().size()
                     + r.indexesAfter().size());
             assertThat(r.stagingRatio()).isPositive();

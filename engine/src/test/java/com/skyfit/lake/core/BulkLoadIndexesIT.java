@@ -252,11 +252,60 @@ class BulkLoadIndexesIT {
                     .satisfies(f -> {
                         assertThat(f.lastRowUpdatedAt()).isNull();
                         assertThat(f.lastTransformAt()).isNotNull();
+                        assertThat(f.loading()).isTrue();
                     });
             load.rollback();
         }
         assertThat(new com.skyfit.lake.control.OpsQueries(db).coreFreshness())
                 .filteredOn(f -> f.coreTable().equals("evo_entries")).singleElement()
-                .satisfies(f -> assertThat(f.lastRowUpdatedAt()).isNotNull());
+                .satisfies(f -> {
+                    assertThat(f.lastRowUpdatedAt()).isNotNull();
+                    assertThat(f.loading()).isFalse();
+                });
+    }
+
+    @Test
+    void theAppRoleWhichOwnsNoTableLoadsWithTheIndexesKept() throws Exception {
+        String role = "skyfit-bulk-app";
+        String url;
+        try (java.sql.Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            url = c.getMetaData().getURL();
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                    + "CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'bulk'; END IF; END $$");
+            st.execute("SELECT set_config('skyfit.app_role', '" + role + "', false)");
+            String script = java.nio.file.Files.readString(Path.of("..", "infra", "sql", "grant-app-role.sql"));
+            st.execute(script.substring(script.indexOf("DO $$")));
+        }
+        Map<String, List<Object>> before = indexes("core.evo_entries");
+        bronze.load("entries", "20260102T060000Z-e1",
+                entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
+
+        try (Database app = Database.external(url, role, com.skyfit.lake.config.Secret.of("bulk"))) {
+            assertThat(new TransformRunner(app, new PgRetry(List.of()), 1).run(CoreTables.EVO_ENTRIES, false)
+                    .inserted()).isEqualTo(1);
+        }
+
+        assertThat(indexes("core.evo_entries")).isEqualTo(before);
+        assertThat(count("core.evo_entries")).isEqualTo(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aTableAnotherSessionHoldsKeepsItsIndexesAndTheLoadGoesOn() throws Exception {
+        Map<String, List<Object>> before = indexes("core.evo_entries");
+        bronze.load("entries", "20260102T060000Z-e1",
+                entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
+        try (java.sql.Connection reader = db.connection()) {
+            reader.setAutoCommit(false);
+            try (java.sql.Statement st = reader.createStatement()) {
+                st.execute("SELECT count(*) FROM core.evo_entries"); // a reader's open transaction: ACCESS SHARE
+            }
+
+            assertThat(bulk.run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(1);
+
+            reader.rollback();
+        }
+        assertThat(indexes("core.evo_entries")).isEqualTo(before);
+        assertThat(count("core.evo_entries")).isEqualTo(1);
     }
 }
