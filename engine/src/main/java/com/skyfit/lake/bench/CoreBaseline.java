@@ -2,6 +2,7 @@ package com.skyfit.lake.bench;
 
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.core.BulkLoadIndexes;
+import com.skyfit.lake.core.TransformRunner;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -108,8 +109,8 @@ public record CoreBaseline(String table, String insert, Map<String, String> chil
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             try {
-                st.execute("SET LOCAL work_mem = '1GB'");
-                st.execute("SET LOCAL maintenance_work_mem = '1GB'");
+                st.execute("SET LOCAL work_mem = '" + TransformRunner.WORK_MEM + "'");
+                st.execute("SET LOCAL maintenance_work_mem = '" + TransformRunner.WORK_MEM + "'");
                 List<BulkLoadIndexes.Index> dropped = indexesAfter ? BulkLoadIndexes.dropFromEmpty(c, tables())
                         : List.of();
                 long rows = st.executeUpdate(insert);

@@ -9,6 +9,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -120,7 +122,7 @@ public final class OpsQueries {
      */
     public List<Freshness> coreFreshness() {
         Map<String, Instant[]> byTable = new TreeMap<>();
-        java.util.Set<String> loading = new java.util.HashSet<>();
+        Set<String> loading = new HashSet<>();
         for (Object[] row : query("SELECT core_table, last_run_at FROM ops.transform_state", ps -> {},
                 rs -> new Object[] {rs.getString(1), instant(rs.getTimestamp(2))})) {
             byTable.computeIfAbsent(bare((String) row[0]), k -> new Instant[2])[0] = (Instant) row[1];
@@ -128,12 +130,10 @@ public final class OpsQueries {
         List<String> tables = query("SELECT table_name FROM information_schema.columns WHERE table_schema = 'core'"
                 + " AND column_name = '_updated_at' ORDER BY table_name", ps -> {}, rs -> rs.getString(1));
         for (String table : tables) {
-            Instant[] t = byTable.computeIfAbsent(table, k -> new Instant[2]);
-            java.util.Optional<Instant> newest = newestRow(table);
-            if (newest == null) {
+            Newest newest = newestRow(table);
+            byTable.computeIfAbsent(table, k -> new Instant[2])[1] = newest.at();
+            if (newest.loading()) {
                 loading.add(table);
-            } else {
-                t[1] = newest.orElse(null);
             }
         }
         List<Freshness> out = new ArrayList<>();
@@ -144,13 +144,15 @@ public final class OpsQueries {
     /** How long status and health wait for a core table a transform holds before reporting it without its rows. */
     static final String LOCK_WAIT = "2s";
 
+    /** A core table's newest _updated_at (null when it has no row), or that a load holds the table. */
+    private record Newest(Instant at, boolean loading) {}
+
     /**
-     * The newest _updated_at of a core table (empty when it has no row), or null when a transform holds the table's
-     * exclusive lock (a full refresh, or a large first load: BulkLoadIndexes) for longer than LOCK_WAIT: then the
-     * table is reported as being loaded, by its last transform, instead of status and the health endpoint waiting
-     * for the load to commit.
+     * The newest _updated_at of a core table; when a transform holds the table's exclusive lock (a full refresh, or
+     * a large first load: BulkLoadIndexes) for longer than LOCK_WAIT, the table is reported as being loaded, by its
+     * last transform, instead of status and the health endpoint waiting for the load to commit.
      */
-    private java.util.Optional<Instant> newestRow(String table) {
+    private Newest newestRow(String table) {
         String sql = "SELECT max(_updated_at) FROM core." + quote(table);
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
@@ -158,11 +160,11 @@ public final class OpsQueries {
                 st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
                 try (ResultSet rs = st.executeQuery(sql)) {
                     rs.next();
-                    return java.util.Optional.ofNullable(instant(rs.getTimestamp(1)));
+                    return new Newest(instant(rs.getTimestamp(1)), false);
                 }
             } catch (SQLException e) {
-                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                    return null;
+                if (PgRetry.lockWaitRanOut(e)) {
+                    return new Newest(null, true);
                 }
                 throw e;
             } finally {
@@ -172,8 +174,6 @@ public final class OpsQueries {
             throw new Database.DatabaseException(sql, e);
         }
     }
-
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** Staging rows kept with a problem: per staging table and status, a count and one example message. */
     public record ValidationIssue(String stagingTable, String status, long rows, String example) {}

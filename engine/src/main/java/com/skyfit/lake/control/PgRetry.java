@@ -95,6 +95,16 @@ public final class PgRetry {
         return sqlState(failure).map(PgRetry::classify).orElse(Kind.PERMANENT);
     }
 
+    /** lock_not_available (55P03) anywhere along the cause chain: a lock wait ran out under lock_timeout. */
+    public static boolean lockWaitRanOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException se && "55P03".equals(se.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Optional<String> sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException se && se.getSQLState() != null) {

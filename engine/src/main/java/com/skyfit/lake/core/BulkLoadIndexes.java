@@ -1,5 +1,6 @@
 package com.skyfit.lake.core;
 
+import com.skyfit.lake.control.PgRetry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,8 +42,6 @@ public final class BulkLoadIndexes {
     /** How long the drop waits for the table's exclusive lock before the load goes on with the indexes kept. */
     static final String LOCK_WAIT = "5s";
 
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
-
     /**
      * Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. A table
      * someone else holds (a reader's open transaction) for longer than LOCK_WAIT keeps its indexes: the drop is
@@ -70,7 +69,7 @@ public final class BulkLoadIndexes {
                 c.releaseSavepoint(before);
                 dropped.addAll(indexes);
             } catch (SQLException e) {
-                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                if (!PgRetry.lockWaitRanOut(e)) {
                     throw e;
                 }
                 c.rollback(before); // the setting too: it was set after the savepoint

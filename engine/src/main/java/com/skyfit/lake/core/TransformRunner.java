@@ -29,7 +29,7 @@ public final class TransformRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TransformRunner.class);
 
     /** Set for the transform's transaction only: its hash tables and sorts stay in memory at millions of rows. */
-    static final String WORK_MEM = "1GB";
+    public static final String WORK_MEM = "1GB";
 
     /**
      * From a batch spanning this many staging ids (a first load or a full refresh), each table the step writes that

@@ -4,6 +4,7 @@ import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
 import com.skyfit.lake.control.ErrorText;
 import com.skyfit.lake.control.FileLedger;
+import com.skyfit.lake.control.PgRetry;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,7 +91,7 @@ public final class StagingRetention {
                     o = db.inTransaction(c -> judge(c, p, days, droppedBy, true));
                 }
             } catch (RuntimeException e) {
-                o = p.kept(lockWaitRanOut(e) ? "loads or a transform of " + p.stagingTable() + " held it longer than "
+                o = p.kept(PgRetry.lockWaitRanOut(e) ? "loads or a transform of " + p.stagingTable() + " held it longer than "
                         + lockWait.toSeconds() + " s; next time" : "could not be judged: "
                         + ErrorText.forDisplay(e.getMessage()), 0, 0);
             }
@@ -238,16 +239,6 @@ public final class StagingRetention {
             return "some of its rows are not transformed into core yet";
         }
         return null;
-    }
-
-    /** lock_not_available: the lock wait ran out (the retention lock, or the drop's lock on the table). */
-    private static boolean lockWaitRanOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException se && "55P03".equals(se.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long count(Connection c, String sql) throws SQLException {
