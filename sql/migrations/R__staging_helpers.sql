@@ -241,3 +241,31 @@ BEGIN
     RETURN v_ranges;
 END
 $fn$;
+
+-- Summarises the BRIN index over stg_id of a staging table, or of each of its partitions; returns the ranges
+-- summarised. A transform reading a large batch in slices calls it first: each slice finds its rows through that
+-- index, and every range loaded since the table's last VACUUM would match every slice. SECURITY DEFINER, as above.
+CREATE OR REPLACE FUNCTION ops.summarize_staging_id_index(p_schema text, p_table text) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    v_index regclass;
+    v_ranges integer := 0;
+BEGIN
+    IF p_schema NOT LIKE 'stg\_%' THEN
+        RAISE EXCEPTION 'not a staging schema: %', p_schema;
+    END IF;
+    FOR v_index IN
+        SELECT i.indexrelid::regclass
+        FROM pg_partition_tree(format('%I.%I', p_schema, p_table)::regclass) p
+        JOIN pg_index i ON i.indrelid = p.relid
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_am am ON am.oid = ic.relam
+        JOIN pg_attribute a ON a.attrelid = p.relid AND a.attnum = i.indkey[0]
+        WHERE p.isleaf AND am.amname = 'brin' AND i.indnatts = 1 AND a.attname = 'stg_id'
+        ORDER BY 1
+    LOOP
+        v_ranges := v_ranges + brin_summarize_new_values(v_index);
+    END LOOP;
+    RETURN v_ranges;
+END
+$fn$;

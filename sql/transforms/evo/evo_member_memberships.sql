@@ -34,6 +34,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
+--            batch costs the same whatever the table's size; the update and repointing steps run only
+--            when there is one.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -134,6 +137,16 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_memberships) AS empty),
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the
+-- table was empty; when no key is stored, the update and repointing steps below do not run at all.
+stored AS MATERIALIZED (
+    SELECT l.scope, l.id_member, l.id_member_membership
+    FROM fields l
+    WHERE l.id_member IS NOT NULL AND l.id_member_membership IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.evo_member_memberships c WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership)
+),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
 -- into an empty hash table.
@@ -156,9 +169,7 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
--- over every stored key on incremental runs; and no check at all on a first load, where the
--- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
 inserted_first AS (
     INSERT INTO core.evo_member_memberships (scope, id_member, id_member_membership, id_membership,
         id_sale, plan_name, id_branch, register_date, start_date, end_date, cancel_date,
@@ -190,7 +201,7 @@ inserted AS (
       AND l.id_member_membership IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.id_member_membership = l.id_member_membership AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_member_memberships c WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership)
+      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id_member = l.id_member AND c.id_member_membership = l.id_member_membership)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, false AS deleted
 ),
@@ -215,7 +226,7 @@ updated AS (
         IS DISTINCT FROM
         (l.id_membership, l.id_sale, l.plan_name, l.id_branch, l.register_date, l.start_date, l.end_date,
         l.cancel_date, l.membership_status, l.value_next_month, l.cancel_reason, l.is_deleted)
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -240,7 +251,7 @@ repointed AS (
                             IS DISTINCT FROM
                             (w.id_membership, w.id_sale, w.plan_name, w.id_branch, w.register_date, w.start_date, w.end_date,
                             w.cancel_date, w.membership_status, w.value_next_month, w.cancel_reason, w.is_deleted))
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
 candidates AS (

@@ -31,6 +31,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
+--            batch costs the same whatever the table's size; the update and repointing steps run only
+--            when there is one.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -246,6 +249,16 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_members) AS empty),
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the
+-- table was empty; when no key is stored, the update and repointing steps below do not run at all.
+stored AS MATERIALIZED (
+    SELECT l.scope, l.id_member
+    FROM fields l
+    WHERE l.id_member IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member)
+),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
 -- into an empty hash table.
@@ -268,9 +281,7 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
--- over every stored key on incremental runs; and no check at all on a first load, where the
--- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
 inserted_first AS (
     INSERT INTO core.evo_members (scope, id_member, first_name, last_name, document, email, gender,
         birth_date, register_date, conversion_date, id_branch, branch_name, access_blocked,
@@ -300,7 +311,7 @@ inserted AS (
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member)
+      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id_member = l.id_member)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, false AS deleted
 ),
@@ -328,7 +339,7 @@ updated AS (
         (l.first_name, l.last_name, l.document, l.email, l.gender, l.birth_date, l.register_date,
         l.conversion_date, l.id_branch, l.branch_name, l.access_blocked, l.blocked_reason,
         l.membership_status, l.gympass_id, l.code_totalpass, l.last_access_date, l.id_employee_consultant)
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -354,7 +365,7 @@ repointed AS (
                             (w.first_name, w.last_name, w.document, w.email, w.gender, w.birth_date, w.register_date,
                             w.conversion_date, w.id_branch, w.branch_name, w.access_blocked, w.blocked_reason,
                             w.membership_status, w.gympass_id, w.code_totalpass, w.last_access_date, w.id_employee_consultant))
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's; _listed: the

@@ -23,6 +23,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
+--            batch costs the same whatever the table's size; the update and repointing steps run only
+--            when there is one.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -131,6 +134,16 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_receivables) AS empty),
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the
+-- table was empty; when no key is stored, the update and repointing steps below do not run at all.
+stored AS MATERIALIZED (
+    SELECT l.scope, l.id_receivable
+    FROM fields l
+    WHERE l.id_receivable IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.evo_receivables c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable)
+),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
 -- into an empty hash table.
@@ -153,9 +166,7 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
--- over every stored key on incremental runs; and no check at all on a first load, where the
--- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
 inserted_first AS (
     INSERT INTO core.evo_receivables (scope, id_receivable, id_sale, id_member_payer, id_branch,
         description, registration_date, due_date, receiving_date, competence_date, cancellation_date,
@@ -185,7 +196,7 @@ inserted AS (
     WHERE l.id_receivable IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_receivable = l.id_receivable AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_receivables c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable)
+      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id_receivable = l.id_receivable)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, false AS deleted
 ),
@@ -212,7 +223,7 @@ updated AS (
         (l.id_sale, l.id_member_payer, l.id_branch, l.description, l.registration_date, l.due_date,
         l.receiving_date, l.competence_date, l.cancellation_date, l.update_date, l.amount, l.amount_paid,
         l.status_id, l.status_name, l.payment_type)
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -238,7 +249,7 @@ repointed AS (
                             (w.id_sale, w.id_member_payer, w.id_branch, w.description, w.registration_date, w.due_date,
                             w.receiving_date, w.competence_date, w.cancellation_date, w.update_date, w.amount, w.amount_paid,
                             w.status_id, w.status_name, w.payment_type))
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
 candidates AS (

@@ -26,6 +26,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
+--            batch costs the same whatever the table's size; the update and repointing steps run only
+--            when there is one.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -217,6 +220,16 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sales) AS empty),
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the
+-- table was empty; when no key is stored, the update and repointing steps below do not run at all.
+stored AS MATERIALIZED (
+    SELECT l.scope, l.id_sale
+    FROM fields l
+    WHERE l.id_sale IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale)
+),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
 -- into an empty hash table.
@@ -239,9 +252,7 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
--- over every stored key on incremental runs; and no check at all on a first load, where the
--- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
 inserted_first AS (
     INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale,
         sale_date, removed, removal_date, items, items_count, total_value, receivables_count,
@@ -267,7 +278,7 @@ inserted AS (
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale)
+      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id_sale = l.id_sale)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, removed AS deleted
 ),
@@ -291,7 +302,7 @@ updated AS (
         IS DISTINCT FROM
         (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
         l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING c._run_id AS run_id, c.removed AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -315,7 +326,7 @@ repointed AS (
                             IS DISTINCT FROM
                             (w.id_member, w.id_prospect, w.id_branch, w.id_employee_sale, w.sale_date, w.removed,
                             w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's; _listed: the

@@ -24,6 +24,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
+--            batch costs the same whatever the table's size; the update and repointing steps run only
+--            when there is one.
 -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -185,6 +188,16 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_tickets) AS empty),
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the
+-- table was empty; when no key is stored, the update and repointing steps below do not run at all.
+stored AS MATERIALIZED (
+    SELECT l.scope, l.id
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id)
+),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
 -- into an empty hash table.
@@ -207,9 +220,7 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR, which would plan the check as a hashed subplan
--- over every stored key on incremental runs; and no check at all on a first load, where the
--- planner, seeing an empty table, may sort the whole batch to merge it against nothing.
+-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
 inserted_first AS (
     INSERT INTO core.zd_tickets (scope, id, subject, status, priority, type, channel, requester_id,
         submitter_id, assignee_id, group_id, organization_id, brand_id, ticket_form_id, problem_id,
@@ -239,7 +250,7 @@ inserted AS (
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id)
+      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id = l.id)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
@@ -269,7 +280,7 @@ updated AS (
         l.assignee_id, l.group_id, l.organization_id, l.brand_id, l.ticket_form_id, l.problem_id,
         l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at,
         l.generated_timestamp, l.is_deleted)
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -297,7 +308,7 @@ repointed AS (
                             w.assignee_id, w.group_id, w.organization_id, w.brand_id, w.ticket_form_id, w.problem_id,
                             w.external_id, w.tags, w.satisfaction_score, w.created_at, w.updated_at, w.due_at,
                             w.generated_timestamp, w.is_deleted))
-      AND NOT (SELECT empty FROM target)
+      AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's; _listed: the

@@ -38,9 +38,19 @@ public final class TransformRunner {
      */
     public static final long BULK_LOAD_ROWS = 100_000;
 
+    /**
+     * A batch spanning more staging ids than this is transformed in slices of this many ids, one statement each, in
+     * the same transaction: the statement's working memory (the batch's typed rows, its repeated-keys hash) then
+     * stays that of a slice however large the batch (a first load of 110 M entries included). Each slice is a batch
+     * like an incremental run's: the first into an empty table takes the first-load path, the later ones find the
+     * keys already stored by probing the primary key, so a slice costs the same whatever the table's size.
+     */
+    public static final long SLICE_IDS = 500_000;
+
     private final Database db;
     private final PgRetry retry;
     private final long bulkLoadRows;
+    private final long sliceIds;
     private final Map<String, String> sqlByTable = new ConcurrentHashMap<>();
 
     public TransformRunner(Database db) {
@@ -53,9 +63,17 @@ public final class TransformRunner {
     }
 
     TransformRunner(Database db, PgRetry retry, long bulkLoadRows) {
+        this(db, retry, bulkLoadRows, SLICE_IDS);
+    }
+
+    TransformRunner(Database db, PgRetry retry, long bulkLoadRows, long sliceIds) {
+        if (sliceIds < 1) {
+            throw new IllegalArgumentException("sliceIds must be at least 1: " + sliceIds);
+        }
         this.db = db;
         this.retry = retry;
         this.bulkLoadRows = bulkLoadRows;
+        this.sliceIds = sliceIds;
     }
 
     public List<TransformResult> runAll(Collection<CoreTable> tables, boolean fullRefresh) {
@@ -127,25 +145,17 @@ public final class TransformRunner {
         // a first load or a full refresh only: an incremental batch never drops an index, even of an empty child
         List<BulkLoadIndexes.Index> dropped = (fullRefresh || consumed == 0) && to - from >= bulkLoadRows
                 ? BulkLoadIndexes.dropFromEmpty(c, table.writtenTables()) : List.of();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT set_config('skyfit.from_stg_id', ?, true), set_config('skyfit.to_stg_id', ?, true)")) {
-            ps.setString(1, Long.toString(from));
-            ps.setString(2, Long.toString(to));
-            ps.execute();
+        if (to - from > sliceIds) {
+            StagingIdRanges.summarize(c, table.stagingTable());
         }
         List<TransformResult.RunCounts> perRun = new ArrayList<>();
         long warned = 0;
-        try (Statement st = c.createStatement()) {
-            st.setEscapeProcessing(false);
-            try (ResultSet rs = st.executeQuery(bound(sql, from, to))) {
-                while (rs.next()) {
-                    perRun.add(new TransformResult.RunCounts(rs.getString("run_id"), rs.getLong("candidates"),
-                            rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
-                            rs.getLong("deleted")));
-                    warned += rs.getLong("warned");
-                }
-            }
-        }
+        long lo = from;
+        do { // once at least: a full refresh of nothing still runs the statement
+            long hi = to - lo > sliceIds ? lo + sliceIds : to;
+            warned += runSlice(c, sql, lo, hi, perRun);
+            lo = hi;
+        } while (lo < to);
         BulkLoadIndexes.rebuild(c, dropped);
         if (!dropped.isEmpty()) {
             LOG.info("{}: loaded into an empty table without its {} secondary indexes, built again after",
@@ -160,6 +170,30 @@ public final class TransformRunner {
             RunLedger.addTransformCounts(c, r.runId(), r.inserted(), r.updated(), r.unchanged(), r.deleted());
         }
         return result;
+    }
+
+    /** One statement over (from, to]: its counts per run added to perRun; returns the staging rows it flagged. */
+    private static long runSlice(Connection c, String sql, long from, long to, List<TransformResult.RunCounts> perRun)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT set_config('skyfit.from_stg_id', ?, true), set_config('skyfit.to_stg_id', ?, true)")) {
+            ps.setString(1, Long.toString(from));
+            ps.setString(2, Long.toString(to));
+            ps.execute();
+        }
+        long warned = 0;
+        try (Statement st = c.createStatement()) {
+            st.setEscapeProcessing(false);
+            try (ResultSet rs = st.executeQuery(bound(sql, from, to))) {
+                while (rs.next()) {
+                    perRun.add(new TransformResult.RunCounts(rs.getString("run_id"), rs.getLong("candidates"),
+                            rs.getLong("inserted"), rs.getLong("updated"), rs.getLong("unchanged"),
+                            rs.getLong("deleted")));
+                    warned += rs.getLong("warned");
+                }
+            }
+        }
+        return warned;
     }
 
     /** The counts per run the transform credits, merged when several staging runs credit the same one. */

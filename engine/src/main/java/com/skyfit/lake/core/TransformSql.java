@@ -38,6 +38,7 @@ public final class TransformSql {
         ctes.add(flagged());
         ctes.add("-- In the statement's snapshot, so the rows inserted below do not count.\n"
                 + "target AS (SELECT NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + ") AS empty)");
+        ctes.add(stored());
         ctes.add(repeated());
         ctes.add(inserted());
         ctes.add(updated());
@@ -91,6 +92,22 @@ public final class TransformSql {
                       AND s.tableoid = p.stg_table AND s.ctid = p.stg_ctid
                     RETURNING s.run_id
                 )""".formatted(table.stagingTable());
+    }
+
+    /**
+     * The batch's keys the table already holds, found by one probe of its primary key per row: a scalar subquery is
+     * never turned into a join, so a batch (or a slice of a large one, TransformRunner) costs the same whatever the
+     * table's size, where an anti-join or a hash join would read every stored key. Skipped when the table was empty.
+     */
+    private String stored() {
+        return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
+                + "-- size (a scalar subquery is never planned as a join that reads every stored key). Nothing when the\n"
+                + "-- table was empty; when no key is stored, the update and repointing steps below do not run at all.\n"
+                + "stored AS MATERIALIZED (\n" + indent("SELECT l.scope, " + keys.stream().map(k -> "l." + k)
+                .collect(Collectors.joining(", ")) + "\nFROM fields l\nWHERE " + keyNotNull("l.", " AND ")
+                + "\n  AND NOT (SELECT empty FROM target)\n"
+                + "  AND (SELECT true FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + ")") + "\n)";
     }
 
     private String repeated() {
@@ -195,13 +212,11 @@ public final class TransformSql {
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
                 + "-- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:\n"
                 + "-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:\n"
-                + "-- the other one never runs), not one with an OR, which would plan the check as a hashed subplan\n"
-                + "-- over every stored key on incremental runs; and no check at all on a first load, where the\n"
-                + "-- planner, seeing an empty table, may sort the whole batch to merge it against nothing.\n"
+                + "-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.\n"
                 + "inserted_first AS (\n" + indent(insert + "  AND (SELECT empty FROM target)\n" + returning) + "\n),\n"
                 + "inserted AS (\n" + indent(insert
-                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + ")\n  AND NOT (SELECT empty FROM target)\n" + returning) + "\n)";
+                + "  AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND " + keyJoin("c", "l") + ")\n"
+                + "  AND NOT (SELECT empty FROM target)\n" + returning) + "\n)";
     }
 
     private String updated() {
@@ -211,7 +226,7 @@ public final class TransformSql {
         return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
                 + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"
-                + "  AND " + changed("c", "l") + "\n  AND NOT (SELECT empty FROM target)\n"
+                + "  AND " + changed("c", "l") + "\n  AND EXISTS (SELECT 1 FROM stored)\n"
                 + "RETURNING c._run_id AS run_id, " + deleted("c") + " AS deleted") + "\n)";
     }
 
@@ -235,7 +250,7 @@ public final class TransformSql {
                 + "                    AND " + version("w") + "\n"
                 + "                        >= " + storedVersion("c") + "\n"
                 + "                    AND " + changed("c", "w").replace("\n", "\n" + " ".repeat(20)) + ")\n"
-                + "  AND NOT (SELECT empty FROM target)\nRETURNING 1") + "\n)";
+                + "  AND EXISTS (SELECT 1 FROM stored)\nRETURNING 1") + "\n)";
     }
 
     private String candidates() {

@@ -1,0 +1,209 @@
+package com.skyfit.lake.core;
+
+import static com.skyfit.lake.core.EvoCoreIT.PLAN;
+import static com.skyfit.lake.core.EvoCoreIT.WATER;
+import static com.skyfit.lake.core.EvoCoreIT.contract;
+import static com.skyfit.lake.core.EvoCoreIT.entry;
+import static com.skyfit.lake.core.EvoCoreIT.member;
+import static com.skyfit.lake.core.EvoCoreIT.sale;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyfit.lake.control.Database;
+import com.skyfit.lake.control.PgRetry;
+import com.skyfit.lake.testing.TestPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A batch larger than the runner's slice is transformed one slice of staging ids after another in one transaction.
+ * The slice is set to two staging ids here, so a handful of rows crosses many slices: a key repeated in a later
+ * slice (a newer version, an older one), a warning, an invalid line, children replaced by a later version. What the
+ * slices write must be what one statement over the whole batch writes, and before the slices the staging table's new
+ * BRIN page ranges are summarised (so each slice reads only its own pages).
+ */
+class TransformSlicesIT {
+    @TempDir
+    Path folder;
+
+    private Database db;
+    private Staging staging;
+    private EvoBronze bronze;
+
+    @BeforeEach
+    void setUp() {
+        db = TestPostgres.newDatabase();
+        staging = new Staging(db);
+        bronze = new EvoBronze(db, folder);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private TransformRunner sliced(Database on) {
+        return new TransformRunner(on, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, 2);
+    }
+
+    private TransformRunner whole() {
+        return new TransformRunner(db, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, Long.MAX_VALUE);
+    }
+
+    /** The table's rows without their write time. */
+    private List<Map<String, Object>> content(String table, String orderBy) {
+        List<Map<String, Object>> rows = staging.rows("SELECT * FROM " + table + " ORDER BY " + orderBy);
+        rows.forEach(r -> r.remove("_updated_at"));
+        return rows;
+    }
+
+    private void loadEntries() {
+        // run e1, read times unknown (sorts oldest): six lines, one with a value that does not cast, one invalid
+        bronze.load("entries", "20260102T060000Z-e1",
+                entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null),
+                entry("2024-05-01T07:12:06", 1002L, null, "Membership", "Turnstile 1", null),
+                entry("2024-05-01T07:12:07", null, 55L, "Prospect", "Reception", null),
+                entry("2024-05-01T07:12:08", "\"abc\"", null, "Membership", "Turnstile 2", null),
+                entry("not a date", 1003L, null, "Membership", "Turnstile 2", null),
+                entry("2024-05-01T07:12:09", 1004L, null, "Membership", "Turnstile 2", null));
+        // run e2, read now (the newest): the second entry again, now blocked, and a new one
+        bronze.read("entries", "20260103T060000Z-e2",
+                entry("2024-05-01T07:12:06", 1002L, null, "Membership", "Turnstile 1", "Debt"),
+                entry("2024-05-02T08:00:00", 1005L, null, "Membership", "Turnstile 1", null));
+        // run e3, read time unknown again: an older version of the same entry (must not win), and a new one
+        bronze.load("entries", "20260104T060000Z-e3",
+                entry("2024-05-01T07:12:06", 1002L, null, "Membership", "Turnstile 1", "Older"),
+                entry("2024-05-02T08:00:01", 1006L, null, "Membership", "Turnstile 1", null));
+    }
+
+    @Test
+    void entriesInSlicesAreWhatOneStatementWrites() {
+        loadEntries();
+
+        TransformResult inSlices = sliced(db).run(CoreTables.EVO_ENTRIES, false);
+        List<Map<String, Object>> slicedRows = content("core.evo_entries", "entry_key");
+        List<Map<String, Object>> slicedFlags = staging.rows(
+                "SELECT stg_id, validation_status, error_message FROM stg_evo.entries_raw ORDER BY stg_id");
+
+        TransformResult oneStatement = whole().run(CoreTables.EVO_ENTRIES, true);
+
+        // the 7 keys (the line without a date has none), each written once
+        assertThat(oneStatement.inserted()).isEqualTo(7);
+        assertThat(inSlices.inserted()).isEqualTo(7);
+        // the invalid line once flagged is no longer read: the rebuild warns of the other one only
+        assertThat(inSlices.warned()).isEqualTo(2);
+        assertThat(oneStatement.warned()).isEqualTo(1);
+        assertThat(content("core.evo_entries", "entry_key")).isEqualTo(slicedRows).hasSize(7);
+        assertThat(staging.rows("SELECT stg_id, validation_status, error_message FROM stg_evo.entries_raw "
+                + "ORDER BY stg_id")).isEqualTo(slicedFlags);
+        assertThat(staging.one("SELECT block_reason FROM core.evo_entries WHERE id_member = 1002"))
+                .containsEntry("block_reason", "Debt");
+        // the repeated key was counted as a candidate again in its later slices: unchanged there, never inserted twice
+        assertThat(inSlices.candidates()).isEqualTo(inSlices.inserted() + inSlices.updated() + inSlices.unchanged());
+        assertThat(staging.one("SELECT last_stg_id FROM ops.transform_state WHERE core_table = 'core.evo_entries'")
+                .get("last_stg_id")).isEqualTo(10L);
+    }
+
+    @Test
+    void childrenInSlicesAreWhatOneStatementWrites() {
+        bronze.load("sales", "20260102T060000Z-s1",
+                sale(9001, false, "[" + PLAN + "]"), sale(9002, false, "[" + PLAN + ", " + WATER + "]"),
+                sale(9003, false, "[" + WATER + "]"));
+        // the first sale again, read later: now with both items; the second removed
+        bronze.read("sales", "20260103T060000Z-s2",
+                sale(9001, false, "[" + PLAN + ", " + WATER + "]"), sale(9002, true, "[" + PLAN + "]"));
+        bronze.load("members", "20260102T060000Z-m1",
+                member(1001, "Active", "[" + contract(7001, 1001, "Active", null) + "]"),
+                member(1002, "Active", "[" + contract(7002, 1002, "Active", null) + "]"),
+                member(1003, "Active", "[]"));
+        bronze.read("members", "20260103T060000Z-m2",
+                member(1002, "Inactive", "[" + contract(7002, 1002, "Canceled", "2024-06-01T00:00:00") + ", "
+                        + contract(7003, 1002, "Active", null) + "]"));
+
+        for (CoreTable t : List.of(CoreTables.EVO_SALES, CoreTables.EVO_MEMBERS)) {
+            sliced(db).run(t, false);
+        }
+        // an element a later slice's version no longer has stays as a row flagged deleted, as after two incremental
+        // runs; one statement over the whole batch only ever writes the newest version's elements
+        assertThat(staging.one("SELECT is_deleted, _run_id FROM core.evo_sale_items WHERE id_sale = 9002 "
+                + "AND id_sale_item = 2")).containsEntry("is_deleted", true).containsEntry("_run_id", "20260103T060000Z-s2");
+        Map<String, String> tables = Map.of("core.evo_sales", "id_sale",
+                "core.evo_sale_items WHERE NOT is_deleted", "id_sale, id_sale_item",
+                "core.evo_members", "id_member", "core.evo_member_contacts", "id_member, id_phone",
+                "core.evo_member_memberships", "id_member_membership");
+        Map<String, List<Map<String, Object>>> slicedRows = new java.util.TreeMap<>();
+        tables.forEach((table, order) -> slicedRows.put(table, content(table, order)));
+
+        for (CoreTable t : List.of(CoreTables.EVO_SALES, CoreTables.EVO_MEMBERS)) {
+            whole().run(t, true);
+        }
+
+        tables.forEach((table, order) -> assertThat(content(table, order)).as(table).isEqualTo(slicedRows.get(table)));
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sale_items WHERE id_sale = 9001").get("n"))
+                .isEqualTo(2L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_member_memberships WHERE id_member = 1002")
+                .get("n")).isEqualTo(2L);
+        assertThat(staging.one("SELECT membership_status FROM core.evo_members WHERE id_member = 1002"))
+                .containsEntry("membership_status", "Inactive");
+    }
+
+    private long summarizeNow() throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            long ranges = StagingIdRanges.summarize(c, "stg_evo.entries_raw");
+            c.commit();
+            return ranges;
+        }
+    }
+
+    /** A day of a busy gym: enough staging pages for several full BRIN ranges. */
+    private void loadBusyDay(String runId, int entries) {
+        String[] lines = new String[entries];
+        for (int i = 0; i < entries; i++) {
+            lines[i] = entry(java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(i).toString(), 2000L + i, null,
+                    "Membership", "Turnstile 1", null);
+        }
+        bronze.load("entries", runId, lines);
+    }
+
+    @Test
+    void aBatchReadInSlicesSummarisesTheStagingRangesFirst() throws SQLException {
+        loadBusyDay("20260105T060000Z-e1", 8000);
+        whole().run(CoreTables.EVO_ENTRIES, false); // one statement: nothing summarised
+        assertThat(summarizeNow()).as("ranges the single statement left").isPositive();
+
+        loadBusyDay("20260106T060000Z-e2", 8000); // the same entries again: unchanged
+        TransformResult r = sliced(db).run(CoreTables.EVO_ENTRIES, false);
+        assertThat(r.inserted()).isZero();
+        assertThat(r.unchanged()).isEqualTo(8000);
+
+        assertThat(summarizeNow()).as("ranges the sliced batch left").isZero();
+    }
+
+    @Test
+    void theAppRoleSummarisesThroughTheDefinersFunction() throws Exception {
+        String role = "skyfit-slices-app";
+        String url;
+        try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            url = c.getMetaData().getURL();
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                    + "CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'slices'; END IF; END $$");
+            st.execute("SELECT set_config('skyfit.app_role', '" + role + "', false)");
+            String script = java.nio.file.Files.readString(Path.of("..", "infra", "sql", "grant-app-role.sql"));
+            st.execute(script.substring(script.indexOf("DO $$")));
+        }
+        loadBusyDay("20260105T060000Z-e1", 8000);
+        try (Database app = Database.external(url, role, com.skyfit.lake.config.Secret.of("slices"))) {
+            assertThat(new TransformRunner(app, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, 1000)
+                    .run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(8000);
+        }
+        assertThat(summarizeNow()).as("summarised by the app role").isZero();
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries").get("n")).isEqualTo(8000L);
+    }
+}
