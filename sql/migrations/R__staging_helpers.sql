@@ -244,19 +244,23 @@ $fn$;
 
 -- Summarises the BRIN index over stg_id of a staging table, or of each of its partitions; returns the ranges
 -- summarised. A transform reading a large batch in slices calls it first: each slice finds its rows through that
--- index, and every range loaded since the table's last VACUUM would match every slice. SECURITY DEFINER, as above.
+-- index, and every range loaded since the table's last VACUUM would match every slice. SECURITY DEFINER, as above;
+-- not for PUBLIC: the app's role has it through infra/sql/grant-app-role.sql (EXECUTE on ops' functions).
 CREATE OR REPLACE FUNCTION ops.summarize_staging_id_index(p_schema text, p_table text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
+    v_table regclass;
     v_index regclass;
     v_ranges integer := 0;
 BEGIN
-    IF p_schema NOT LIKE 'stg\_%' THEN
-        RAISE EXCEPTION 'not a staging schema: %', p_schema;
+    SELECT c.oid INTO v_table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = p_schema AND c.relname = p_table AND c.relkind IN ('r', 'p') AND NOT c.relispartition;
+    IF p_schema NOT LIKE 'stg\_%' OR p_table !~ '_raw$' OR v_table IS NULL THEN
+        RAISE EXCEPTION 'not a staging table: %.%', p_schema, p_table;
     END IF;
     FOR v_index IN
         SELECT i.indexrelid::regclass
-        FROM pg_partition_tree(format('%I.%I', p_schema, p_table)::regclass) p
+        FROM pg_partition_tree(v_table) p
         JOIN pg_index i ON i.indrelid = p.relid
         JOIN pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_am am ON am.oid = ic.relam
@@ -269,3 +273,4 @@ BEGIN
     RETURN v_ranges;
 END
 $fn$;
+REVOKE EXECUTE ON FUNCTION ops.summarize_staging_id_index(text, text) FROM PUBLIC;

@@ -67,7 +67,8 @@ final class ChildSql {
                 + "       " + listed + "\n"
                 + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
-                + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
+                + "                  WHERE " + TransformSql.storedRow("c") + "\n"
+                + "                    AND c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
                 + "                    AND " + parent.storedVersion("c") + "\n"
                 + "                        > " + parent.version("l") + ")") + "\n)");
         for (ChildTable c : table.children()) {
@@ -194,7 +195,9 @@ final class ChildSql {
         String own = sharedWithAnotherStep(c) ? "\n  AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.blob_path = "
                 + "c._source_blob AND f.source = '" + table.source() + "' AND f.entity = '" + table.entity() + "')" : "";
         return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
-                + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).") + "\n"
+                + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).")
+                + (firstLoadPath ? "\n-- Only this step writes the table, so only a stored parent key has rows in it: with none, this\n"
+                        + "-- step does not run." : "") + "\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
                 + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
                 + "    _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()\n"
@@ -206,7 +209,8 @@ final class ChildSql {
                 + notOlder("a.read_at", "a.run_id", "a.blob_path", "a.line_no", "  AND ") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
-                + own + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
+                + own + skippedWhenEmpty(c, firstLoadPath, "  AND ")
+                + (firstLoadPath ? "\n  AND EXISTS (SELECT 1 FROM stored)" : "") + "\n"
                 + "RETURNING 1") + "\n)";
     }
 

@@ -104,6 +104,7 @@ public final class TransformRunner {
         String sql = transformSql(table);
         long started = System.nanoTime();
         try (Connection c = db.connection()) {
+            summarizeBeforeSlices(c, table, fullRefresh);
             c.setAutoCommit(false);
             try {
                 TransformResult result = runInTransaction(c, table, sql, fullRefresh, started, credit);
@@ -145,9 +146,6 @@ public final class TransformRunner {
         // a first load or a full refresh only: an incremental batch never drops an index, even of an empty child
         List<BulkLoadIndexes.Index> dropped = (fullRefresh || consumed == 0) && to - from >= bulkLoadRows
                 ? BulkLoadIndexes.dropFromEmpty(c, table.writtenTables()) : List.of();
-        if (to - from > sliceIds) {
-            StagingIdRanges.summarize(c, table.stagingTable());
-        }
         List<TransformResult.RunCounts> perRun = new ArrayList<>();
         long warned = 0;
         long lo = from;
@@ -170,6 +168,27 @@ public final class TransformRunner {
             RunLedger.addTransformCounts(c, r.runId(), r.inserted(), r.updated(), r.unchanged(), r.deleted());
         }
         return result;
+    }
+
+    /**
+     * Before a batch that will be read in slices, outside its transaction (whose SHARE lock on staging would hold
+     * the summary back): the staging table's new BRIN ranges summarised. The span is read without locks, as a
+     * guess; the transaction reads it again, and a wrong guess only costs reads.
+     */
+    private void summarizeBeforeSlices(Connection c, CoreTable table, boolean fullRefresh) throws SQLException {
+        long consumed = 0;
+        if (!fullRefresh) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ?")) {
+                ps.setString(1, table.qualifiedName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    consumed = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+        }
+        if (lastStagingId(c, table) - consumed > sliceIds) {
+            StagingIdRanges.summarize(c, table.stagingTable());
+        }
     }
 
     /** One statement over (from, to]: its counts per run added to perRun; returns the staging rows it flagged. */
@@ -271,6 +290,10 @@ public final class TransformRunner {
         try (Statement st = c.createStatement()) {
             st.execute("LOCK TABLE " + table.stagingTable() + " IN SHARE MODE");
         }
+        return lastStagingId(c, table);
+    }
+
+    private static long lastStagingId(Connection c, CoreTable table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(?, 'stg_id')::regclass), 0)")) {
             ps.setString(1, table.stagingTable());
