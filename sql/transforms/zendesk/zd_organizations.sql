@@ -121,21 +121,15 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_organizations) AS empty),
--- The batch's keys the table already holds, with the stored row's address: one probe of the primary key
--- per row, whatever the table's size (a scalar subquery is never planned as a join that reads every
--- stored key). The steps below that compare with stored rows fetch just these rows by address, and
--- run only when there is one. Nothing when the table was empty.
+-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that
+-- compare with stored rows run only when there is one. Nothing when the table was empty.
 stored AS MATERIALIZED (
-    SELECT p.scope, p.id, p.core_ctid
-    FROM (
-        SELECT l.scope, l.id,
-               (SELECT c.ctid FROM core.zd_organizations c WHERE c.scope = l.scope AND c.id = l.id LIMIT 1) AS core_ctid
-        FROM fields l
-        WHERE l.id IS NOT NULL
-          AND NOT (SELECT empty FROM target)
-        OFFSET 0
-    ) p
-    WHERE p.core_ctid IS NOT NULL
+    SELECT l.scope, l.id
+    FROM fields l
+    WHERE l.id IS NOT NULL
+      AND NOT (SELECT empty FROM target)
+      AND (SELECT true FROM core.zd_organizations c WHERE c.scope = l.scope AND c.id = l.id LIMIT 1)
 ),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
@@ -198,8 +192,7 @@ updated AS (
         _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, _read_at = l.read_at,
         _updated_at = now()
     FROM fields l
-    WHERE c.ctid = ANY (ARRAY(SELECT core_ctid FROM stored))
-      AND c.scope = l.scope AND c.id = l.id
+    WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
@@ -220,8 +213,7 @@ repointed AS (
     UPDATE core.zd_organizations c
     SET _stg_id = l.stg_id
     FROM fields l
-    WHERE c.ctid = ANY (ARRAY(SELECT core_ctid FROM stored))
-      AND c.scope = l.scope AND c.id = l.id
+    WHERE c.scope = l.scope AND c.id = l.id
       AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id
       AND NOT EXISTS (SELECT 1 FROM fields w
                       WHERE w.scope = c.scope AND w.id = c.id

@@ -67,8 +67,7 @@ final class ChildSql {
                 + "       " + listed + "\n"
                 + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
-                + "                  WHERE " + TransformSql.storedRow("c") + "\n"
-                + "                    AND c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
+                + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
                 + "                    AND " + parent.storedVersion("c") + "\n"
                 + "                        > " + parent.version("l") + ")") + "\n)");
         for (ChildTable c : table.children()) {

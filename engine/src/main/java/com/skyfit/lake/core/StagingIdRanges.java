@@ -30,6 +30,9 @@ final class StagingIdRanges {
      */
     static long summarize(Connection c, String stagingTable) {
         int dot = stagingTable.indexOf('.');
+        if (dot < 1) {
+            throw new IllegalArgumentException("not a qualified staging table: " + stagingTable);
+        }
         try {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement();

@@ -95,28 +95,22 @@ public final class TransformSql {
     }
 
     /**
-     * The batch's keys the table already holds, with the stored row's address, found by one probe of its primary key
-     * per row: a scalar subquery is never turned into a join, so a batch (or a slice of a large one, TransformRunner)
-     * costs the same whatever the table's size, where an anti-join or a hash join would read every stored key. The
-     * steps that compare with stored rows fetch just these by address (a TID scan). Skipped when the table was empty.
+     * The batch's keys the table already holds, found by one probe of its primary key per row: a scalar subquery is
+     * never turned into a join, so the check for new keys costs the same whatever the table's size (a batch, or a
+     * slice of a large one: TransformRunner), where an anti-join could hash every stored key. The steps that compare
+     * with stored rows run only when there is one; they join the table by key (not by a row address taken here: a
+     * row another transaction updates meanwhile is re-checked by key and still updated). Nothing when the table
+     * was empty.
      */
     private String stored() {
-        String k = keys.stream().map(n -> "p." + n).collect(Collectors.joining(", "));
-        return "-- The batch's keys the table already holds, with the stored row's address: one probe of the primary key\n"
-                + "-- per row, whatever the table's size (a scalar subquery is never planned as a join that reads every\n"
-                + "-- stored key). The steps below that compare with stored rows fetch just these rows by address, and\n"
-                + "-- run only when there is one. Nothing when the table was empty.\n"
-                + "stored AS MATERIALIZED (\n" + indent("SELECT p.scope, " + k + ", p.core_ctid\nFROM (\n"
-                + indent("SELECT l.scope, " + keys.stream().map(n -> "l." + n).collect(Collectors.joining(", "))
-                        + ",\n       (SELECT c.ctid FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                        + keyJoin("c", "l") + " LIMIT 1) AS core_ctid\nFROM fields l\nWHERE " + keyNotNull("l.", " AND ")
-                        + "\n  AND NOT (SELECT empty FROM target)\nOFFSET 0")
-                + "\n) p\nWHERE p.core_ctid IS NOT NULL") + "\n)";
-    }
-
-    /** The stored rows of the batch's keys, by address (a TID scan), for a condition on the core row {@code c}. */
-    static String storedRow(String c) {
-        return c + ".ctid = ANY (ARRAY(SELECT core_ctid FROM stored))";
+        return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
+                + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
+                + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
+                + "stored AS MATERIALIZED (\n" + indent("SELECT l.scope, " + keys.stream().map(k -> "l." + k)
+                .collect(Collectors.joining(", ")) + "\nFROM fields l\nWHERE " + keyNotNull("l.", " AND ")
+                + "\n  AND NOT (SELECT empty FROM target)\n"
+                + "  AND (SELECT true FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
+                + keyJoin("c", "l") + " LIMIT 1)") + "\n)";
     }
 
     private String repeated() {
@@ -233,8 +227,7 @@ public final class TransformSql {
                 + ", _stg_id = l.stg_id, _source_blob = l.blob_path, _source_line = l.line_no, _run_id = l.run_id, "
                 + "_read_at = l.read_at, _updated_at = now()" + (table.flagsMissing() ? ", deleted_by_run = NULL, deleted_at = NULL" : "");
         return "updated AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET " + wrap(set, 4) + "\n"
-                + "FROM fields l\nWHERE " + storedRow("c") + "\n  AND c.scope = l.scope AND " + keyJoin("c", "l")
-                + "\n  AND " + isWinner("l")
+                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"
                 + "  AND " + changed("c", "l") + "\n  AND EXISTS (SELECT 1 FROM stored)\n"
                 + "RETURNING c._run_id AS run_id, " + deleted("c") + " AS deleted") + "\n)";
@@ -252,7 +245,7 @@ public final class TransformSql {
                 + "-- line (same part and line: the same data) is pointed at the line's new staging row, unless the\n"
                 + "-- update above rewrites it anyway (two writes of one row in one statement are not allowed).\n"
                 + "repointed AS (\n" + indent("UPDATE " + table.qualifiedName() + " c\nSET _stg_id = l.stg_id\n"
-                + "FROM fields l\nWHERE " + storedRow("c") + "\n  AND c.scope = l.scope AND " + keyJoin("c", "l") + "\n"
+                + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n"
                 + "  AND c._source_blob = l.blob_path AND c._source_line = l.line_no AND c._stg_id <> l.stg_id\n"
                 + "  AND NOT EXISTS (SELECT 1 FROM fields w\n"
                 + "                  WHERE w.scope = c.scope AND " + keyJoin("w", "c") + "\n"

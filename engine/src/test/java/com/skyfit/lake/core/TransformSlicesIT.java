@@ -167,33 +167,52 @@ class TransformSlicesIT {
                 .containsEntry("membership_status", "Inactive");
     }
 
+    @Test
+    void aKeyUpdatedInSlicesAfterSlicesEndsAtItsNewestVersion() {
+        String date = "2024-05-01T07:12:06";
+        bronze.read("entries", "20260102T060000Z-e1", entry(date, 1002L, null, "Membership", "Turnstile 1", null),
+                entry("2024-05-01T07:12:07", 1003L, null, "Membership", "Turnstile 1", null));
+        bronze.read("entries", "20260103T060000Z-e2", entry(date, 1002L, null, "Membership", "Turnstile 1", "Debt"),
+                entry("2024-05-01T07:12:08", 1004L, null, "Membership", "Turnstile 1", null));
+        bronze.read("entries", "20260104T060000Z-e3", entry(date, 1002L, null, "Membership", "Turnstile 1", "Paid"),
+                entry("2024-05-01T07:12:09", 1005L, null, "Membership", "Turnstile 1", null));
+
+        TransformResult r = sliced(db).run(CoreTables.EVO_ENTRIES, false); // slices: (0,2], (2,4], (4,6]
+
+        assertThat(r.inserted()).isEqualTo(4);
+        assertThat(r.updated()).isEqualTo(2);
+        assertThat(staging.one("SELECT block_reason, _run_id FROM core.evo_entries WHERE id_member = 1002"))
+                .containsEntry("block_reason", "Paid").containsEntry("_run_id", "20260104T060000Z-e3");
+    }
+
     private long summarizeNow() throws SQLException {
-        try (Connection c = db.connection()) {
-            return StagingIdRanges.summarize(c, "stg_evo.entries_raw");
-        }
+        // the function itself, which fails loudly (the runner's call only warns)
+        return (Integer) staging.one("SELECT ops.summarize_staging_id_index('stg_evo', 'entries_raw') AS n").get("n");
     }
 
     /** A day of a busy gym: enough staging pages for several full BRIN ranges. */
-    private void loadBusyDay(String runId, int entries) {
+    private void loadBusyDay(String runId, int entries, String blockReason) {
         String[] lines = new String[entries];
         for (int i = 0; i < entries; i++) {
             lines[i] = entry(java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(i).toString(), 2000L + i, null,
-                    "Membership", "Turnstile 1", null);
+                    "Membership", "Turnstile 1", blockReason);
         }
         bronze.load("entries", runId, lines);
     }
 
     @Test
     void aBatchReadInSlicesSummarisesTheStagingRangesFirst() throws SQLException {
-        loadBusyDay("20260105T060000Z-e1", 8000);
+        loadBusyDay("20260105T060000Z-e1", 8000, null);
         whole().run(CoreTables.EVO_ENTRIES, false); // one statement: nothing summarised
         assertThat(summarizeNow()).as("ranges the single statement left").isPositive();
 
-        loadBusyDay("20260106T060000Z-e2", 8000); // the same entries again: unchanged
+        loadBusyDay("20260106T060000Z-e2", 8000, "Debt"); // the same entries again, read later, now refused
         TransformResult r = new TransformRunner(db, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, 1000)
                 .run(CoreTables.EVO_ENTRIES, false);
         assertThat(r.inserted()).isZero();
-        assertThat(r.unchanged()).isEqualTo(8000);
+        assertThat(r.updated()).isEqualTo(8000);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries WHERE block_reason = 'Debt'").get("n"))
+                .isEqualTo(8000L);
 
         assertThat(summarizeNow()).as("ranges the sliced batch left").isZero();
     }
@@ -210,7 +229,7 @@ class TransformSlicesIT {
             String script = java.nio.file.Files.readString(Path.of("..", "infra", "sql", "grant-app-role.sql"));
             st.execute(script.substring(script.indexOf("DO $$")));
         }
-        loadBusyDay("20260105T060000Z-e1", 8000);
+        loadBusyDay("20260105T060000Z-e1", 8000, null);
         try (Database app = Database.external(url, role, com.skyfit.lake.config.Secret.of("slices"))) {
             assertThat(new TransformRunner(app, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, 1000)
                     .run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(8000);
