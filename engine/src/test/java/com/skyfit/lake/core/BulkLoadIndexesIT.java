@@ -266,21 +266,11 @@ class BulkLoadIndexesIT {
 
     @Test
     void theAppRoleWhichOwnsNoTableLoadsWithTheIndexesKept() throws Exception {
-        String role = "skyfit-bulk-app";
-        String url;
-        try (java.sql.Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
-            url = c.getMetaData().getURL();
-            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
-                    + "CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'bulk'; END IF; END $$");
-            st.execute("SELECT set_config('skyfit.app_role', '" + role + "', false)");
-            String script = java.nio.file.Files.readString(Path.of("..", "infra", "sql", "grant-app-role.sql"));
-            st.execute(script.substring(script.indexOf("DO $$")));
-        }
         Map<String, List<Object>> before = indexes("core.evo_entries");
         bronze.load("entries", "20260102T060000Z-e1",
                 entry("2024-05-01T07:12:05", 1001L, null, "Membership", "Turnstile 1", null));
 
-        try (Database app = Database.external(url, role, com.skyfit.lake.config.Secret.of("bulk"))) {
+        try (Database app = AppRole.connect(db, "skyfit-bulk-app", "bulk")) {
             assertThat(new TransformRunner(app, new PgRetry(List.of()), 1).run(CoreTables.EVO_ENTRIES, false)
                     .inserted()).isEqualTo(1);
         }

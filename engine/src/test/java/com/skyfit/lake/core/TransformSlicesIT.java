@@ -219,18 +219,8 @@ class TransformSlicesIT {
 
     @Test
     void theAppRoleSummarisesThroughTheDefinersFunction() throws Exception {
-        String role = "skyfit-slices-app";
-        String url;
-        try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
-            url = c.getMetaData().getURL();
-            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
-                    + "CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'slices'; END IF; END $$");
-            st.execute("SELECT set_config('skyfit.app_role', '" + role + "', false)");
-            String script = java.nio.file.Files.readString(Path.of("..", "infra", "sql", "grant-app-role.sql"));
-            st.execute(script.substring(script.indexOf("DO $$")));
-        }
         loadBusyDay("20260105T060000Z-e1", 8000, null);
-        try (Database app = Database.external(url, role, com.skyfit.lake.config.Secret.of("slices"))) {
+        try (Database app = AppRole.connect(db, "skyfit-slices-app", "slices")) {
             assertThat(new TransformRunner(app, new PgRetry(List.of()), TransformRunner.BULK_LOAD_ROWS, 1000)
                     .run(CoreTables.EVO_ENTRIES, false).inserted()).isEqualTo(8000);
         }
