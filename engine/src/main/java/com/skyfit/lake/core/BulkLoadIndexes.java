@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,12 @@ public final class BulkLoadIndexes {
     private BulkLoadIndexes() {
     }
 
+    /** How long the drop waits for the table's exclusive lock before the load goes on with the indexes kept. */
+    static final String LOCK_WAIT = "5s";
+
     /**
      * Drops the secondary indexes of each of the tables that holds no row, and returns what to build again. A table
-     * someone else holds (a reader's open transaction) for longer than ShortLockWait.LOCK_WAIT keeps its indexes: the drop is
+     * someone else holds (a reader's open transaction) for longer than LOCK_WAIT keeps its indexes: the drop is
      * taken back to a savepoint and the load goes on as a load into an indexed table, instead of waiting on that
      * reader while holding the staging table's lock.
      */
@@ -54,18 +58,32 @@ public final class BulkLoadIndexes {
             if (indexes.isEmpty()) {
                 continue;
             }
-            boolean done = ShortLockWait.tryRun(c, st -> {
+            Savepoint before = c.setSavepoint();
+            try (Statement st = c.createStatement()) {
+                String wait = current(st, "lock_timeout");
+                st.execute("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
                 for (Index index : indexes) {
                     st.execute("DROP INDEX " + index.name());
                 }
-            }, PgRetry::lockWaitRanOut);
-            if (done) {
+                st.execute("SELECT set_config('lock_timeout', '" + wait.replace("'", "''") + "', true)");
+                c.releaseSavepoint(before);
                 dropped.addAll(indexes);
-            } else {
+            } catch (SQLException e) {
+                if (!PgRetry.lockWaitRanOut(e)) {
+                    throw e;
+                }
+                c.rollback(before); // the setting too: it was set after the savepoint
                 LOG.warn("{}: kept its secondary indexes for this load: another session holds the table", table);
             }
         }
         return dropped;
+    }
+
+    private static String current(Statement st, String setting) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT current_setting('" + setting + "')")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Builds the dropped indexes again, in the order they were dropped. */

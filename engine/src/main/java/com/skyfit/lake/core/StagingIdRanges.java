@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * every unsummarised range: each slice would read all the pages loaded since. So before the transform's transaction
  * their ranges are summarised, the work VACUUM would do, by ops.summarize_staging_id_index (SECURITY DEFINER: the
  * app's role owns no table), in a short transaction of its own (a summary is never taken back anyway). It is only a
- * saving: when it cannot run (another session holds the table for longer than ShortLockWait.LOCK_WAIT, a VACUUM; the
+ * saving: when it cannot run (another session holds the table for longer than BulkLoadIndexes.LOCK_WAIT, a VACUUM; the
  * function missing) the slices read the unsummarised pages too, the same rows with more reads, and it says so.
  */
 final class StagingIdRanges {
@@ -37,7 +37,7 @@ final class StagingIdRanges {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement();
                     PreparedStatement ps = c.prepareStatement("SELECT ops.summarize_staging_id_index(?, ?)")) {
-                st.execute("SET LOCAL lock_timeout = '" + ShortLockWait.LOCK_WAIT + "'");
+                st.execute("SET LOCAL lock_timeout = '" + BulkLoadIndexes.LOCK_WAIT + "'");
                 ps.setString(1, stagingTable.substring(0, dot));
                 ps.setString(2, stagingTable.substring(dot + 1));
                 long ranges;
