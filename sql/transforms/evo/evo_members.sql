@@ -42,7 +42,10 @@
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
--- *_elements each array element, typed; accepted: the parent versions the children follow.
+-- *_elements each array element, typed; accepted: the parent versions the children follow (stored
+--            notes whether the stored version is newer). A child element of a parent key not stored
+--            is new (the child rows come and go with the parent's): inserted plainly; the elements
+--            of stored keys are upserted.
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_member, t.first_name, t.last_name, t.document, t.email, t.gender, t.birth_date,
@@ -250,14 +253,18 @@ flagged AS (
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_members) AS empty),
 -- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
--- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that
--- compare with stored rows run only when there is one. Nothing when the table was empty.
+-- size (a lateral subquery with LIMIT is never planned as a join that reads every stored key), and per
+-- staging row whether the stored version is newer (the children follow only a version that is not).
+-- The steps below that compare with stored rows run only when there is one. Nothing when the table
+-- was empty.
 stored AS MATERIALIZED (
-    SELECT l.scope, l.id_member
+    SELECT l.stg_id, l.scope, l.id_member, p.newer
     FROM fields l
+    CROSS JOIN LATERAL (SELECT ((coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                                > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)) IS TRUE AS newer
+                        FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member LIMIT 1) p
     WHERE l.id_member IS NOT NULL
       AND NOT (SELECT empty FROM target)
-      AND (SELECT true FROM core.evo_members c WHERE c.scope = l.scope AND c.id_member = l.id_member LIMIT 1)
 ),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
@@ -368,8 +375,9 @@ repointed AS (
       AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
--- version carries the child array (a record without it, or with null, says nothing of its children).
+-- The parent versions children follow: newest of the batch, and not older than core's (stored noted
+-- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the
+-- child array (a record without it, or with null, says nothing of its children).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no, l.read_at,
            jsonb_typeof(l.evo_member_contacts_array) = 'array' AS evo_member_contacts_listed, jsonb_typeof(l.evo_member_memberships_array) = 'array' AS evo_member_memberships_listed
@@ -377,15 +385,13 @@ accepted AS (
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_members c
-                      WHERE c.scope = l.scope AND c.id_member = l.id_member
-                        AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-                            > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+      AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)
 ),
 -- In the statement's snapshot: whether core.evo_member_contacts was empty when the statement began.
 evo_member_contacts_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_contacts) AS empty),
--- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
--- upsert and removed steps below are skipped.
+-- Elements that are new for certain: the child table was empty at the start, or the parent key is not
+-- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key
+-- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.
 evo_member_contacts_inserted AS (
     INSERT INTO core.evo_member_contacts (scope, id_member, id_phone, id_contact_type, contact_type,
         description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
@@ -393,8 +399,9 @@ evo_member_contacts_inserted AS (
         x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
         x.read_at, now()
     FROM evo_member_contacts_elements x
-    WHERE (SELECT empty FROM evo_member_contacts_target)
-      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
+    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
+      AND ((SELECT empty FROM evo_member_contacts_target)
+           OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     RETURNING 1
 ),
@@ -409,6 +416,7 @@ evo_member_contacts_upserted AS (
     FROM evo_member_contacts_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
       AND NOT (SELECT empty FROM evo_member_contacts_target)
+      AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     ON CONFLICT (scope, id_member, id_phone) DO UPDATE
     SET id_contact_type = excluded.id_contact_type, contact_type = excluded.contact_type,

@@ -37,7 +37,10 @@
 --            older than the stored one, so an unchanged row costs no write and a late-arriving old
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
--- *_elements each array element, typed; accepted: the parent versions the children follow.
+-- *_elements each array element, typed; accepted: the parent versions the children follow (stored
+--            notes whether the stored version is newer). A child element of a parent key not stored
+--            is new (the child rows come and go with the parent's): inserted plainly; the elements
+--            of stored keys are upserted.
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
@@ -221,14 +224,18 @@ flagged AS (
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sales) AS empty),
 -- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
--- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that
--- compare with stored rows run only when there is one. Nothing when the table was empty.
+-- size (a lateral subquery with LIMIT is never planned as a join that reads every stored key), and per
+-- staging row whether the stored version is newer (the children follow only a version that is not).
+-- The steps below that compare with stored rows run only when there is one. Nothing when the table
+-- was empty.
 stored AS MATERIALIZED (
-    SELECT l.scope, l.id_sale
+    SELECT l.stg_id, l.scope, l.id_sale, p.newer
     FROM fields l
+    CROSS JOIN LATERAL (SELECT ((coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
+                                > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)) IS TRUE AS newer
+                        FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale LIMIT 1) p
     WHERE l.id_sale IS NOT NULL
       AND NOT (SELECT empty FROM target)
-      AND (SELECT true FROM core.evo_sales c WHERE c.scope = l.scope AND c.id_sale = l.id_sale LIMIT 1)
 ),
 -- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
 -- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
@@ -329,8 +336,9 @@ repointed AS (
       AND EXISTS (SELECT 1 FROM stored)
     RETURNING 1
 ),
--- The parent versions children follow: newest of the batch, and not older than core's; _listed: the
--- version carries the child array (a record without it, or with null, says nothing of its children).
+-- The parent versions children follow: newest of the batch, and not older than core's (stored noted
+-- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the
+-- child array (a record without it, or with null, says nothing of its children).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no, l.read_at,
            jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
@@ -338,15 +346,13 @@ accepted AS (
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM core.evo_sales c
-                      WHERE c.scope = l.scope AND c.id_sale = l.id_sale
-                        AND (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
-                            > (coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no))
+      AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)
 ),
 -- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began.
 evo_sale_items_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sale_items) AS empty),
--- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the
--- upsert and removed steps below are skipped.
+-- Elements that are new for certain: the child table was empty at the start, or the parent key is not
+-- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key
+-- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.
 evo_sale_items_inserted AS (
     INSERT INTO core.evo_sale_items (scope, id_sale, id_sale_item, description, quantity, item_value,
         sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
@@ -355,8 +361,9 @@ evo_sale_items_inserted AS (
         x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
         false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
-    WHERE (SELECT empty FROM evo_sale_items_target)
-      AND x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
+    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
+      AND ((SELECT empty FROM evo_sale_items_target)
+           OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     RETURNING 1
 ),
@@ -372,6 +379,7 @@ evo_sale_items_upserted AS (
     FROM evo_sale_items_elements x
     WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
       AND NOT (SELECT empty FROM evo_sale_items_target)
+      AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     ON CONFLICT (scope, id_sale, id_sale_item) DO UPDATE
     SET description = excluded.description, quantity = excluded.quantity, item_value = excluded.item_value,

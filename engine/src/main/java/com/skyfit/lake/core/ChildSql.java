@@ -61,15 +61,13 @@ final class ChildSql {
         String keys = parentKeys.stream().map(k -> "l." + k).collect(Collectors.joining(", "));
         String listed = table.children().stream().map(c -> "jsonb_typeof(l." + RecordSql.arrayColumn(c, table.arrays())
                 + ") = 'array' AS " + c.name() + "_listed").collect(Collectors.joining(", "));
-        out.add("-- The parent versions children follow: newest of the batch, and not older than core's; _listed: the\n"
-                + "-- version carries the child array (a record without it, or with null, says nothing of its children).\n"
+        out.add("-- The parent versions children follow: newest of the batch, and not older than core's (stored noted\n"
+                + "-- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the\n"
+                + "-- child array (a record without it, or with null, says nothing of its children).\n"
                 + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no, l.read_at,\n"
                 + "       " + listed + "\n"
                 + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
-                + "  AND NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + " c\n"
-                + "                  WHERE c.scope = l.scope AND " + parent.keyJoin("c", "l") + "\n"
-                + "                    AND " + parent.storedVersion("c") + "\n"
-                + "                        > " + parent.version("l") + ")") + "\n)");
+                + "  AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)") + "\n)");
         for (ChildTable c : table.children()) {
             boolean firstLoadPath = !sharedWithAnotherStep(c);
             if (firstLoadPath) {
@@ -89,10 +87,13 @@ final class ChildSql {
     }
 
     /**
-     * A first load (the child table empty at the statement's start): every element of an accepted version is new,
-     * so a plain insert, with no conflict check (speculative insertion) and no removed-elements pass. accepted holds
-     * one version per parent key, so only a key repeated inside one array can repeat: it keeps its last element, as
-     * the upsert does. (A hash aggregate finding such keys instead of the sort spilled to disk and cost as much.)
+     * Elements that are new for certain: the child table was empty at the statement's start (a first load), or the
+     * parent key is not stored. Only this step writes the table and a full refresh empties it with its parent, so a
+     * parent key the table does not hold has no child rows (a later slice of a first load: its keys are new, while
+     * the table holds the earlier slices' rows). A plain insert, with no conflict check (speculative insertion);
+     * the upsert takes the elements of stored parent keys. accepted holds one version per parent key, so only a key
+     * repeated inside one array can repeat: it keeps its last element, as the upsert does. (A hash aggregate finding
+     * such keys instead of the sort spilled to disk and cost as much.)
      */
     private String firstInsert(ChildTable c) {
         List<String> childKeys = names(c.key());
@@ -103,16 +104,18 @@ final class ChildSql {
         String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
         String select = cols.stream().map(n -> "x." + n).collect(Collectors.joining(", "))
                 + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
-        return "-- The child table was empty at the start: its elements are inserted plainly (no conflict check), and the\n"
-                + "-- upsert and removed steps below are skipped.\n"
+        return "-- Elements that are new for certain: the child table was empty at the start, or the parent key is not\n"
+                + "-- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key\n"
+                + "-- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.\n"
                 + c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
                 + wrap(String.join(", ", cols) + ", is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, "
                         + "_updated_at", 14 + c.qualifiedName().length()) + ")\n"
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
-                + "WHERE (SELECT empty FROM " + c.name() + "_target)\n"
-                + "  AND x.stg_id IN (SELECT stg_id FROM accepted) AND "
+                + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
                 + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
+                + "  AND ((SELECT empty FROM " + c.name() + "_target)\n"
+                + "       OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))\n"
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "RETURNING 1") + "\n)";
     }
@@ -161,7 +164,8 @@ final class ChildSql {
                 + "FROM " + c.name() + "_elements x\n"
                 + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
                 + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND "))
-                + skippedWhenEmpty(c, firstLoadPath, "  AND ") + "\n"
+                + skippedWhenEmpty(c, firstLoadPath, "  AND ")
+                + (firstLoadPath ? "\n  AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)" : "") + "\n"
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"

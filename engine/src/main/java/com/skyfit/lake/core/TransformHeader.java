@@ -64,7 +64,10 @@ final class TransformHeader {
                 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
                 """.formatted(t.transformResource()));
         if (!t.children().isEmpty()) {
-            h.append("-- *_elements each array element, typed; accepted: the parent versions the children follow.\n");
+            h.append("-- *_elements each array element, typed; accepted: the parent versions the children follow (stored\n"
+                    + "--            notes whether the stored version is newer). A child element of a parent key not stored\n"
+                    + "--            is new (the child rows come and go with the parent's): inserted plainly; the elements\n"
+                    + "--            of stored keys are upserted.\n");
         }
         return h.toString();
     }

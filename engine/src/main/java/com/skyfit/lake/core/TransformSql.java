@@ -95,22 +95,35 @@ public final class TransformSql {
     }
 
     /**
-     * The batch's keys the table already holds, found by one probe of its primary key per row: a scalar subquery is
-     * never turned into a join, so the check for new keys costs the same whatever the table's size (a batch, or a
-     * slice of a large one: TransformRunner), where an anti-join could hash every stored key. The steps that compare
-     * with stored rows run only when there is one; they join the table by key (not by a row address taken here: a
-     * row another transaction updates meanwhile is re-checked by key and still updated). Nothing when the table
-     * was empty.
+     * The batch's keys the table already holds, found by one probe of its primary key per row: a subquery with a
+     * LIMIT is never turned into a join, so the check for new keys costs the same whatever the table's size (a batch,
+     * or a slice of a large one: TransformRunner), where an anti-join could hash every stored key. The steps that
+     * compare with stored rows run only when there is one; they join the table by key (not by a row address taken
+     * here: a row another transaction updates meanwhile is re-checked by key and still updated). Nothing when the
+     * table was empty. A table with children also notes, per staging row, whether the stored version is newer
+     * (accepted, in ChildSql, reads that instead of probing the table a second time).
      */
     private String stored() {
+        String k = keys.stream().map(n -> "l." + n).collect(Collectors.joining(", "));
+        String probe = "FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND " + keyJoin("c", "l");
+        if (table.children().isEmpty()) {
+            return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
+                    + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
+                    + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
+                    + "stored AS MATERIALIZED (\n" + indent("SELECT l.scope, " + k + "\nFROM fields l\nWHERE "
+                    + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)\n"
+                    + "  AND (SELECT true " + probe + " LIMIT 1)") + "\n)";
+        }
         return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
-                + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
-                + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
-                + "stored AS MATERIALIZED (\n" + indent("SELECT l.scope, " + keys.stream().map(k -> "l." + k)
-                .collect(Collectors.joining(", ")) + "\nFROM fields l\nWHERE " + keyNotNull("l.", " AND ")
-                + "\n  AND NOT (SELECT empty FROM target)\n"
-                + "  AND (SELECT true FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND "
-                + keyJoin("c", "l") + " LIMIT 1)") + "\n)";
+                + "-- size (a lateral subquery with LIMIT is never planned as a join that reads every stored key), and per\n"
+                + "-- staging row whether the stored version is newer (the children follow only a version that is not).\n"
+                + "-- The steps below that compare with stored rows run only when there is one. Nothing when the table\n"
+                + "-- was empty.\n"
+                + "stored AS MATERIALIZED (\n" + indent("SELECT l.stg_id, l.scope, " + k + ", p.newer\nFROM fields l\n"
+                + "CROSS JOIN LATERAL (SELECT (" + storedVersion("c") + "\n"
+                + "                            > " + version("l") + ") IS TRUE AS newer\n"
+                + "                    " + probe + " LIMIT 1) p\n"
+                + "WHERE " + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)") + "\n)";
     }
 
     private String repeated() {

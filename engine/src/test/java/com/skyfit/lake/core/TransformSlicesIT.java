@@ -227,4 +227,51 @@ class TransformSlicesIT {
         assertThat(summarizeNow()).as("summarised by the app role").isZero();
         assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries").get("n")).isEqualTo(8000L);
     }
+
+    /** The plan node of a CTE, from EXPLAIN (ANALYZE, FORMAT JSON). */
+    private static com.fasterxml.jackson.databind.JsonNode cte(com.fasterxml.jackson.databind.JsonNode node, String name) {
+        if (("CTE " + name).equals(node.path("Subplan Name").asText())) {
+            return node;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode child : node.path("Plans")) {
+            com.fasterxml.jackson.databind.JsonNode found = cte(child, name);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aLaterSliceInsertsTheChildrenOfNewKeysPlainlyAndReadsStoredVersionsOnlyByProbe() throws Exception {
+        bronze.load("sales", "20260102T060000Z-s1",
+                sale(9001, false, "[" + PLAN + "]"), sale(9002, false, "[" + PLAN + ", " + WATER + "]"),
+                sale(9003, false, "[" + WATER + "]"));
+        bronze.read("sales", "20260103T060000Z-s2", sale(9001, false, "[" + PLAN + ", " + WATER + "]"));
+        String statement = TransformSql.of(CoreTables.EVO_SALES);
+        com.fasterxml.jackson.databind.JsonNode plan;
+        try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            // the first slice, (0, 2]: the tables are empty
+            st.execute("SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '2', true)");
+            st.execute(statement);
+            // the second, (2, 4]: a new sale (9003) while the items already hold the first slice's, and a newer
+            // version of a stored one (9001)
+            st.execute("SELECT set_config('skyfit.from_stg_id', '2', true), set_config('skyfit.to_stg_id', '4', true)");
+            try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
+                    + statement.substring(statement.indexOf("WITH fields AS")))) {
+                rs.next();
+                plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+            }
+            c.rollback();
+        }
+        // the new sale's item by the plain insert; the stored sale's two items (one changed version, one new) by the
+        // upsert, which gets no other
+        assertThat(cte(plan, "evo_sale_items_inserted").path("Actual Rows").asLong()).isEqualTo(1);
+        assertThat(cte(plan, "evo_sale_items_upserted").path("Actual Rows").asLong()).isEqualTo(2);
+        // the parent versions the children follow come from stored's probe: accepted reads no core table
+        String accepted = cte(plan, "accepted").toString();
+        assertThat(accepted).contains("stored").doesNotContain("\"Relation Name\":\"evo_sales\"");
+        assertThat(cte(plan, "stored").toString()).contains("evo_sales_pkey");
+    }
 }
