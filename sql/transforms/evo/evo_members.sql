@@ -43,9 +43,9 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow (stored
---            notes whether the stored version is newer). A child element of a parent key not stored
---            is new (the child rows come and go with the parent's): inserted plainly; the elements
---            of stored keys are upserted.
+--            notes whether the stored version is newer). A child table empty when the statement
+--            began, or when the batch began (skyfit.empty_at_start) for a parent key not stored,
+--            gets its elements inserted plainly; the others are upserted.
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_member, t.first_name, t.last_name, t.document, t.email, t.gender, t.birth_date,
@@ -376,22 +376,30 @@ repointed AS (
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
--- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the
--- child array (a record without it, or with null, says nothing of its children).
+-- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;
+-- _listed: the version carries the child array (a record without it, or with null, says nothing of
+-- its children).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id_member, l.run_id, l.blob_path, l.line_no, l.read_at,
-           jsonb_typeof(l.evo_member_contacts_array) = 'array' AS evo_member_contacts_listed, jsonb_typeof(l.evo_member_memberships_array) = 'array' AS evo_member_memberships_listed
+           s.stg_id IS NOT NULL AS key_stored, jsonb_typeof(l.evo_member_contacts_array) = 'array' AS evo_member_contacts_listed, jsonb_typeof(l.evo_member_memberships_array) = 'array' AS evo_member_memberships_listed
     FROM fields l
+    LEFT JOIN stored s ON s.stg_id = l.stg_id
     WHERE l.id_member IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_member = l.id_member AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)
+      AND s.newer IS NOT TRUE
 ),
--- In the statement's snapshot: whether core.evo_member_contacts was empty when the statement began.
-evo_member_contacts_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_contacts) AS empty),
--- Elements that are new for certain: the child table was empty at the start, or the parent key is not
--- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key
--- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.
+-- In the statement's snapshot: whether core.evo_member_contacts was empty when the statement began;
+-- empty_at_start: it was when the batch began (TransformRunner sets skyfit.empty_at_start before
+-- its first slice; unset, as when run by hand: not).
+evo_member_contacts_target AS (
+    SELECT NOT EXISTS (SELECT 1 FROM core.evo_member_contacts) AS empty,
+           coalesce('core.evo_member_contacts' = ANY (string_to_array(current_setting('skyfit.empty_at_start', true), ',')), false)
+               AS empty_at_start
+),
+-- Elements that are new for certain: the child table was empty when the statement began, or when the
+-- batch began and the parent key is not stored (the earlier slices wrote each child row with its
+-- parent). Inserted plainly (no conflict check); the upsert takes the rest.
 evo_member_contacts_inserted AS (
     INSERT INTO core.evo_member_contacts (scope, id_member, id_phone, id_contact_type, contact_type,
         description, ddi, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)
@@ -399,9 +407,10 @@ evo_member_contacts_inserted AS (
         x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
         x.read_at, now()
     FROM evo_member_contacts_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
-      AND ((SELECT empty FROM evo_member_contacts_target)
-           OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))
+    WHERE (SELECT empty OR empty_at_start FROM evo_member_contacts_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE (SELECT empty FROM evo_member_contacts_target) OR ((SELECT empty_at_start FROM evo_member_contacts_target) AND NOT a.key_stored))
+      AND x.id_phone IS NOT NULL
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     RETURNING 1
 ),
@@ -414,9 +423,10 @@ evo_member_contacts_upserted AS (
         x.contact_type, x.description, x.ddi, false, x.stg_id, x.blob_path, x.line_no, x.run_id,
         x.read_at, now()
     FROM evo_member_contacts_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_phone IS NOT NULL
-      AND NOT (SELECT empty FROM evo_member_contacts_target)
-      AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)
+    WHERE NOT (SELECT empty FROM evo_member_contacts_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE NOT ((SELECT empty FROM evo_member_contacts_target) OR ((SELECT empty_at_start FROM evo_member_contacts_target) AND NOT a.key_stored)))
+      AND x.id_phone IS NOT NULL
     ORDER BY x.stg_id, x.id_phone, x.element_position DESC
     ON CONFLICT (scope, id_member, id_phone) DO UPDATE
     SET id_contact_type = excluded.id_contact_type, contact_type = excluded.contact_type,
@@ -435,8 +445,8 @@ evo_member_contacts_upserted AS (
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
 -- that version.
--- Only this step writes the table, so only a stored parent key has rows in it: with none, this
--- step does not run.
+-- When the table was empty as the batch began, only a stored parent key has rows in it: with none,
+-- this step does not run.
 evo_member_contacts_removed AS (
     UPDATE core.evo_member_contacts c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
@@ -450,7 +460,7 @@ evo_member_contacts_removed AS (
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_elements x WHERE x.stg_id = a.stg_id AND x.id_phone = c.id_phone)
       AND NOT (SELECT empty FROM evo_member_contacts_target)
-      AND EXISTS (SELECT 1 FROM stored)
+      AND (NOT (SELECT empty_at_start FROM evo_member_contacts_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),
 -- A repeated element key keeps its last element. A child row names the parent version that last

@@ -38,9 +38,9 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow (stored
---            notes whether the stored version is newer). A child element of a parent key not stored
---            is new (the child rows come and go with the parent's): inserted plainly; the elements
---            of stored keys are upserted.
+--            notes whether the stored version is newer). A child table empty when the statement
+--            began, or when the batch began (skyfit.empty_at_start) for a parent key not stored,
+--            gets its elements inserted plainly; the others are upserted.
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id_sale, t.id_member, t.id_prospect, t.id_branch, t.id_employee_sale, t.sale_date,
@@ -337,22 +337,30 @@ repointed AS (
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
--- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the
--- child array (a record without it, or with null, says nothing of its children).
+-- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;
+-- _listed: the version carries the child array (a record without it, or with null, says nothing of
+-- its children).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no, l.read_at,
-           jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
+           s.stg_id IS NOT NULL AS key_stored, jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
     FROM fields l
+    LEFT JOIN stored s ON s.stg_id = l.stg_id
     WHERE l.id_sale IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id_sale = l.id_sale AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)
+      AND s.newer IS NOT TRUE
 ),
--- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began.
-evo_sale_items_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.evo_sale_items) AS empty),
--- Elements that are new for certain: the child table was empty at the start, or the parent key is not
--- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key
--- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.
+-- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began;
+-- empty_at_start: it was when the batch began (TransformRunner sets skyfit.empty_at_start before
+-- its first slice; unset, as when run by hand: not).
+evo_sale_items_target AS (
+    SELECT NOT EXISTS (SELECT 1 FROM core.evo_sale_items) AS empty,
+           coalesce('core.evo_sale_items' = ANY (string_to_array(current_setting('skyfit.empty_at_start', true), ',')), false)
+               AS empty_at_start
+),
+-- Elements that are new for certain: the child table was empty when the statement began, or when the
+-- batch began and the parent key is not stored (the earlier slices wrote each child row with its
+-- parent). Inserted plainly (no conflict check); the upsert takes the rest.
 evo_sale_items_inserted AS (
     INSERT INTO core.evo_sale_items (scope, id_sale, id_sale_item, description, quantity, item_value,
         sale_value, discount, id_membership, id_product, id_service, is_deleted, _stg_id, _source_blob,
@@ -361,9 +369,10 @@ evo_sale_items_inserted AS (
         x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
         false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
-      AND ((SELECT empty FROM evo_sale_items_target)
-           OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))
+    WHERE (SELECT empty OR empty_at_start FROM evo_sale_items_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE (SELECT empty FROM evo_sale_items_target) OR ((SELECT empty_at_start FROM evo_sale_items_target) AND NOT a.key_stored))
+      AND x.id_sale_item IS NOT NULL
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     RETURNING 1
 ),
@@ -377,9 +386,10 @@ evo_sale_items_upserted AS (
         x.quantity, x.item_value, x.sale_value, x.discount, x.id_membership, x.id_product, x.id_service,
         false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM evo_sale_items_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.id_sale_item IS NOT NULL
-      AND NOT (SELECT empty FROM evo_sale_items_target)
-      AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)
+    WHERE NOT (SELECT empty FROM evo_sale_items_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE NOT ((SELECT empty FROM evo_sale_items_target) OR ((SELECT empty_at_start FROM evo_sale_items_target) AND NOT a.key_stored)))
+      AND x.id_sale_item IS NOT NULL
     ORDER BY x.stg_id, x.id_sale_item, x.element_position DESC
     ON CONFLICT (scope, id_sale, id_sale_item) DO UPDATE
     SET description = excluded.description, quantity = excluded.quantity, item_value = excluded.item_value,
@@ -400,8 +410,8 @@ evo_sale_items_upserted AS (
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
 -- that version.
--- Only this step writes the table, so only a stored parent key has rows in it: with none, this
--- step does not run.
+-- When the table was empty as the batch began, only a stored parent key has rows in it: with none,
+-- this step does not run.
 evo_sale_items_removed AS (
     UPDATE core.evo_sale_items c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
@@ -415,7 +425,7 @@ evo_sale_items_removed AS (
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
       AND NOT (SELECT empty FROM evo_sale_items_target)
-      AND EXISTS (SELECT 1 FROM stored)
+      AND (NOT (SELECT empty_at_start FROM evo_sale_items_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),
 candidates AS (

@@ -36,9 +36,9 @@
 --            version never overwrites a newer one.
 -- repointed  core rows whose version came from a reloaded part: their _stg_id follows the new row.
 -- *_elements each array element, typed; accepted: the parent versions the children follow (stored
---            notes whether the stored version is newer). A child element of a parent key not stored
---            is new (the child rows come and go with the parent's): inserted plainly; the elements
---            of stored keys are upserted.
+--            notes whether the stored version is newer). A child table empty when the statement
+--            began, or when the batch began (skyfit.empty_at_start) for a parent key not stored,
+--            gets its elements inserted plainly; the others are upserted.
 WITH fields AS MATERIALIZED (
     SELECT t.stg_table, t.stg_ctid, t.stg_id, t.scope, t.blob_path, t.line_no, t.run_id, t.read_at,
            t.id, t.subject, t.status, t.priority, t.type, t.channel, t.requester_id, t.submitter_id,
@@ -319,31 +319,40 @@ repointed AS (
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
--- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the
--- child array (a record without it, or with null, says nothing of its children).
+-- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;
+-- _listed: the version carries the child array (a record without it, or with null, says nothing of
+-- its children).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id, l.run_id, l.blob_path, l.line_no, l.read_at,
-           jsonb_typeof(l.zd_ticket_custom_fields_array) = 'array' AS zd_ticket_custom_fields_listed
+           s.stg_id IS NOT NULL AS key_stored, jsonb_typeof(l.zd_ticket_custom_fields_array) = 'array' AS zd_ticket_custom_fields_listed
     FROM fields l
+    LEFT JOIN stored s ON s.stg_id = l.stg_id
     WHERE l.id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated r
                       WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)
+      AND s.newer IS NOT TRUE
 ),
--- In the statement's snapshot: whether core.zd_ticket_custom_fields was empty when the statement began.
-zd_ticket_custom_fields_target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_custom_fields) AS empty),
--- Elements that are new for certain: the child table was empty at the start, or the parent key is not
--- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key
--- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.
+-- In the statement's snapshot: whether core.zd_ticket_custom_fields was empty when the statement began;
+-- empty_at_start: it was when the batch began (TransformRunner sets skyfit.empty_at_start before
+-- its first slice; unset, as when run by hand: not).
+zd_ticket_custom_fields_target AS (
+    SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_custom_fields) AS empty,
+           coalesce('core.zd_ticket_custom_fields' = ANY (string_to_array(current_setting('skyfit.empty_at_start', true), ',')), false)
+               AS empty_at_start
+),
+-- Elements that are new for certain: the child table was empty when the statement began, or when the
+-- batch began and the parent key is not stored (the earlier slices wrote each child row with its
+-- parent). Inserted plainly (no conflict check); the upsert takes the rest.
 zd_ticket_custom_fields_inserted AS (
     INSERT INTO core.zd_ticket_custom_fields (scope, id, field_id, value, value_json, is_deleted, _stg_id,
         _source_blob, _source_line, _run_id, _read_at, _updated_at)
     SELECT DISTINCT ON (x.stg_id, x.field_id) x.scope, x.id, x.field_id, x.value, x.value_json, false,
         x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
-      AND ((SELECT empty FROM zd_ticket_custom_fields_target)
-           OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))
+    WHERE (SELECT empty OR empty_at_start FROM zd_ticket_custom_fields_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE (SELECT empty FROM zd_ticket_custom_fields_target) OR ((SELECT empty_at_start FROM zd_ticket_custom_fields_target) AND NOT a.key_stored))
+      AND x.field_id IS NOT NULL
     ORDER BY x.stg_id, x.field_id, x.element_position DESC
     RETURNING 1
 ),
@@ -355,9 +364,10 @@ zd_ticket_custom_fields_upserted AS (
     SELECT DISTINCT ON (x.stg_id, x.field_id) x.scope, x.id, x.field_id, x.value, x.value_json, false,
         x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()
     FROM zd_ticket_custom_fields_elements x
-    WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND x.field_id IS NOT NULL
-      AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
-      AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)
+    WHERE NOT (SELECT empty FROM zd_ticket_custom_fields_target)
+      AND x.stg_id IN (SELECT a.stg_id FROM accepted a
+                       WHERE NOT ((SELECT empty FROM zd_ticket_custom_fields_target) OR ((SELECT empty_at_start FROM zd_ticket_custom_fields_target) AND NOT a.key_stored)))
+      AND x.field_id IS NOT NULL
     ORDER BY x.stg_id, x.field_id, x.element_position DESC
     ON CONFLICT (scope, id, field_id) DO UPDATE
     SET value = excluded.value, value_json = excluded.value_json, is_deleted = excluded.is_deleted,
@@ -372,8 +382,8 @@ zd_ticket_custom_fields_upserted AS (
 ),
 -- Elements the winning version no longer has: deletes are facts, the row stays flagged and names
 -- that version.
--- Only this step writes the table, so only a stored parent key has rows in it: with none, this
--- step does not run.
+-- When the table was empty as the batch began, only a stored parent key has rows in it: with none,
+-- this step does not run.
 zd_ticket_custom_fields_removed AS (
     UPDATE core.zd_ticket_custom_fields c
     SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,
@@ -385,7 +395,7 @@ zd_ticket_custom_fields_removed AS (
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
       AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_elements x WHERE x.stg_id = a.stg_id AND x.field_id = c.field_id)
       AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
-      AND EXISTS (SELECT 1 FROM stored)
+      AND (NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),
 candidates AS (

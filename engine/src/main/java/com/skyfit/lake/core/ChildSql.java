@@ -62,17 +62,22 @@ final class ChildSql {
         String listed = table.children().stream().map(c -> "jsonb_typeof(l." + RecordSql.arrayColumn(c, table.arrays())
                 + ") = 'array' AS " + c.name() + "_listed").collect(Collectors.joining(", "));
         out.add("-- The parent versions children follow: newest of the batch, and not older than core's (stored noted\n"
-                + "-- which stored versions are newer, in the probe it makes anyway); _listed: the version carries the\n"
-                + "-- child array (a record without it, or with null, says nothing of its children).\n"
+                + "-- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;\n"
+                + "-- _listed: the version carries the child array (a record without it, or with null, says nothing of\n"
+                + "-- its children).\n"
                 + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no, l.read_at,\n"
-                + "       " + listed + "\n"
-                + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
-                + "  AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = l.stg_id AND s.newer)") + "\n)");
+                + "       s.stg_id IS NOT NULL AS key_stored, " + listed + "\n"
+                + "FROM fields l\nLEFT JOIN stored s ON s.stg_id = l.stg_id\nWHERE " + parent.isWinner("l") + "\n"
+                + "  AND s.newer IS NOT TRUE") + "\n)");
         for (ChildTable c : table.children()) {
             boolean firstLoadPath = !sharedWithAnotherStep(c);
             if (firstLoadPath) {
-                out.add("-- In the statement's snapshot: whether " + c.qualifiedName() + " was empty when the statement began.\n"
-                        + c.name() + "_target AS (SELECT NOT EXISTS (SELECT 1 FROM " + c.qualifiedName() + ") AS empty)");
+                out.add("-- In the statement's snapshot: whether " + c.qualifiedName() + " was empty when the statement began;\n"
+                        + "-- empty_at_start: it was when the batch began (TransformRunner sets skyfit.empty_at_start before\n"
+                        + "-- its first slice; unset, as when run by hand: not).\n"
+                        + c.name() + "_target AS (\n" + indent("SELECT NOT EXISTS (SELECT 1 FROM " + c.qualifiedName()
+                        + ") AS empty,\n       coalesce('" + c.qualifiedName() + "' = ANY (string_to_array(current_setting("
+                        + "'skyfit.empty_at_start', true), ',')), false)\n           AS empty_at_start") + "\n)");
                 out.add(firstInsert(c));
             }
             out.add(upsert(c, firstLoadPath));
@@ -87,13 +92,14 @@ final class ChildSql {
     }
 
     /**
-     * Elements that are new for certain: the child table was empty at the statement's start (a first load), or the
-     * parent key is not stored. Only this step writes the table and a full refresh empties it with its parent, so a
-     * parent key the table does not hold has no child rows (a later slice of a first load: its keys are new, while
-     * the table holds the earlier slices' rows). A plain insert, with no conflict check (speculative insertion);
-     * the upsert takes the elements of stored parent keys. accepted holds one version per parent key, so only a key
-     * repeated inside one array can repeat: it keeps its last element, as the upsert does. (A hash aggregate finding
-     * such keys instead of the sort spilled to disk and cost as much.)
+     * Elements that are new for certain, inserted plainly, with no conflict check (speculative insertion): the child
+     * table was empty when the statement began (a first load), or it was when the batch began and the parent key is
+     * not stored (a later slice of a first load: the table holds only the earlier slices' rows, each written with
+     * its parent, so a parent key core does not hold has none). The upsert takes the rest. Whether the table was
+     * empty when the batch began is the runner's check (skyfit.empty_at_start), not an assumption about rows other
+     * writers might leave. accepted holds one version per parent key, so only a key repeated inside one array can
+     * repeat: it keeps its last element, as the upsert does. (A hash aggregate finding such keys instead of the sort
+     * spilled to disk and cost as much.)
      */
     private String firstInsert(ChildTable c) {
         List<String> childKeys = names(c.key());
@@ -104,20 +110,26 @@ final class ChildSql {
         String ck = childKeys.stream().map(n -> "x." + n).collect(Collectors.joining(", "));
         String select = cols.stream().map(n -> "x." + n).collect(Collectors.joining(", "))
                 + ", false, x.stg_id, x.blob_path, x.line_no, x.run_id, x.read_at, now()";
-        return "-- Elements that are new for certain: the child table was empty at the start, or the parent key is not\n"
-                + "-- stored (only this step writes the table, and a full refresh empties it with the parent, so such a key\n"
-                + "-- has no child rows). Inserted plainly (no conflict check); the upsert takes the stored keys' elements.\n"
+        String t = c.name() + "_target";
+        return "-- Elements that are new for certain: the child table was empty when the statement began, or when the\n"
+                + "-- batch began and the parent key is not stored (the earlier slices wrote each child row with its\n"
+                + "-- parent). Inserted plainly (no conflict check); the upsert takes the rest.\n"
                 + c.name() + "_inserted AS (\n" + indent("INSERT INTO " + c.qualifiedName() + " ("
                 + wrap(String.join(", ", cols) + ", is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, "
                         + "_updated_at", 14 + c.qualifiedName().length()) + ")\n"
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
-                + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
-                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
-                + "  AND ((SELECT empty FROM " + c.name() + "_target)\n"
-                + "       OR NOT EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id))\n"
-                + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
+                + "WHERE (SELECT empty OR empty_at_start FROM " + t + ")\n"
+                + "  AND x.stg_id IN (SELECT a.stg_id FROM accepted a\n"
+                + "                   WHERE " + plainly(t) + ")\n"
+                + "  AND " + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                + "\nORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "RETURNING 1") + "\n)";
+    }
+
+    /** Whether an accepted version's elements are inserted plainly (see firstInsert); the upsert takes the others. */
+    private static String plainly(String target) {
+        return "(SELECT empty FROM " + target + ") OR ((SELECT empty_at_start FROM " + target + ") AND NOT a.key_stored)";
     }
 
     /**
@@ -162,10 +174,12 @@ final class ChildSql {
                         19 + c.qualifiedName().length()) + ")\n"
                 + "SELECT DISTINCT ON (x.stg_id, " + ck + ") " + wrap(select, 32 + ck.length()) + "\n"
                 + "FROM " + c.name() + "_elements x\n"
-                + "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND "
-                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND "))
-                + skippedWhenEmpty(c, firstLoadPath, "  AND ")
-                + (firstLoadPath ? "\n  AND EXISTS (SELECT 1 FROM stored s WHERE s.stg_id = x.stg_id)" : "") + "\n"
+                + (firstLoadPath
+                        ? "WHERE NOT (SELECT empty FROM " + c.name() + "_target)\n"
+                                + "  AND x.stg_id IN (SELECT a.stg_id FROM accepted a\n"
+                                + "                   WHERE NOT (" + plainly(c.name() + "_target") + "))\n  AND "
+                        : "WHERE x.stg_id IN (SELECT stg_id FROM accepted) AND ")
+                + childKeys.stream().map(n -> "x." + n + " IS NOT NULL").collect(Collectors.joining(" AND ")) + "\n"
                 + "ORDER BY x.stg_id, " + ck + ", x.element_position DESC\n"
                 + "ON CONFLICT (" + String.join(", ", conflict) + ") DO UPDATE\n"
                 + "SET " + wrap(set) + "\n"
@@ -199,8 +213,8 @@ final class ChildSql {
                 + "c._source_blob AND f.source = '" + table.source() + "' AND f.entity = '" + table.entity() + "')" : "";
         return "-- Elements the winning version no longer has: deletes are facts, the row stays flagged and names\n"
                 + "-- that version." + (own.isEmpty() ? "" : " Only rows this step wrote (another step writes the table).")
-                + (firstLoadPath ? "\n-- Only this step writes the table, so only a stored parent key has rows in it: with none, this\n"
-                        + "-- step does not run." : "") + "\n"
+                + (firstLoadPath ? "\n-- When the table was empty as the batch began, only a stored parent key has rows in it: with none,\n"
+                        + "-- this step does not run." : "") + "\n"
                 + c.name() + "_removed AS (\n" + indent("UPDATE " + c.qualifiedName() + " c\n"
                 + "SET is_deleted = true, _stg_id = a.stg_id, _source_blob = a.blob_path, _source_line = a.line_no,\n"
                 + "    _run_id = a.run_id, _read_at = a.read_at, _updated_at = now()\n"
@@ -213,7 +227,8 @@ final class ChildSql {
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
                 + own + skippedWhenEmpty(c, firstLoadPath, "  AND ")
-                + (firstLoadPath ? "\n  AND EXISTS (SELECT 1 FROM stored)" : "") + "\n"
+                + (firstLoadPath ? "\n  AND (NOT (SELECT empty_at_start FROM " + c.name() + "_target) OR EXISTS (SELECT 1 FROM stored))"
+                        : "") + "\n"
                 + "RETURNING 1") + "\n)";
     }
 

@@ -65,9 +65,9 @@ final class TransformHeader {
                 """.formatted(t.transformResource()));
         if (!t.children().isEmpty()) {
             h.append("-- *_elements each array element, typed; accepted: the parent versions the children follow (stored\n"
-                    + "--            notes whether the stored version is newer). A child element of a parent key not stored\n"
-                    + "--            is new (the child rows come and go with the parent's): inserted plainly; the elements\n"
-                    + "--            of stored keys are upserted.\n");
+                    + "--            notes whether the stored version is newer). A child table empty when the statement\n"
+                    + "--            began, or when the batch began (skyfit.empty_at_start) for a parent key not stored,\n"
+                    + "--            gets its elements inserted plainly; the others are upserted.\n");
         }
         return h.toString();
     }

@@ -146,6 +146,7 @@ public final class TransformRunner {
         // a first load or a full refresh only: an incremental batch never drops an index, even of an empty child
         List<BulkLoadIndexes.Index> dropped = (fullRefresh || consumed == 0) && to - from >= bulkLoadRows
                 ? BulkLoadIndexes.dropFromEmpty(c, table.writtenTables()) : List.of();
+        markEmptyAtStart(c, table.writtenTables());
         List<TransformResult.RunCounts> perRun = new ArrayList<>();
         long warned = 0;
         long lo = from;
@@ -188,6 +189,28 @@ public final class TransformRunner {
         }
         if (lastStagingId(c, table) - consumed > sliceIds) {
             StagingIdRanges.summarize(c, table.stagingTable());
+        }
+    }
+
+    /**
+     * The tables the step writes that are empty as the batch begins (after a full refresh's TRUNCATE), for the
+     * statement: a later slice inserts the children of parent keys core does not hold plainly only when their table
+     * was empty at the start (ChildSql), so rows left by anything else always meet the upsert.
+     */
+    private static void markEmptyAtStart(Connection c, List<String> tables) throws SQLException {
+        List<String> empty = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            for (String t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + t + ")")) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        empty.add(t);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('skyfit.empty_at_start', ?, true)")) {
+            ps.setString(1, String.join(",", empty));
+            ps.execute();
         }
     }
 
