@@ -67,7 +67,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--drop-page-cache", description = "With --source evo: before each core step and its baseline, "
             + "write the operating system's page cache back, drop it and read the step's staging rows back in, so both "
-            + "start from the same memory whatever the steps before them wrote. It drops the cache of the whole "
+            + "start from the same memory whatever the steps before them wrote; before each staging step and its "
+            + "baseline, write it back only. It drops the cache of the whole "
             + "machine (every other program's too), so it is off unless asked; it needs root on Linux, and the bench "
             + "says when it could not.")
     boolean dropPageCache;

@@ -82,7 +82,7 @@ final class EvoBench {
             cacheKeptBecause = PageCache.tryDrop();
             out.println("bench evo: page cache " + cacheKeptBecause.map(why -> "kept: " + why).orElse(
                     "written back and dropped before each core step and its baseline, the step's staging rows read "
-                            + "back in"));
+                            + "back in; written back before each staging step and its baseline"));
         } else {
             out.println("bench evo: page cache kept (--drop-page-cache drops it before each core step and its "
                     + "baseline)");

@@ -148,7 +148,7 @@ public final class PipelineBenchmark {
                     if (again) {
                         sql("TRUNCATE " + table); // the same first load once more: the ledger's 'loaded' is forced
                     }
-                    checkpoint();
+                    beforeStaging();
                     loads.add(Stage.measure("staging", entity, () -> load(e.getValue(), again)));
                     vacuum(table);
                     if (baseline == null) {
@@ -157,7 +157,7 @@ public final class PipelineBenchmark {
                     } else {
                         baseline.recreateTable();
                     }
-                    checkpoint();
+                    beforeStaging();
                     copies.add(Stage.measure("staging_baseline", entity, baseline::copy));
                     if (extras.keepCopies()) {
                         vacuum(baseline.plainTable());
@@ -326,6 +326,22 @@ public final class PipelineBenchmark {
                     .filter(f -> !f.status().equals("loaded")).limit(5).toList());
         }
         return r.rowsLoaded();
+    }
+
+    /**
+     * Before a staging load or its baseline: a checkpoint and, with the page cache managed, the dirty pages written
+     * back (the input, bronze parts, stays cached: both sides read it the same way).
+     */
+    private void beforeStaging() {
+        checkpoint();
+        if (dropPageCache) {
+            try {
+                PageCache.writeBack();
+            } catch (java.io.IOException e) {
+                dropPageCache = false;
+                LOG.warn("page cache kept from here on: {}", e.getMessage());
+            }
+        }
     }
 
     /** Before a core step or its baseline: a checkpoint, and the page cache as {@link PageCache} says. */
