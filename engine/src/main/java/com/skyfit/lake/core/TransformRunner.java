@@ -197,7 +197,7 @@ public final class TransformRunner {
      * statement: a later slice inserts the children of parent keys core does not hold plainly only when their table
      * was empty at the start (ChildSql), so rows left by anything else always meet the upsert.
      */
-    private static void markEmptyAtStart(Connection c, List<String> tables) throws SQLException {
+    static List<String> markEmptyAtStart(Connection c, List<String> tables) throws SQLException {
         List<String> empty = new ArrayList<>();
         try (Statement st = c.createStatement()) {
             for (String t : tables) {
@@ -212,6 +212,7 @@ public final class TransformRunner {
             ps.setString(1, String.join(",", empty));
             ps.execute();
         }
+        return empty;
     }
 
     /** One statement over (from, to]: its counts per run added to perRun; returns the staging rows it flagged. */

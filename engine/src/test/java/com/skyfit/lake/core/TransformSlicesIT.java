@@ -268,8 +268,9 @@ class TransformSlicesIT {
         JsonNode plan;
         try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            // as the runner does before the first slice: both tables are empty as the batch begins
-            st.execute("SELECT set_config('skyfit.empty_at_start', 'core.evo_sales,core.evo_sale_items', true)");
+            // the runner's own step before the first slice: both tables are empty as the batch begins
+            assertThat(TransformRunner.markEmptyAtStart(c, CoreTables.EVO_SALES.writtenTables()))
+                    .containsExactly("core.evo_sales", "core.evo_sale_items");
             st.execute("SELECT set_config('skyfit.from_stg_id', '" + first + "', true), "
                     + "set_config('skyfit.to_stg_id', '" + (first + 2) + "', true)");
             st.execute(statement);
@@ -311,12 +312,19 @@ class TransformSlicesIT {
         staging.execute("DELETE FROM core.evo_sales");
         staging.execute("DELETE FROM ops.transform_state WHERE core_table = 'core.evo_sales'");
         staging.execute("UPDATE core.evo_sale_items SET description = 'stale'");
+        // and an orphaned item the sale's version does not have
+        staging.execute("UPDATE core.evo_sale_items SET id_sale_item = 99 WHERE id_sale = 9001");
 
         TransformResult r = sliced(db).run(CoreTables.EVO_SALES, false);
 
         assertThat(r.inserted()).isEqualTo(3);
-        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sale_items WHERE description = 'stale'").get("n"))
-                .isEqualTo(0L);
-        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sale_items").get("n")).isEqualTo(4L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sale_items WHERE description = 'stale' "
+                + "AND NOT is_deleted").get("n")).isEqualTo(0L);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sale_items WHERE NOT is_deleted").get("n"))
+                .isEqualTo(4L);
+        // the element the sale no longer lists is flagged deleted, naming the version that dropped it
+        assertThat(staging.one("SELECT is_deleted, _run_id FROM core.evo_sale_items WHERE id_sale = 9001 "
+                + "AND id_sale_item = 99")).containsEntry("is_deleted", true)
+                .containsEntry("_run_id", "20260102T060000Z-s1");
     }
 }
