@@ -334,29 +334,35 @@ public final class PipelineBenchmark {
      */
     private void beforeStaging() {
         checkpoint();
-        if (dropPageCache) {
-            try {
-                PageCache.writeBack();
-            } catch (java.io.IOException e) {
-                dropPageCache = false;
-                LOG.warn("page cache kept from here on: {}", e.getMessage());
-            }
-        }
+        managedCache(PageCache::writeBack);
     }
 
     /** Before a core step or its baseline: a checkpoint, and the page cache as {@link PageCache} says. */
     private void settle(String stagingTable) throws Exception {
         checkpoint();
-        if (dropPageCache) {
-            try {
-                PageCache.drop();
-            } catch (java.io.IOException e) {
-                dropPageCache = false;
-                LOG.warn("page cache kept from here on: {}", e.getMessage());
-                return;
-            }
+        if (managedCache(PageCache::drop)) {
             PageCache.warm(engine.database(), stagingTable);
         }
+    }
+
+    /** A page cache step, when the cache is managed: false when it is not, or the step failed (then never again). */
+    private boolean managedCache(CacheStep step) {
+        if (!dropPageCache) {
+            return false;
+        }
+        try {
+            step.run();
+            return true;
+        } catch (java.io.IOException e) {
+            dropPageCache = false;
+            LOG.warn("page cache kept from here on: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    @FunctionalInterface
+    private interface CacheStep {
+        void run() throws java.io.IOException;
     }
 
     /** A checkpoint left over from the previous phase would otherwise land in the next one's timing. */
