@@ -135,7 +135,8 @@ public final class BulkLoadIndexes {
         return out;
     }
 
-    private static boolean isEmpty(Connection c, String table) throws SQLException {
+    /** Whether the table has no row in this transaction's view. */
+    static boolean isEmpty(Connection c, String table) throws SQLException {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")")) {
             rs.next();

@@ -199,13 +199,9 @@ public final class TransformRunner {
      */
     static List<String> markEmptyAtStart(Connection c, List<String> tables) throws SQLException {
         List<String> empty = new ArrayList<>();
-        try (Statement st = c.createStatement()) {
-            for (String t : tables) {
-                try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + t + ")")) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        empty.add(t);
-                    }
-                }
+        for (String t : tables) {
+            if (BulkLoadIndexes.isEmpty(c, t)) {
+                empty.add(t);
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('skyfit.empty_at_start', ?, true)")) {
