@@ -73,6 +73,16 @@ final class BenchCommand implements Callable<Integer> {
             + "says when it could not.")
     boolean dropPageCache;
 
+    @Option(names = "--warm-memory", description = "With --source evo: before each staging and core step and its "
+            + "baseline, untimed, write the page cache back and touch the machine's free memory (a sparse file read "
+            + "into the page cache, no disk I/O, deleted at the end), so every step at every size runs in memory the "
+            + "machine has touched before. On a virtual machine whose host reclaims free memory, the first touch of a "
+            + "page costs tens of microseconds, and a larger size would pay it where the smaller one does not (see "
+            + "docs/benchmark.md for what each way measures). While it runs, a kernel agent paging idle page cache "
+            + "out (DAMON pageout) is paused, as root, and started again at the end. Linux only; not with "
+            + "--drop-page-cache (a drop frees the memory again).")
+    boolean warmMemory;
+
     @Option(names = "--seed", defaultValue = "42", description = "With --source evo: data seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -85,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!source.equals("evo")) {
             throw new IllegalArgumentException("--source " + source + " has no benchmark; known: evo");
         }
+        if (warmMemory && dropPageCache) {
+            throw new IllegalArgumentException("--warm-memory and --drop-page-cache cannot be combined: a drop frees "
+                    + "the memory the warming touched");
+        }
         List<Long> sizes = new ArrayList<>(records == null ? List.of(EVO_DEFAULT_RECORDS) : records);
         if (sizes.stream().anyMatch(n -> n < 1)) {
             throw new IllegalArgumentException("--records must be positive: " + sizes);
@@ -95,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = ScratchFolder.recreate(settings.home().resolve("bench"));
         new EvoBench(settings, dir, new EvoBench.Options(List.copyOf(sizes), days, branches, workers, rateLimit, seed, rounds,
-                dropPageCache),
+                dropPageCache, warmMemory),
                 System.out).run();
         return 0;
     }

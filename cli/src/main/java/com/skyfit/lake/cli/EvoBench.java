@@ -1,12 +1,14 @@
 package com.skyfit.lake.cli;
 
 import com.skyfit.lake.bench.EvoBaselines;
+import com.skyfit.lake.bench.MachineMemory;
 import com.skyfit.lake.bench.PageCache;
 import com.skyfit.lake.bench.PipelineBenchmark;
 import com.skyfit.lake.bench.PipelineReport;
 import com.skyfit.lake.bench.PipelineResult;
 import com.skyfit.lake.bench.RateCheck;
 import com.skyfit.lake.bench.ReloadProjection;
+import com.skyfit.lake.bench.WarmMemory;
 import com.skyfit.lake.bronze.BronzeStores;
 import com.skyfit.lake.config.Settings;
 import com.skyfit.lake.control.Database;
@@ -54,7 +56,7 @@ final class EvoBench {
 
     /** What to run. */
     record Options(List<Long> sizes, int days, int branches, int workers, int ratePerMinute, long seed, int rounds,
-            boolean dropPageCache) {}
+            boolean dropPageCache, boolean warmMemory) {}
 
     private final Settings base;
     private final Path dir;
@@ -62,6 +64,10 @@ final class EvoBench {
     private final PrintStream out;
     /** Why the page cache is kept; empty when it is dropped before each core step. */
     private Optional<String> cacheKeptBecause = Optional.of("not asked");
+    /** The free memory touched before each step when asked and possible; null otherwise. */
+    private WarmMemory warm;
+    /** The kernel's pageout agents paused while memory is warmed; null otherwise. */
+    private MachineMemory.Paused pageout;
 
     EvoBench(Settings base, Path dir, Options options, PrintStream out) {
         this.base = base;
@@ -78,7 +84,24 @@ final class EvoBench {
                 options.sizes().get(0) / options.days(), options.days(), options.branches(),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), streams,
                 options.workers());
-        if (options.dropPageCache()) {
+        MachineMemory machine = new MachineMemory();
+        machine.describe().forEach(line -> out.println("bench evo: " + line));
+        if (options.warmMemory()) {
+            Optional<String> not = WarmMemory.unavailable(dir);
+            if (not.isEmpty()) {
+                warm = WarmMemory.open(dir.resolve("warm-memory.bin"));
+                pageout = machine.pausePageout();
+                if (!pageout.paused().isEmpty()) {
+                    out.println("bench evo: the kernel's pageout agents paused until the bench ends: "
+                            + pageout.paused());
+                }
+                pageout.failed().forEach(why -> out.println("bench evo: could not pause " + why));
+            }
+            out.println("bench evo: memory " + not.map(why -> "not warmed: " + why).orElse(
+                    "warmed before each staging and core step and its baseline, untimed: dirty pages written back, "
+                            + "the free memory touched and kept as clean page cache, a core step's staging rows read "
+                            + "in; nothing dropped"));
+        } else if (options.dropPageCache()) {
             cacheKeptBecause = PageCache.tryDrop();
             out.println("bench evo: page cache " + cacheKeptBecause.map(why -> "kept: " + why).orElse(
                     "written back and dropped before each core step and its baseline, the step's staging rows read "
@@ -88,10 +111,25 @@ final class EvoBench {
                     + "baseline)");
         }
         List<PipelineResult> results = new ArrayList<>();
-        for (long size : options.sizes()) {
-            out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
-                    daysFor(size));
-            results.add(runSize(size));
+        try {
+            for (long size : options.sizes()) {
+                out.printf("bench evo: size %,d over %d days: extract, staging and core with their baselines%n", size,
+                        daysFor(size));
+                results.add(runSize(size));
+            }
+        } finally {
+            if (pageout != null) {
+                pageout.close();
+            }
+            if (warm != null) {
+                out.printf("bench evo: warming touched %,d MB of free memory in %d passes, %.1f s, untimed%n",
+                        warm.touchedBytes() >> 20, warm.passes(), warm.seconds());
+                try {
+                    warm.close();
+                } catch (java.io.IOException e) {
+                    out.println("bench evo: could not delete " + dir.resolve("warm-memory.bin") + ": " + e.getMessage());
+                }
+            }
         }
         RateCheck rate = null;
         if (options.ratePerMinute() > 0) {
@@ -126,7 +164,8 @@ final class EvoBench {
                 PipelineBenchmark bench = new PipelineBenchmark(engine, "evo", options.workers(),
                         LoaderOptions.fromSettings(settings), home.resolve("scratch"), EvoBaselines.all(),
                         stage -> out.println("  " + stage.describe()), options.rounds()).whenExtracted(sim::close);
-                return (dropPageCache() ? bench.droppingPageCacheBeforeCoreSteps() : bench).run(size);
+                return (warm != null ? bench.warmingMemoryBeforeSteps(warm)
+                        : dropPageCache() ? bench.droppingPageCacheBeforeCoreSteps() : bench).run(size);
             }
         } finally {
             // a 5 M run leaves gigabytes of PostgreSQL and bronze behind

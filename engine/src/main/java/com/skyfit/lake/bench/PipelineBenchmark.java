@@ -55,11 +55,14 @@ public final class PipelineBenchmark {
     private final Consumer<Stage> progress;
     private final int rounds;
     private final Extras extras;
-    /** Cleared when a drop fails midway: the rest of the run keeps the cache, and says so once. */
-    private boolean dropPageCache;
+    /** Cleared when a page cache step fails midway: the rest of the run keeps the cache, and says so once. */
+    private boolean manageCache;
 
-    /** What the withers below change: tests keep the copies, the command line stops its simulator and drops caches. */
-    private record Extras(boolean keepCopies, Runnable extracted, boolean dropPageCache) {}
+    /**
+     * What the withers below change: tests keep the copies, the command line stops its simulator and drops caches
+     * or warms memory ({@code warm} null: not).
+     */
+    private record Extras(boolean keepCopies, Runnable extracted, boolean dropPageCache, WarmMemory warm) {}
 
     /**
      * @param loader        the loader's options (the engine's): the baseline opens as many COPY streams as the loader
@@ -71,14 +74,14 @@ public final class PipelineBenchmark {
     public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
             Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
         this(engine, source, workers, loader, scratch, coreBaselines, progress, rounds,
-                new Extras(false, () -> { }, false));
+                new Extras(false, () -> { }, false, null));
     }
 
     private PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader,
             Path scratch, Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds,
             Extras extras) {
         this.extras = extras;
-        this.dropPageCache = extras.dropPageCache();
+        this.manageCache = extras.dropPageCache() || extras.warm() != null;
         this.engine = engine;
         this.source = source;
         this.workers = Math.max(1, workers);
@@ -95,7 +98,7 @@ public final class PipelineBenchmark {
      * gigabytes of page cache while the later steps are measured.
      */
     public PipelineBenchmark keepingCopies() {
-        return with(new Extras(true, extras.extracted(), extras.dropPageCache()));
+        return with(new Extras(true, extras.extracted(), extras.dropPageCache(), extras.warm()));
     }
 
     /**
@@ -103,7 +106,7 @@ public final class PipelineBenchmark {
      * caller stops the source's simulator there, so its memory is not the machine's while the lake's steps run.
      */
     public PipelineBenchmark whenExtracted(Runnable then) {
-        return with(new Extras(extras.keepCopies(), then, extras.dropPageCache()));
+        return with(new Extras(extras.keepCopies(), then, extras.dropPageCache(), extras.warm()));
     }
 
     /**
@@ -113,7 +116,17 @@ public final class PipelineBenchmark {
      * baseline the uncompressed lines, and a cold start would charge the baseline five times the reads.
      */
     public PipelineBenchmark droppingPageCacheBeforeCoreSteps() {
-        return with(new Extras(extras.keepCopies(), extras.extracted(), true));
+        return with(new Extras(extras.keepCopies(), extras.extracted(), true, null));
+    }
+
+    /**
+     * The same benchmark, starting every staging and core step and every baseline in warm memory: dirty pages written
+     * back, then the free memory touched ({@link WarmMemory#touchFree()}), and before a core step or its baseline the
+     * step's staging table read in. Nothing is dropped: dropping hands the memory back to a host that reclaims free
+     * memory, and the next step pays to touch it again. Replaces {@link #droppingPageCacheBeforeCoreSteps()}.
+     */
+    public PipelineBenchmark warmingMemoryBeforeSteps(WarmMemory warm) {
+        return with(new Extras(extras.keepCopies(), extras.extracted(), false, java.util.Objects.requireNonNull(warm)));
     }
 
     private PipelineBenchmark with(Extras changed) {
@@ -330,31 +343,45 @@ public final class PipelineBenchmark {
 
     /**
      * Before a staging load or its baseline: a checkpoint and, with the page cache managed, the dirty pages written
-     * back (the input, bronze parts, stays cached: both sides read it the same way).
+     * back (the input, bronze parts, stays cached: both sides read it the same way), then, when warming, the free
+     * memory touched.
      */
     private void beforeStaging() {
         checkpoint();
         managedCache(PageCache::writeBack);
     }
 
-    /** Before a core step or its baseline: a checkpoint, and the page cache as {@link PageCache} says. */
+    /**
+     * Before a core step or its baseline: a checkpoint, and the page cache as {@link PageCache} says (dropped, or
+     * written back and the free memory touched), then the step's staging table read in.
+     */
     private void settle(String stagingTable) throws Exception {
         checkpoint();
-        if (managedCache(PageCache::drop)) {
+        if (managedCache(extras.warm() != null ? PageCache::writeBack : PageCache::drop)) {
             PageCache.warm(engine.database(), stagingTable);
         }
     }
 
-    /** A page cache step, when the cache is managed: false when it is not, or the step failed (then never again). */
+    /**
+     * A page cache step, when the cache is managed, then the free memory touched when warming: false when the cache
+     * is not managed, or a drop failed (then never again). A failed warming fails the benchmark: a run warmed at one
+     * size and not at the other would compare the two regimes, not the sizes.
+     */
     private boolean managedCache(CacheStep step) {
-        if (!dropPageCache) {
+        if (!manageCache) {
             return false;
         }
         try {
             step.run();
+            if (extras.warm() != null) {
+                extras.warm().touchFree();
+            }
             return true;
         } catch (java.io.IOException e) {
-            dropPageCache = false;
+            if (extras.warm() != null) {
+                throw new java.io.UncheckedIOException("warming memory before a step failed: " + e.getMessage(), e);
+            }
+            manageCache = false;
             LOG.warn("page cache kept from here on: {}", e.getMessage());
             return false;
         }

@@ -114,6 +114,36 @@ class PipelineBenchmarkIT {
         }
     }
 
+    @Test
+    void warmingTouchesFreeMemoryBeforeEveryStepAndItsBaseline(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WarmMemory.unavailable(dir).isEmpty(),
+                "needs Linux and a file system with sparse files");
+        LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+        long cap = 4L << 20;
+        try (EvoSimulator sim = EvoSimulator.builder().scopes("gym").branches(2).entries(1000)
+                .days(last.minusDays(1), 2).requestsPerMinute(0).start();
+                Database db = TestPostgres.newDatabase();
+                // free memory as told, so no pass is skipped for lack of it on a machine whose cache is full
+                WarmMemory warm = WarmMemory.open(dir.resolve("warm.bin"), cap, () -> 1L << 32)) {
+            Map<String, String> s = new HashMap<>(sim.settings());
+            s.put("EVO_REQUESTS_PER_MINUTE", "100000");
+            Settings settings = Settings.of(s);
+            PipelineResult r;
+            try (DefaultIngestEngine engine = new DefaultIngestEngine(settings, db, new LocalBronzeStore(dir.resolve("bronze")),
+                    Connectors.configured(settings, new PgRequestGate(db.dataSource())), Clock.systemUTC(), false)) {
+                r = new PipelineBenchmark(engine, "evo", 2, LoaderOptions.defaults(), dir.resolve("scratch"),
+                        EvoBaselines.all(), st -> { }, 2).warmingMemoryBeforeSteps(warm).run(1000);
+            }
+            assertThat(r.recordsByEntity()).containsEntry("entries", 1000L);
+            // two rounds of each staging step and its baseline; each core step, and each core baseline twice (the
+            // plain one and the one building its indexes after) in each of two rounds
+            long expected = r.staging().size() * 2L * 2 + r.core().size() + r.coreBaselines().size() * (1 + 2 + 2);
+            assertThat(warm.passes()).as("a pass before every staging and core step and baseline")
+                    .isEqualTo((int) expected);
+            assertThat(warm.touchedBytes()).isEqualTo(expected * cap);
+        }
+    }
+
     /** Rows in either query and not in the other, with a few of them shown when there are any. */
     private static long differences(Statement st, String a, String b) throws Exception {
         StringBuilder shown = new StringBuilder();
