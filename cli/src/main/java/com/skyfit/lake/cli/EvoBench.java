@@ -127,7 +127,7 @@ final class EvoBench {
                 try {
                     warm.close();
                 } catch (java.io.IOException e) {
-                    out.println("bench evo: could not delete " + dir.resolve("warm-memory.bin") + ": " + e.getMessage());
+                    out.println("bench evo: could not delete " + warm.file() + ": " + e.getMessage());
                 }
             }
         }

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * <p>On the benchmark machine both run: page cache untouched for about a minute is paged out (up to 128 MB a
  * second), and memory free for a moment is reported to the host, whose next touch by the guest then costs tens of
  * microseconds a page. A step at 5 M entries then reads back files an earlier step wrote and pays for memory the
- * 1 M size did not ("What the machine does with memory" in docs/benchmark.md). Read only; nothing is changed.
+ * 1 M size did not ("What the machine does with memory" in docs/benchmark.md). {@link #describe()} only reads;
+ * {@link #pausePageout()} pauses the pageout agents until its handle is closed.
  */
 public final class MachineMemory {
     private final Path sys;

@@ -123,7 +123,7 @@ public final class PipelineBenchmark {
      * The same benchmark, starting every staging and core step and every baseline in warm memory: dirty pages written
      * back, then the free memory touched ({@link WarmMemory#touchFree()}), and before a core step or its baseline the
      * step's staging table read in. Nothing is dropped: dropping hands the memory back to a host that reclaims free
-     * memory, and the next step pays to touch it again. Replaces {@link #droppingPageCacheBeforeCoreSteps()}.
+     * memory, and the next step pays to touch it again. Instead of {@link #droppingPageCacheBeforeCoreSteps()}.
      */
     public PipelineBenchmark warmingMemoryBeforeSteps(WarmMemory warm) {
         return with(new Extras(extras.keepCopies(), extras.extracted(), false, java.util.Objects.requireNonNull(warm)));

@@ -149,7 +149,7 @@ public final class WarmMemory implements AutoCloseable {
         return length;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
