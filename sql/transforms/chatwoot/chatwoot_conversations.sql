@@ -243,6 +243,8 @@ updated AS (
         l.first_reply_created_at, l.source_changed_at, l.additional_attributes, l.custom_attributes,
         l.labels, l.is_deleted, l.deleted_at, l.deleted_run_id)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -271,6 +273,8 @@ repointed AS (
                             w.first_reply_created_at, w.source_changed_at, w.additional_attributes, w.custom_attributes,
                             w.labels, w.is_deleted, w.deleted_at, w.deleted_run_id))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

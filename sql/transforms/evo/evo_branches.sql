@@ -193,6 +193,8 @@ updated AS (
         (l.name, l.internal_name, l.cnpj, l.city, l.state, l.address, l.phone, l.email, l.time_zone,
         l.active, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_branch = ANY (ARRAY(SELECT s.id_branch FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -217,6 +219,8 @@ repointed AS (
                             (w.name, w.internal_name, w.cnpj, w.city, w.state, w.address, w.phone, w.email, w.time_zone,
                             w.active, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_branch = ANY (ARRAY(SELECT s.id_branch FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -179,6 +179,8 @@ updated AS (
         IS DISTINCT FROM
         (l.name, l.email, l.id_branch, l.job_position, l.active, l.register_date, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_employee = ANY (ARRAY(SELECT s.id_employee FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -201,6 +203,8 @@ repointed AS (
                             IS DISTINCT FROM
                             (w.name, w.email, w.id_branch, w.job_position, w.active, w.register_date, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_employee = ANY (ARRAY(SELECT s.id_employee FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

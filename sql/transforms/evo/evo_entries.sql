@@ -205,6 +205,8 @@ updated AS (
         (l.entry_date, l.id_member, l.id_prospect, l.id_branch, l.entry_type, l.device, l.block_reason,
         l.released_by)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.entry_key = ANY (ARRAY(SELECT s.entry_key FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -229,6 +231,8 @@ repointed AS (
                             (w.entry_date, w.id_member, w.id_prospect, w.id_branch, w.entry_type, w.device, w.block_reason,
                             w.released_by))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.entry_key = ANY (ARRAY(SELECT s.entry_key FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -227,6 +227,9 @@ updated AS (
         (l.id_membership, l.id_sale, l.plan_name, l.id_branch, l.register_date, l.start_date, l.end_date,
         l.cancel_date, l.membership_status, l.value_next_month, l.cancel_reason, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s))
+           AND c.id_member_membership = ANY (ARRAY(SELECT s.id_member_membership FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -252,6 +255,9 @@ repointed AS (
                             (w.id_membership, w.id_sale, w.plan_name, w.id_branch, w.register_date, w.start_date, w.end_date,
                             w.cancel_date, w.membership_status, w.value_next_month, w.cancel_reason, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s))
+           AND c.id_member_membership = ANY (ARRAY(SELECT s.id_member_membership FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

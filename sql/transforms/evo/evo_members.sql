@@ -347,6 +347,8 @@ updated AS (
         l.conversion_date, l.id_branch, l.branch_name, l.access_blocked, l.blocked_reason,
         l.membership_status, l.gympass_id, l.code_totalpass, l.last_access_date, l.id_employee_consultant)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -373,6 +375,8 @@ repointed AS (
                             w.conversion_date, w.id_branch, w.branch_name, w.access_blocked, w.blocked_reason,
                             w.membership_status, w.gympass_id, w.code_totalpass, w.last_access_date, w.id_employee_consultant))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -460,6 +464,8 @@ evo_member_contacts_removed AS (
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_elements x WHERE x.stg_id = a.stg_id AND x.id_phone = c.id_phone)
       AND NOT (SELECT empty FROM evo_member_contacts_target)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_member_contacts_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_member_contacts_target))))
+           AND c.id_member = ANY (ARRAY(SELECT k.id_member FROM accepted k WHERE k.evo_member_contacts_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_member_contacts_target)))))
       AND (NOT (SELECT empty_at_start FROM evo_member_contacts_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),
@@ -512,6 +518,8 @@ evo_member_memberships_removed AS (
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_member_memberships_elements x WHERE x.stg_id = a.stg_id AND x.id_member_membership = c.id_member_membership)
       AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.blob_path = c._source_blob AND f.source = 'evo' AND f.entity = 'members')
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_member_memberships_listed))
+           AND c.id_member = ANY (ARRAY(SELECT k.id_member FROM accepted k WHERE k.evo_member_memberships_listed)))
     RETURNING 1
 ),
 candidates AS (

@@ -195,6 +195,8 @@ updated AS (
         (l.first_name, l.last_name, l.email, l.phone, l.register_date, l.conversion_date, l.id_member,
         l.id_branch, l.id_employee, l.origin)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_prospect = ANY (ARRAY(SELECT s.id_prospect FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -219,6 +221,8 @@ repointed AS (
                             (w.first_name, w.last_name, w.email, w.phone, w.register_date, w.conversion_date, w.id_member,
                             w.id_branch, w.id_employee, w.origin))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_prospect = ANY (ARRAY(SELECT s.id_prospect FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -224,6 +224,8 @@ updated AS (
         l.receiving_date, l.competence_date, l.cancellation_date, l.update_date, l.amount, l.amount_paid,
         l.status_id, l.status_name, l.payment_type)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_receivable = ANY (ARRAY(SELECT s.id_receivable FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -250,6 +252,8 @@ repointed AS (
                             w.receiving_date, w.competence_date, w.cancellation_date, w.update_date, w.amount, w.amount_paid,
                             w.status_id, w.status_name, w.payment_type))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_receivable = ANY (ARRAY(SELECT s.id_receivable FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -310,6 +310,8 @@ updated AS (
         (l.id_member, l.id_prospect, l.id_branch, l.id_employee_sale, l.sale_date, l.removed,
         l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_sale = ANY (ARRAY(SELECT s.id_sale FROM stored s)))
     RETURNING c._run_id AS run_id, c.removed AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -334,6 +336,8 @@ repointed AS (
                             (w.id_member, w.id_prospect, w.id_branch, w.id_employee_sale, w.sale_date, w.removed,
                             w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id_sale = ANY (ARRAY(SELECT s.id_sale FROM stored s)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -425,6 +429,8 @@ evo_sale_items_removed AS (
               >= (coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
       AND NOT (SELECT empty FROM evo_sale_items_target)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_sale_items_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_sale_items_target))))
+           AND c.id_sale = ANY (ARRAY(SELECT k.id_sale FROM accepted k WHERE k.evo_sale_items_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_sale_items_target)))))
       AND (NOT (SELECT empty_at_start FROM evo_sale_items_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),

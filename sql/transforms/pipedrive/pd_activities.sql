@@ -224,6 +224,8 @@ updated AS (
         l.person_id, l.org_id, l.lead_id, l.marked_as_done_time, l.busy, l.add_time, l.update_time,
         l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -250,6 +252,8 @@ repointed AS (
                             w.person_id, w.org_id, w.lead_id, w.marked_as_done_time, w.busy, w.add_time, w.update_time,
                             w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -265,6 +265,8 @@ updated AS (
         l.lost_time, l.close_time, l.lost_reason, l.visible_to, l.add_time, l.update_time, l.is_deleted,
         l.is_archived, l.archive_time, l.custom_fields)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -293,6 +295,8 @@ repointed AS (
                             w.lost_time, w.close_time, w.lost_reason, w.visible_to, w.add_time, w.update_time, w.is_deleted,
                             w.is_archived, w.archive_time, w.custom_fields))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

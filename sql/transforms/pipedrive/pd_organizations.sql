@@ -205,6 +205,8 @@ updated AS (
         (l.name, l.owner_id, l.address, l.address_locality, l.address_country, l.address_postal_code,
         l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -229,6 +231,8 @@ repointed AS (
                             (w.name, w.owner_id, w.address, w.address_locality, w.address_country, w.address_postal_code,
                             w.visible_to, w.add_time, w.update_time, w.is_deleted, w.custom_fields))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

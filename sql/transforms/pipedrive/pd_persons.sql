@@ -214,6 +214,8 @@ updated AS (
         (l.name, l.first_name, l.last_name, l.owner_id, l.org_id, l.primary_email, l.primary_phone,
         l.emails, l.phones, l.visible_to, l.add_time, l.update_time, l.is_deleted, l.custom_fields)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -238,6 +240,8 @@ repointed AS (
                             (w.name, w.first_name, w.last_name, w.owner_id, w.org_id, w.primary_email, w.primary_phone,
                             w.emails, w.phones, w.visible_to, w.add_time, w.update_time, w.is_deleted, w.custom_fields))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

@@ -204,6 +204,8 @@ updated AS (
         (l.pipeline_id, l.name, l.order_nr, l.deal_probability, l.rotten_flag, l.rotten_days, l.add_time,
         l.update_time, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -228,6 +230,8 @@ repointed AS (
                             (w.pipeline_id, w.name, w.order_nr, w.deal_probability, w.rotten_flag, w.rotten_days, w.add_time,
                             w.update_time, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

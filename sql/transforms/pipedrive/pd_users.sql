@@ -205,6 +205,8 @@ updated AS (
         (l.name, l.email, l.phone, l.default_currency, l.locale, l.timezone_name, l.role_id, l.is_admin,
         l.is_active, l.last_login, l.add_time, l.update_time, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -229,6 +231,8 @@ repointed AS (
                             (w.name, w.email, w.phone, w.default_currency, w.locale, w.timezone_name, w.role_id, w.is_admin,
                             w.is_active, w.last_login, w.add_time, w.update_time, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

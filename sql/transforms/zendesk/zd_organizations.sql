@@ -204,6 +204,8 @@ updated AS (
         (l.name, l.group_id, l.external_id, l.domain_names, l.tags, l.details, l.notes, l.shared_tickets,
         l.shared_comments, l.created_at, l.updated_at, l.deleted_at, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -228,6 +230,8 @@ repointed AS (
                             (w.name, w.group_id, w.external_id, w.domain_names, w.tags, w.details, w.notes, w.shared_tickets,
                             w.shared_comments, w.created_at, w.updated_at, w.deleted_at, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

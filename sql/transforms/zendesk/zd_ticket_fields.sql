@@ -202,6 +202,8 @@ updated AS (
         (l.type, l.title, l.raw_title, l.description, l.position, l.active, l.required, l.removable,
         l.tag, l.field_key, l.custom_field_options, l.created_at, l.updated_at)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -226,6 +228,8 @@ repointed AS (
                             (w.type, w.title, w.raw_title, w.description, w.position, w.active, w.required, w.removable,
                             w.tag, w.field_key, w.custom_field_options, w.created_at, w.updated_at))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

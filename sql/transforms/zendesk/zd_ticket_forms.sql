@@ -194,6 +194,8 @@ updated AS (
         (l.name, l.display_name, l.position, l.active, l.is_default, l.end_user_visible,
         l.ticket_field_ids, l.created_at, l.updated_at)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -218,6 +220,8 @@ repointed AS (
                             (w.name, w.display_name, w.position, w.active, w.is_default, w.end_user_visible,
                             w.ticket_field_ids, w.created_at, w.updated_at))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

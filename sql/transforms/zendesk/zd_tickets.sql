@@ -288,6 +288,8 @@ updated AS (
         l.external_id, l.tags, l.satisfaction_score, l.created_at, l.updated_at, l.due_at,
         l.generated_timestamp, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -316,6 +318,8 @@ repointed AS (
                             w.external_id, w.tags, w.satisfaction_score, w.created_at, w.updated_at, w.due_at,
                             w.generated_timestamp, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -395,6 +399,8 @@ zd_ticket_custom_fields_removed AS (
               IS DISTINCT FROM (a.stg_id, a.blob_path, a.line_no, a.run_id))
       AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_elements x WHERE x.stg_id = a.stg_id AND x.field_id = c.field_id)
       AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.zd_ticket_custom_fields_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target))))
+           AND c.id = ANY (ARRAY(SELECT k.id FROM accepted k WHERE k.zd_ticket_custom_fields_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target)))))
       AND (NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),

@@ -223,6 +223,8 @@ updated AS (
         l.locale, l.external_id, l.tags, l.active, l.suspended, l.verified, l.last_login_at, l.created_at,
         l.updated_at, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -249,6 +251,8 @@ repointed AS (
                             w.locale, w.external_id, w.tags, w.active, w.suspended, w.verified, w.last_login_at, w.created_at,
                             w.updated_at, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
+      AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
+           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
     RETURNING 1
 ),
 candidates AS (

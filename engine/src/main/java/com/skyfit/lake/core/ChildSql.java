@@ -227,6 +227,8 @@ final class ChildSql {
                 + "  AND NOT EXISTS (SELECT 1 FROM " + c.name() + "_elements x WHERE x.stg_id = a.stg_id AND "
                 + childKeys.stream().map(n -> "x." + n + " = c." + n).collect(Collectors.joining(" AND ")) + ")"
                 + own + skippedWhenEmpty(c, firstLoadPath, "  AND ")
+                + "\n  AND " + parent.keyProbe("c", "k", "accepted k WHERE k." + c.name() + "_listed"
+                        + (firstLoadPath ? " AND (k.key_stored OR NOT (SELECT empty_at_start FROM " + c.name() + "_target))" : ""))
                 + (firstLoadPath ? "\n  AND (NOT (SELECT empty_at_start FROM " + c.name() + "_target) OR EXISTS (SELECT 1 FROM stored))"
                         : "") + "\n"
                 + "RETURNING 1") + "\n)";

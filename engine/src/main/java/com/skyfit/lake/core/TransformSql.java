@@ -178,6 +178,21 @@ public final class TransformSql {
                 + " AND r.newest_stg_id <> " + l + ".stg_id)";
     }
 
+    /**
+     * The rows of {@code c} (this table, or a child table whose key begins with this table's) whose key is one of
+     * {@code from}'s (a query naming scope and the key columns by {@code alias}): one array per key column, each a
+     * condition on the primary key, so the table is read by index probes for just those keys (a superset when the
+     * batch has several scopes; the join by key that follows keeps the exact ones). A join of the batch with the
+     * table could instead be planned as a hash of every stored row, a cost that grows with the table, not the batch.
+     * The arrays are formed once per statement (an init plan); an empty one reads nothing.
+     */
+    String keyProbe(String c, String alias, String from) {
+        List<String> conditions = new ArrayList<>();
+        conditions.add(c + ".scope = ANY (ARRAY(SELECT DISTINCT " + alias + ".scope FROM " + from + "))");
+        keys.forEach(k -> conditions.add(c + "." + k + " = ANY (ARRAY(SELECT " + alias + "." + k + " FROM " + from + "))"));
+        return "(" + String.join("\n       AND ", conditions) + ")";
+    }
+
     String keyJoin(String a, String b) {
         return keys.stream().map(k -> a + "." + k + " = " + b + "." + k).collect(Collectors.joining(" AND "));
     }
@@ -243,6 +258,7 @@ public final class TransformSql {
                 + "FROM fields l\nWHERE c.scope = l.scope AND " + keyJoin("c", "l") + "\n  AND " + isWinner("l")
                 + "\n  AND " + version("l") + "\n      >= " + storedVersion("c") + "\n"
                 + "  AND " + changed("c", "l") + "\n  AND EXISTS (SELECT 1 FROM stored)\n"
+                + "  AND " + keyProbe("c", "s", "stored s") + "\n"
                 + "RETURNING c._run_id AS run_id, " + deleted("c") + " AS deleted") + "\n)";
     }
 
@@ -266,7 +282,8 @@ public final class TransformSql {
                 + "                    AND " + version("w") + "\n"
                 + "                        >= " + storedVersion("c") + "\n"
                 + "                    AND " + changed("c", "w").replace("\n", "\n" + " ".repeat(20)) + ")\n"
-                + "  AND EXISTS (SELECT 1 FROM stored)\nRETURNING 1") + "\n)";
+                + "  AND EXISTS (SELECT 1 FROM stored)\n"
+                + "  AND " + keyProbe("c", "s", "stored s") + "\nRETURNING 1") + "\n)";
     }
 
     private String candidates() {

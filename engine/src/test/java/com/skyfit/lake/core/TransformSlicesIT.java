@@ -302,6 +302,61 @@ class TransformSlicesIT {
     }
 
     @Test
+    void aLaterSliceReadsTheStoredRowsOfItsOwnKeysOnlyWhateverTheJoinPlanned() throws Exception {
+        bronze.load("sales", "20260102T060000Z-s1",
+                sale(9001, false, "[" + PLAN + "]"), sale(9002, false, "[" + PLAN + ", " + WATER + "]"));
+        // the second slice: a stored sale again, now with another item (the update; its old item removed), and a
+        // new one
+        bronze.read("sales", "20260103T060000Z-s2", sale(9001, false, "[" + WATER + "]"),
+                sale(9003, false, "[" + WATER + "]"));
+        long first = (Long) staging.one("SELECT min(stg_id) - 1 AS n FROM stg_evo.sales_raw").get("n");
+        String statement = TransformSql.of(CoreTables.EVO_SALES);
+        JsonNode plan;
+        try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            TransformRunner.markEmptyAtStart(c, CoreTables.EVO_SALES.writtenTables());
+            st.execute("SELECT set_config('skyfit.from_stg_id', '" + first + "', true), "
+                    + "set_config('skyfit.to_stg_id', '" + (first + 2) + "', true)");
+            st.execute(statement);
+            // the tables hold many other keys (as the earlier slices of a large batch leave them)
+            st.execute("INSERT INTO core.evo_sales SELECT (jsonb_populate_record(NULL::core.evo_sales, "
+                    + "to_jsonb(s) || jsonb_build_object('id_sale', g))).* FROM core.evo_sales s, "
+                    + "generate_series(100000, 119999) g WHERE s.id_sale = 9002");
+            st.execute("INSERT INTO core.evo_sale_items SELECT (jsonb_populate_record(NULL::core.evo_sale_items, "
+                    + "to_jsonb(i) || jsonb_build_object('id_sale', g))).* FROM core.evo_sale_items i, "
+                    + "generate_series(100000, 119999) g WHERE i.id_sale = 9002");
+            st.execute("ANALYZE core.evo_sales, core.evo_sale_items");
+            // a join planned as a hash or a merge would read every stored row of the table
+            st.execute("SET LOCAL enable_nestloop = off");
+            st.execute("SELECT set_config('skyfit.from_stg_id', '" + (first + 2) + "', true), "
+                    + "set_config('skyfit.to_stg_id', '" + (first + 4) + "', true)");
+            try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
+                    + statement.substring(statement.indexOf("WITH fields AS")))) {
+                rs.next();
+                plan = new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+            }
+            c.rollback();
+        }
+        assertThat(cte(plan, "updated").path("Actual Rows").asLong()).as("the stored sale updated").isEqualTo(1);
+        assertThat(cte(plan, "evo_sale_items_removed").path("Actual Rows").asLong()).as("its old item removed")
+                .isEqualTo(1);
+        // each step that compares with stored rows reads the table by its primary key, for the one stored key of the
+        // slice: one sale, its one item
+        for (String[] step : new String[][] {{"updated", "evo_sales"}, {"repointed", "evo_sales"},
+                {"evo_sale_items_removed", "evo_sale_items"}}) {
+            assertThat(nodes(cte(plan, step[0]))).as(step[0])
+                    .filteredOn(n -> step[1].equals(n.path("Relation Name").asText())
+                            && !"ModifyTable".equals(n.path("Node Type").asText()))
+                    .singleElement().satisfies(n -> {
+                        assertThat(n.path("Node Type").asText()).as(step[0]).isIn("Index Scan", "Index Only Scan");
+                        assertThat(n.path("Index Name").asText()).as(step[0]).isEqualTo(step[1] + "_pkey");
+                        assertThat(n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
+                                .as(step[0] + ": rows read").isEqualTo(1);
+                    });
+        }
+    }
+
+    @Test
     void childRowsLeftWithoutTheirParentMeetTheUpsertNotAPlainInsert() {
         // an item whose sale is not in core (an operator removed the sale; a restore of one table): the items are
         // not empty as the batch begins, so no slice inserts plainly, and the new sale's item meets its old row
