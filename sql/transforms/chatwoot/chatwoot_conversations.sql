@@ -244,7 +244,7 @@ updated AS (
         l.labels, l.is_deleted, l.deleted_at, l.deleted_run_id)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -274,7 +274,7 @@ repointed AS (
                             w.labels, w.is_deleted, w.deleted_at, w.deleted_run_id))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

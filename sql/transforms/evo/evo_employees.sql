@@ -180,7 +180,7 @@ updated AS (
         (l.name, l.email, l.id_branch, l.job_position, l.active, l.register_date, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_employee = ANY (ARRAY(SELECT s.id_employee FROM stored s)))
+           AND c.id_employee = ANY (ARRAY(SELECT DISTINCT s.id_employee FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -204,7 +204,7 @@ repointed AS (
                             (w.name, w.email, w.id_branch, w.job_position, w.active, w.register_date, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_employee = ANY (ARRAY(SELECT s.id_employee FROM stored s)))
+           AND c.id_employee = ANY (ARRAY(SELECT DISTINCT s.id_employee FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -206,7 +206,7 @@ updated AS (
         l.released_by)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.entry_key = ANY (ARRAY(SELECT s.entry_key FROM stored s)))
+           AND c.entry_key = ANY (ARRAY(SELECT DISTINCT s.entry_key FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -232,7 +232,7 @@ repointed AS (
                             w.released_by))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.entry_key = ANY (ARRAY(SELECT s.entry_key FROM stored s)))
+           AND c.entry_key = ANY (ARRAY(SELECT DISTINCT s.entry_key FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -228,8 +228,7 @@ updated AS (
         l.cancel_date, l.membership_status, l.value_next_month, l.cancel_reason, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s))
-           AND c.id_member_membership = ANY (ARRAY(SELECT s.id_member_membership FROM stored s)))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT s.id_member FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -256,8 +255,7 @@ repointed AS (
                             w.cancel_date, w.membership_status, w.value_next_month, w.cancel_reason, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s))
-           AND c.id_member_membership = ANY (ARRAY(SELECT s.id_member_membership FROM stored s)))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT s.id_member FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -348,7 +348,7 @@ updated AS (
         l.membership_status, l.gympass_id, l.code_totalpass, l.last_access_date, l.id_employee_consultant)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s)))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT s.id_member FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -376,7 +376,7 @@ repointed AS (
                             w.membership_status, w.gympass_id, w.code_totalpass, w.last_access_date, w.id_employee_consultant))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_member = ANY (ARRAY(SELECT s.id_member FROM stored s)))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT s.id_member FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -465,7 +465,7 @@ evo_member_contacts_removed AS (
       AND NOT EXISTS (SELECT 1 FROM evo_member_contacts_elements x WHERE x.stg_id = a.stg_id AND x.id_phone = c.id_phone)
       AND NOT (SELECT empty FROM evo_member_contacts_target)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_member_contacts_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_member_contacts_target))))
-           AND c.id_member = ANY (ARRAY(SELECT k.id_member FROM accepted k WHERE k.evo_member_contacts_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_member_contacts_target)))))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT k.id_member FROM accepted k WHERE k.evo_member_contacts_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_member_contacts_target)) ORDER BY 1)))
       AND (NOT (SELECT empty_at_start FROM evo_member_contacts_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),
@@ -519,7 +519,7 @@ evo_member_memberships_removed AS (
       AND NOT EXISTS (SELECT 1 FROM evo_member_memberships_elements x WHERE x.stg_id = a.stg_id AND x.id_member_membership = c.id_member_membership)
       AND EXISTS (SELECT 1 FROM ops.bronze_files f WHERE f.blob_path = c._source_blob AND f.source = 'evo' AND f.entity = 'members')
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_member_memberships_listed))
-           AND c.id_member = ANY (ARRAY(SELECT k.id_member FROM accepted k WHERE k.evo_member_memberships_listed)))
+           AND c.id_member = ANY (ARRAY(SELECT DISTINCT k.id_member FROM accepted k WHERE k.evo_member_memberships_listed ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -196,7 +196,7 @@ updated AS (
         l.id_branch, l.id_employee, l.origin)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_prospect = ANY (ARRAY(SELECT s.id_prospect FROM stored s)))
+           AND c.id_prospect = ANY (ARRAY(SELECT DISTINCT s.id_prospect FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -222,7 +222,7 @@ repointed AS (
                             w.id_branch, w.id_employee, w.origin))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_prospect = ANY (ARRAY(SELECT s.id_prospect FROM stored s)))
+           AND c.id_prospect = ANY (ARRAY(SELECT DISTINCT s.id_prospect FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -225,7 +225,7 @@ updated AS (
         l.status_id, l.status_name, l.payment_type)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_receivable = ANY (ARRAY(SELECT s.id_receivable FROM stored s)))
+           AND c.id_receivable = ANY (ARRAY(SELECT DISTINCT s.id_receivable FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -253,7 +253,7 @@ repointed AS (
                             w.status_id, w.status_name, w.payment_type))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_receivable = ANY (ARRAY(SELECT s.id_receivable FROM stored s)))
+           AND c.id_receivable = ANY (ARRAY(SELECT DISTINCT s.id_receivable FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -311,7 +311,7 @@ updated AS (
         l.removal_date, l.items, l.items_count, l.total_value, l.receivables_count, l.receivables_total)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_sale = ANY (ARRAY(SELECT s.id_sale FROM stored s)))
+           AND c.id_sale = ANY (ARRAY(SELECT DISTINCT s.id_sale FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, c.removed AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -337,7 +337,7 @@ repointed AS (
                             w.removal_date, w.items, w.items_count, w.total_value, w.receivables_count, w.receivables_total))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id_sale = ANY (ARRAY(SELECT s.id_sale FROM stored s)))
+           AND c.id_sale = ANY (ARRAY(SELECT DISTINCT s.id_sale FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -430,7 +430,7 @@ evo_sale_items_removed AS (
       AND NOT EXISTS (SELECT 1 FROM evo_sale_items_elements x WHERE x.stg_id = a.stg_id AND x.id_sale_item = c.id_sale_item)
       AND NOT (SELECT empty FROM evo_sale_items_target)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.evo_sale_items_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_sale_items_target))))
-           AND c.id_sale = ANY (ARRAY(SELECT k.id_sale FROM accepted k WHERE k.evo_sale_items_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_sale_items_target)))))
+           AND c.id_sale = ANY (ARRAY(SELECT DISTINCT k.id_sale FROM accepted k WHERE k.evo_sale_items_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM evo_sale_items_target)) ORDER BY 1)))
       AND (NOT (SELECT empty_at_start FROM evo_sale_items_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),

@@ -190,7 +190,7 @@ updated AS (
         (l.name, l.url_title, l.order_nr, l.deal_probability, l.add_time, l.update_time, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -214,7 +214,7 @@ repointed AS (
                             (w.name, w.url_title, w.order_nr, w.deal_probability, w.add_time, w.update_time, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -206,7 +206,7 @@ updated AS (
         l.is_active, l.last_login, l.add_time, l.update_time, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -232,7 +232,7 @@ repointed AS (
                             w.is_active, w.last_login, w.add_time, w.update_time, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

@@ -195,7 +195,7 @@ updated AS (
         l.ticket_field_ids, l.created_at, l.updated_at)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, false AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -221,7 +221,7 @@ repointed AS (
                             w.ticket_field_ids, w.created_at, w.updated_at))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 candidates AS (

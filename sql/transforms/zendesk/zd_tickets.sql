@@ -289,7 +289,7 @@ updated AS (
         l.generated_timestamp, l.is_deleted)
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING c._run_id AS run_id, c.is_deleted AS deleted
 ),
 -- A forced reload gives a bronze part's lines new staging ids. A core row whose version came from such a
@@ -319,7 +319,7 @@ repointed AS (
                             w.generated_timestamp, w.is_deleted))
       AND EXISTS (SELECT 1 FROM stored)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT s.scope FROM stored s))
-           AND c.id = ANY (ARRAY(SELECT s.id FROM stored s)))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT s.id FROM stored s ORDER BY 1)))
     RETURNING 1
 ),
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
@@ -400,7 +400,7 @@ zd_ticket_custom_fields_removed AS (
       AND NOT EXISTS (SELECT 1 FROM zd_ticket_custom_fields_elements x WHERE x.stg_id = a.stg_id AND x.field_id = c.field_id)
       AND NOT (SELECT empty FROM zd_ticket_custom_fields_target)
       AND (c.scope = ANY (ARRAY(SELECT DISTINCT k.scope FROM accepted k WHERE k.zd_ticket_custom_fields_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target))))
-           AND c.id = ANY (ARRAY(SELECT k.id FROM accepted k WHERE k.zd_ticket_custom_fields_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target)))))
+           AND c.id = ANY (ARRAY(SELECT DISTINCT k.id FROM accepted k WHERE k.zd_ticket_custom_fields_listed AND (k.key_stored OR NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target)) ORDER BY 1)))
       AND (NOT (SELECT empty_at_start FROM zd_ticket_custom_fields_target) OR EXISTS (SELECT 1 FROM stored))
     RETURNING 1
 ),

@@ -98,8 +98,9 @@ public final class TransformSql {
      * The batch's keys the table already holds, found by one probe of its primary key per row: a subquery with a
      * LIMIT is never turned into a join, so the check for new keys costs the same whatever the table's size (a batch,
      * or a slice of a large one: TransformRunner), where an anti-join could hash every stored key. The steps that
-     * compare with stored rows run only when there is one; they join the table by key (not by a row address taken
-     * here: a row another transaction updates meanwhile is re-checked by key and still updated). Nothing when the
+     * compare with stored rows run only when there is one; they read the table by its primary key for the keys
+     * stored holds (keyProbe) and join it by key (not by a row address taken here: a row another transaction
+     * updates meanwhile is re-checked by key and still updated). Nothing when the
      * table was empty. A table with children also notes, per staging row, whether the stored version is newer
      * (accepted, in ChildSql, reads that instead of probing the table a second time).
      */
@@ -180,17 +181,23 @@ public final class TransformSql {
 
     /**
      * The rows of {@code c} (this table, or a child table whose key begins with this table's) whose key is one of
-     * {@code from}'s (a query naming scope and the key columns by {@code alias}): one array per key column, each a
-     * condition on the primary key, so the table is read by index probes for just those keys (a superset when the
-     * batch has several scopes; the join by key that follows keeps the exact ones). A join of the batch with the
+     * {@code from}'s (a query naming scope and the key columns by {@code alias}): scope and the first key column,
+     * each one array of distinct values in order, conditions on the leading columns of the primary key, so the
+     * table is read by index probes for just those keys. A superset when the batch has several scopes or the key
+     * several columns; the join by key that follows keeps the exact ones. Only the leading key column: an array
+     * per column of a three-column key would make the planner cost the primary key as the product of their lengths
+     * and choose another index, leaving the arrays as filters searched row by row. A join of the batch with the
      * table could instead be planned as a hash of every stored row, a cost that grows with the table, not the batch.
-     * The arrays are formed once per statement (an init plan); an empty one reads nothing.
+     * The arrays are formed once per statement (init plans, only when the step runs at all); an empty one reads
+     * nothing. The planner takes such an array for about ten values, so the table's side of the join looks small
+     * and is hashed (a nested loop that rescans the index would redo the arrays' setup each time; with the batch's
+     * row counts known from its literal staging bounds, the planner does not choose it for a large batch).
      */
     String keyProbe(String c, String alias, String from) {
-        List<String> conditions = new ArrayList<>();
-        conditions.add(c + ".scope = ANY (ARRAY(SELECT DISTINCT " + alias + ".scope FROM " + from + "))");
-        keys.forEach(k -> conditions.add(c + "." + k + " = ANY (ARRAY(SELECT " + alias + "." + k + " FROM " + from + "))"));
-        return "(" + String.join("\n       AND ", conditions) + ")";
+        String first = keys.get(0);
+        return "(" + c + ".scope = ANY (ARRAY(SELECT DISTINCT " + alias + ".scope FROM " + from + "))\n"
+                + "       AND " + c + "." + first + " = ANY (ARRAY(SELECT DISTINCT " + alias + "." + first + " FROM " + from
+                + " ORDER BY 1)))";
     }
 
     String keyJoin(String a, String b) {
