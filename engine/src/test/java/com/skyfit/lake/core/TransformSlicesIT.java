@@ -230,6 +230,15 @@ class TransformSlicesIT {
         assertThat(staging.one("SELECT count(*) AS n FROM core.evo_entries").get("n")).isEqualTo(8000L);
     }
 
+    /** The plan of a transform statement run under EXPLAIN (ANALYZE, FORMAT JSON): it runs, in the caller's transaction. */
+    private static JsonNode explainAnalyze(java.sql.Statement st, String statement) throws Exception {
+        try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
+                + statement.substring(statement.indexOf("WITH fields AS")))) {
+            rs.next();
+            return new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+        }
+    }
+
     /** The plan node of a CTE, from EXPLAIN (ANALYZE, FORMAT JSON); fails the test when there is none. */
     private static JsonNode cte(JsonNode plan, String name) {
         JsonNode found = find(plan, name);
@@ -278,11 +287,7 @@ class TransformSlicesIT {
             // version of a stored one (9001)
             st.execute("SELECT set_config('skyfit.from_stg_id', '" + (first + 2) + "', true), "
                     + "set_config('skyfit.to_stg_id', '" + (first + 4) + "', true)");
-            try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-                    + statement.substring(statement.indexOf("WITH fields AS")))) {
-                rs.next();
-                plan = new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
-            }
+            plan = explainAnalyze(st, statement);
             c.rollback();
         }
         // the new sale's item by the plain insert; the stored sale's two items (one changed version, one new) by the
@@ -320,11 +325,8 @@ class TransformSlicesIT {
             }
             st.execute("ANALYZE " + String.join(", ", table.writtenTables()));
             st.execute("SET LOCAL enable_nestloop = off");
-            String second = TransformRunner.bound(statement, first + 2, last);
-            try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-                    + second.substring(second.indexOf("WITH fields AS")))) {
-                rs.next();
-                return new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+            try {
+                return explainAnalyze(st, TransformRunner.bound(statement, first + 2, last));
             } finally {
                 c.rollback();
             }
