@@ -19,7 +19,7 @@ final class LoadCommand implements Callable<Integer> {
             + "staging rows retention dropped ('pruned'), which rebuilds their staging partitions from bronze.")
     boolean allRuns;
 
-    @Option(names = "--batch-size", description = "Files per COPY transaction (default: SKYFIT_LOAD_BATCH_FILES).")
+    @Option(names = "--batch-size", description = "Most files per COPY transaction; fewer towards the end of a load on several connections (default: SKYFIT_LOAD_BATCH_FILES).")
     Integer batchSize;
 
     @Option(names = "--force", description = "Reload parts already loaded (idempotent: no doubles).")

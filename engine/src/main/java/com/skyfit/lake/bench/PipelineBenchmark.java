@@ -13,6 +13,7 @@ import com.skyfit.lake.pipeline.RunPlan;
 import com.skyfit.lake.pipeline.WindowTask;
 import com.skyfit.lake.staging.LoadResult;
 import com.skyfit.lake.staging.LoaderOptions;
+import com.skyfit.lake.staging.StagingLoader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -163,6 +164,7 @@ public final class PipelineBenchmark {
                     }
                     beforeStaging();
                     loads.add(Stage.measure("staging", entity, () -> load(e.getValue(), again)));
+                    LOG.debug("round {} staging {}: {} s", round + 1, entity, loads.get(round).seconds());
                     vacuum(table);
                     if (baseline == null) {
                         baseline = CopyBaseline.prepare(engine.database(), engine.store(), e.getValue(), table,
@@ -172,6 +174,7 @@ public final class PipelineBenchmark {
                     }
                     beforeStaging();
                     copies.add(Stage.measure("staging_baseline", entity, baseline::copy));
+                    LOG.debug("round {} staging_baseline {}: {} s", round + 1, entity, copies.get(round).seconds());
                     if (extras.keepCopies()) {
                         vacuum(baseline.plainTable());
                     } else {
@@ -203,6 +206,7 @@ public final class PipelineBenchmark {
                     boolean refresh = round > 0;
                     settle(table.stagingTable());
                     runs.add(Stage.measure("core", table.name(), () -> transform(transforms, table, refresh, rows)));
+                    LOG.debug("round {} core {}: {} s", round + 1, table.name(), runs.get(round).seconds());
                     vacuum(table.qualifiedName());
                     for (var child : table.children()) {
                         vacuum(child.qualifiedName());
@@ -224,6 +228,8 @@ public final class PipelineBenchmark {
                         settle(table.stagingTable());
                         baselineRuns.add(Stage.measure("core_baseline", table.name(),
                                 () -> baseline.run(engine.database(), written)));
+                        LOG.debug("round {} core_baseline {}: {} s", round + 1, table.name(),
+                                baselineRuns.get(round).seconds());
                         if (extras.keepCopies()) {
                             for (String t : baseline.tables()) {
                                 vacuum(t);
@@ -295,12 +301,11 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The COPY streams the loader opens for an entity's parts: one per batch of {@link LoaderOptions#batchFiles()}
-     * consecutive parts, at most {@link LoaderOptions#parallelism()} at once. Five parts are one batch, one stream.
+     * The COPY streams the loader opens for an entity's parts: one per batch ({@link StagingLoader#batchCount}), at
+     * most {@link LoaderOptions#parallelism()} at once. One part is one stream; two or more on two connections, two.
      */
     int streams(int parts) {
-        int batches = (parts + loader.batchFiles() - 1) / loader.batchFiles();
-        return Math.max(1, Math.min(loader.parallelism(), batches));
+        return Math.max(1, Math.min(loader.parallelism(), StagingLoader.batchCount(parts, loader)));
     }
 
     private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows) {

@@ -58,13 +58,17 @@ final class BatchTransaction {
      */
     List<PartResult> run(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
             throws SQLException {
+        long start = System.nanoTime();
         try (Connection c = db.connection()) {
+            long connected = System.nanoTime();
             beforeTransaction(c, table, parts);
+            long prepared = System.nanoTime();
             c.setAutoCommit(false);
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
                 ledger.lock(c, paths);
                 Map<String, FileLedger.PartState> states = ledger.states(c, paths);
+                long lockedAt = System.nanoTime();
                 List<PartResult> out = new ArrayList<>();
                 List<BronzePath> todo = new ArrayList<>();
                 for (BronzePath p : parts) {
@@ -111,7 +115,14 @@ final class BatchTransaction {
                     c.rollback();
                     return null;
                 }
+                long loaded = System.nanoTime();
                 c.commit();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Batch of {} parts into {}: connection {} ms, partitions and index {} ms, locks and "
+                            + "ledger read {} ms, load {} ms, commit {} ms", parts.size(), table,
+                            ms(connected - start), ms(prepared - connected), ms(lockedAt - prepared),
+                            ms(loaded - lockedAt), ms(System.nanoTime() - loaded));
+                }
                 return ordered(parts, out);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -223,6 +234,10 @@ final class BatchTransaction {
         } catch (SQLException ignored) {
             // a broken connection has nothing left to roll back
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     static String firstLine(String s) {

@@ -25,6 +25,7 @@ final class CopyBuffer {
     private byte[] spare;
     private int len;
     private Future<?> pending;
+    private long waitedNanos;
 
     CopyBuffer(CopyIn copy, int capacity) {
         this.copy = copy;
@@ -122,6 +123,7 @@ final class CopyBuffer {
         }
         Future<?> f = pending;
         pending = null;
+        long start = System.nanoTime();
         try {
             f.get();
         } catch (ExecutionException e) {
@@ -132,6 +134,13 @@ final class CopyBuffer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while writing COPY data", e);
+        } finally {
+            waitedNanos += System.nanoTime() - start;
         }
+    }
+
+    /** Time the caller spent waiting for the previous buffer to reach the server: the server was the slower side. */
+    long waitedNanos() {
+        return waitedNanos;
     }
 }

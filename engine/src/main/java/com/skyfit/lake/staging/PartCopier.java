@@ -24,6 +24,7 @@ import org.postgresql.copy.CopyManager;
  * uncompressed bytes, so not even a gzip bomb streams without end.
  */
 final class PartCopier {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartCopier.class);
     private static final int READ_BUFFER = 64 * 1024;
 
     private final BronzeStore store;
@@ -39,6 +40,7 @@ final class PartCopier {
     /** Copies the parts verbatim; stops at the first line that needs checking. */
     List<Counts> copyFast(Connection c, CopyTarget table, List<BronzePath> parts)
             throws SQLException, FastLineEncoder.LineCheckNeeded, BronzeReadException {
+        long start = System.nanoTime();
         CopyBuffer out = new CopyBuffer(copyApi(c).copyIn(table.fastCopySql()), options.copyBufferBytes());
         try {
             FastLineEncoder enc = new FastLineEncoder(out, options.maxLineBytes());
@@ -60,6 +62,11 @@ final class PartCopier {
                 counts.add(new Counts(rows, 0, enc.bytes()));
             }
             long copied = out.finish();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("COPY of {} parts into {}: {} rows, {} ms, {} ms of it waiting for the server",
+                        parts.size(), table.table(), total, (System.nanoTime() - start) / 1_000_000,
+                        out.waitedNanos() / 1_000_000);
+            }
             if (copied != total) {
                 throw new SQLException("COPY stored " + copied + " rows but " + total + " lines were sent");
             }

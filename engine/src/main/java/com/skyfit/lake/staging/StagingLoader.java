@@ -70,9 +70,8 @@ public final class StagingLoader {
      *                              batches committed before that stay loaded and are skipped next time
      */
     public LoadResult load(List<String> paths, boolean force, LoadListener listener) {
-        List<List<BronzePath>> batches = new ArrayList<>();
         List<PartResult> done = new ArrayList<>();
-        List<BronzePath> batch = new ArrayList<>();
+        List<BronzePath> parts = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         List<PartResult> repeats = new ArrayList<>();
         for (String path : paths) {
@@ -92,16 +91,9 @@ public final class StagingLoader {
                 repeats.add(new PartResult(new FileOutcome(path, "skipped", 0, 0, null), 0));
                 continue;
             }
-            if (!batch.isEmpty() && (batch.size() == options.batchFiles()
-                    || !StagingTable.of(batch.get(0)).equals(StagingTable.of(part)))) {
-                batches.add(List.copyOf(batch));
-                batch.clear();
-            }
-            batch.add(part);
+            parts.add(part);
         }
-        if (!batch.isEmpty()) {
-            batches.add(List.copyOf(batch));
-        }
+        List<List<BronzePath>> batches = batches(parts, options);
         Progress progress = new Progress(paths.size(), listener);
         if (!done.isEmpty()) {
             progress.done(done);
@@ -120,6 +112,51 @@ public final class StagingLoader {
             }
         }
         return summarize(outcomes);
+    }
+
+    /**
+     * Consecutive parts of one staging table, in order, cut into batches of at most
+     * {@link LoaderOptions#batchFiles()} that shrink as the end of the list nears ({@link #batchLimit}): the batches
+     * are taken in order by whichever connection is free, so the last ones are small and every connection finishes
+     * at about the same time, instead of one loading a last full batch while the others wait.
+     */
+    static List<List<BronzePath>> batches(List<BronzePath> parts, LoaderOptions options) {
+        List<List<BronzePath>> out = new ArrayList<>();
+        int start = 0;
+        while (start < parts.size()) {
+            int limit = batchLimit(parts.size() - start, options);
+            StagingTable table = StagingTable.of(parts.get(start));
+            int end = start + 1;
+            while (end < parts.size() && end - start < limit && StagingTable.of(parts.get(end)).equals(table)) {
+                end++;
+            }
+            out.add(List.copyOf(parts.subList(start, end)));
+            start = end;
+        }
+        return out;
+    }
+
+    /**
+     * The size of the next batch when {@code remaining} parts are left to batch: with one connection
+     * {@link LoaderOptions#batchFiles()}; with more, a fair share of what is left, half of it divided by the
+     * connections (guided self-scheduling), between one part and {@code batchFiles}. Thirty parts on two connections:
+     * 8, 6, 4, 3, 3, 2, 1, 1, 1, 1.
+     */
+    static int batchLimit(int remaining, LoaderOptions options) {
+        if (options.parallelism() <= 1) {
+            return options.batchFiles();
+        }
+        int share = 2 * options.parallelism();
+        return Math.max(1, Math.min(options.batchFiles(), (remaining + share - 1) / share));
+    }
+
+    /** How many batches {@code parts} parts of one staging table make: {@link #batches}, counted. */
+    public static int batchCount(int parts, LoaderOptions options) {
+        int count = 0;
+        for (int left = parts; left > 0; left -= Math.min(left, batchLimit(left, options))) {
+            count++;
+        }
+        return count;
     }
 
     /** Batches touch disjoint parts, so they can run side by side on their own connections. */

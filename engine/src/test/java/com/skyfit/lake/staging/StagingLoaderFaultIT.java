@@ -75,7 +75,8 @@ class StagingLoaderFaultIT {
         String good = Parts.write(store, Parts.path("pipedrive", "deals", runId, 1), Parts.records(5000, 10));
         FaultyStore faulty = new FaultyStore(store).failReads(flaky, 1000).unchecked();
 
-        LoadResult first = loader(faulty, LoaderOptions.defaults()).load(List.of(flaky, good), false);
+        // one connection: the two parts share a batch (on two, each would be a batch of its own)
+        LoadResult first = loader(faulty, LoaderOptions.defaults().withParallelism(1)).load(List.of(flaky, good), false);
 
         assertThat(first.files()).extracting(LoadResult.FileOutcome::status).containsExactly("failed", "loaded");
         assertThat(first.files().get(0).error()).contains("could not be read").contains("transient");
@@ -104,7 +105,9 @@ class StagingLoaderFaultIT {
         String good = Parts.write(store, Parts.path("pipedrive", "deals", runId, 1), Parts.records(1, 10));
         FaultyStore counting = new FaultyStore(store);
 
-        LoadResult result = loader(counting, LoaderOptions.defaults()).load(List.of(bad, good), false);
+        // one connection: the two parts share a batch (on two, each would be a batch of its own)
+        LoadResult result = loader(counting, LoaderOptions.defaults().withParallelism(1)).load(List.of(bad, good),
+                false);
 
         assertThat(result.files()).extracting(LoadResult.FileOutcome::status).containsExactly("failed", "loaded");
         assertThat(counting.opens(bad)).isEqualTo(2); // in the batch, then alone: never retried

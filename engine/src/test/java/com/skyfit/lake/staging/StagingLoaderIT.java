@@ -178,7 +178,8 @@ class StagingLoaderIT {
         }
         List<LoadListener.Progress> progress = new ArrayList<>();
 
-        LoadResult result = new StagingLoader(db, store, LoaderOptions.defaults()).load(paths, false, progress::add);
+        LoaderOptions one = LoaderOptions.defaults().withParallelism(1);
+        LoadResult result = new StagingLoader(db, store, one).load(paths, false, progress::add);
 
         assertThat(result.filesLoaded()).isEqualTo(5);
         assertThat(result.rowsLoaded()).isEqualTo(500);
@@ -190,8 +191,14 @@ class StagingLoaderIT {
             assertThat(p.bytes()).isPositive();
         });
 
-        new StagingLoader(db, store, LoaderOptions.defaults().withBatchFiles(2)).load(paths, true);
+        new StagingLoader(db, store, one.withBatchFiles(2)).load(paths, true);
         assertThat(transactions("stg_pipedrive.stages_raw", paths)).isEqualTo(3);
+
+        // on two connections the batches shrink towards the end: 2 parts, then 1, 1, 1
+        LoadResult twice = new StagingLoader(db, store, LoaderOptions.defaults()).load(paths, true);
+        assertThat(twice.rowsLoaded()).isEqualTo(500);
+        assertThat(transactions("stg_pipedrive.stages_raw", paths)).isEqualTo(4);
+        assertThat(count("stg_pipedrive.stages_raw", paths.get(0))).isEqualTo(100);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package com.skyfit.lake.staging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.skyfit.lake.bronze.BronzePath;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadBatchesTest {
+    private static List<BronzePath> parts(String entity, int n, int from) {
+        List<BronzePath> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Parts.path("evo", entity, "run-1", from + i));
+        }
+        return out;
+    }
+
+    private static List<Integer> sizes(List<List<BronzePath>> batches) {
+        return batches.stream().map(List::size).toList();
+    }
+
+    @Test
+    void batchesShrinkTowardsTheEndSoTheConnectionsFinishTogether() {
+        LoaderOptions two = LoaderOptions.defaults(); // 8 parts a batch, 2 connections
+        List<BronzePath> thirty = parts("entries", 30, 0);
+
+        List<List<BronzePath>> batches = StagingLoader.batches(thirty, two);
+
+        assertThat(sizes(batches)).containsExactly(8, 6, 4, 3, 3, 2, 1, 1, 1, 1);
+        // every part once, in the caller's order
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(thirty);
+        assertThat(StagingLoader.batchCount(30, two)).isEqualTo(batches.size());
+    }
+
+    @Test
+    void oneConnectionKeepsFullBatches() {
+        LoaderOptions one = LoaderOptions.defaults().withParallelism(1);
+
+        assertThat(sizes(StagingLoader.batches(parts("entries", 30, 0), one))).containsExactly(8, 8, 8, 6);
+        assertThat(StagingLoader.batchCount(30, one)).isEqualTo(4);
+    }
+
+    @Test
+    void aBatchNeverSpansTwoTablesNorExceedsTheSetting() {
+        LoaderOptions four = LoaderOptions.defaults().withBatchFiles(3).withParallelism(2);
+        List<BronzePath> mixed = new ArrayList<>(parts("entries", 40, 0));
+        mixed.addAll(parts("sales", 2, 0));
+        mixed.addAll(parts("entries", 3, 100));
+
+        List<List<BronzePath>> batches = StagingLoader.batches(mixed, four);
+
+        assertThat(batches).allSatisfy(b -> {
+            assertThat(b).hasSizeBetween(1, 3);
+            assertThat(b).extracting(BronzePath::entity).containsOnly(b.get(0).entity());
+        });
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(mixed);
+        assertThat(batches.get(0)).hasSize(3);
+        assertThat(batches.get(batches.size() - 1)).hasSize(1);
+    }
+
+    @Test
+    void countsMatchTheBatchesForEverySize() {
+        for (int parallelism = 1; parallelism <= 4; parallelism++) {
+            LoaderOptions o = LoaderOptions.defaults().withParallelism(parallelism);
+            for (int n = 0; n <= 200; n++) {
+                assertThat(StagingLoader.batchCount(n, o)).as("%d parts, %d connections", n, parallelism)
+                        .isEqualTo(StagingLoader.batches(parts("entries", n, 0), o).size());
+            }
+        }
+        // one part is one batch; two parts on two connections are two
+        assertThat(StagingLoader.batchCount(1, LoaderOptions.defaults())).isEqualTo(1);
+        assertThat(StagingLoader.batchCount(2, LoaderOptions.defaults())).isEqualTo(2);
+    }
+}
