@@ -59,16 +59,18 @@ final class BatchTransaction {
     List<PartResult> run(StagingTable table, List<BronzePath> parts, boolean force, boolean canSplit)
             throws SQLException {
         long start = System.nanoTime();
+        long[] at = new long[4]; // connected, partitions made, parts locked, parts loaded
+        List<PartResult> committed;
         try (Connection c = db.connection()) {
-            long connected = System.nanoTime();
+            at[0] = System.nanoTime();
             beforeTransaction(c, table, parts);
-            long prepared = System.nanoTime();
+            at[1] = System.nanoTime();
             c.setAutoCommit(false);
             try {
                 List<String> paths = parts.stream().map(BronzePath::path).toList();
                 ledger.lock(c, paths);
                 Map<String, FileLedger.PartState> states = ledger.states(c, paths);
-                long lockedAt = System.nanoTime();
+                at[2] = System.nanoTime();
                 List<PartResult> out = new ArrayList<>();
                 List<BronzePath> todo = new ArrayList<>();
                 for (BronzePath p : parts) {
@@ -115,15 +117,9 @@ final class BatchTransaction {
                     c.rollback();
                     return null;
                 }
-                long loaded = System.nanoTime();
+                at[3] = System.nanoTime();
                 c.commit();
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Batch of {} parts into {}: connection {} ms, partitions and index {} ms, locks and "
-                            + "ledger read {} ms, load {} ms, commit {} ms", parts.size(), table,
-                            ms(connected - start), ms(prepared - connected), ms(lockedAt - prepared),
-                            ms(loaded - lockedAt), ms(System.nanoTime() - loaded));
-                }
-                return ordered(parts, out);
+                committed = ordered(parts, out);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 if (canSplit && !(e instanceof TransientReadException) && PgRetry.classify(e) != PgRetry.Kind.TRANSIENT) {
@@ -132,6 +128,12 @@ final class BatchTransaction {
                 throw e;
             }
         }
+        if (LOG.isDebugEnabled()) { // after the commit and outside it: nothing here can undo a committed batch
+            LOG.debug("Batch of {} parts into {}: connection {} ms, partitions and index {} ms, locks and ledger read "
+                    + "{} ms, load {} ms, commit {} ms", parts.size(), table, ms(at[0] - start), ms(at[1] - at[0]),
+                    ms(at[2] - at[1]), ms(at[3] - at[2]), ms(System.nanoTime() - at[3]));
+        }
+        return committed;
     }
 
     /**

@@ -49,7 +49,9 @@ final class CopyBuffer {
             flush();
             if (n > buf.length) {
                 awaitPending();
+                long start = System.nanoTime();
                 copy.writeToCopy(src, off, n);
+                waitedNanos += System.nanoTime() - start;
                 return;
             }
         }
@@ -98,7 +100,12 @@ final class CopyBuffer {
     long finish() throws SQLException {
         flush();
         awaitPending();
-        return copy.endCopy();
+        long start = System.nanoTime();
+        try {
+            return copy.endCopy();
+        } finally {
+            waitedNanos += System.nanoTime() - start;
+        }
     }
 
     /** Abandons the COPY (the server discards what it received); safe when already ended by an error. */
@@ -139,7 +146,10 @@ final class CopyBuffer {
         }
     }
 
-    /** Time the caller spent waiting for the previous buffer to reach the server: the server was the slower side. */
+    /**
+     * Time the caller spent waiting for the server: for the previous buffer to be taken, for a chunk larger than a
+     * buffer to be written, and for the end of the COPY. Much of it means the server was the slower side.
+     */
     long waitedNanos() {
         return waitedNanos;
     }

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * How the staging loader batches, retries and bounds what it reads.
  *
- * @param batchFiles      consecutive parts of the same staging table that share one COPY and one transaction
+ * @param batchFiles      at most this many consecutive parts of the same staging table share one COPY and one
+ *                        transaction; with more than one connection the batches shrink towards the end of a load
+ *                        ({@link StagingLoader#batches})
  * @param retrySchedule   waits between attempts after a transient failure, PostgreSQL or storage (one retry
  *                        per entry)
  * @param copyBufferBytes size of each write to the COPY stream; larger writes mean fewer round trips

@@ -62,13 +62,13 @@ final class PartCopier {
                 counts.add(new Counts(rows, 0, enc.bytes()));
             }
             long copied = out.finish();
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("COPY of {} parts into {}: {} rows, {} ms, {} ms of it waiting for the server",
-                        parts.size(), table.table(), total, (System.nanoTime() - start) / 1_000_000,
-                        out.waitedNanos() / 1_000_000);
-            }
             if (copied != total) {
                 throw new SQLException("COPY stored " + copied + " rows but " + total + " lines were sent");
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("COPY of {} parts into {}: {} rows, {} ms, {} ms of it waiting for the server",
+                        parts.size(), table.table(), copied, (System.nanoTime() - start) / 1_000_000,
+                        out.waitedNanos() / 1_000_000);
             }
             return counts;
         } finally {

@@ -9,9 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class LoadBatchesTest {
     private static List<BronzePath> parts(String entity, int n, int from) {
+        return parts("evo", entity, n, from);
+    }
+
+    private static List<BronzePath> parts(String source, String entity, int n, int from) {
         List<BronzePath> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(Parts.path("evo", entity, "run-1", from + i));
+            out.add(Parts.path(source, entity, "run-1", from + i));
         }
         return out;
     }
@@ -43,31 +47,42 @@ class LoadBatchesTest {
 
     @Test
     void aBatchNeverSpansTwoTablesNorExceedsTheSetting() {
-        LoaderOptions four = LoaderOptions.defaults().withBatchFiles(3).withParallelism(2);
-        List<BronzePath> mixed = new ArrayList<>(parts("entries", 40, 0));
-        mixed.addAll(parts("sales", 2, 0));
-        mixed.addAll(parts("entries", 3, 100));
+        LoaderOptions threeOnTwo = LoaderOptions.defaults().withBatchFiles(3).withParallelism(2);
+        List<BronzePath> mixed = new ArrayList<>(parts("evo", "entries", 40, 0));
+        mixed.addAll(parts("evo", "sales", 2, 0));
+        mixed.addAll(parts("pipedrive", "entries", 5, 0)); // same entity name, another source: another table
+        mixed.addAll(parts("evo", "entries", 3, 100));
 
-        List<List<BronzePath>> batches = StagingLoader.batches(mixed, four);
+        List<List<BronzePath>> batches = StagingLoader.batches(mixed, threeOnTwo);
 
         assertThat(batches).allSatisfy(b -> {
             assertThat(b).hasSizeBetween(1, 3);
-            assertThat(b).extracting(BronzePath::entity).containsOnly(b.get(0).entity());
+            assertThat(b).extracting(StagingTable::of).containsOnly(StagingTable.of(b.get(0)));
         });
         assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(mixed);
         assertThat(batches.get(0)).hasSize(3);
         assertThat(batches.get(batches.size() - 1)).hasSize(1);
+        // the evo sales and the pipedrive entries are cut off from their neighbours
+        assertThat(batches).anySatisfy(b -> assertThat(b).extracting(BronzePath::entity).containsOnly("sales"));
+        assertThat(batches).anySatisfy(b -> assertThat(b).extracting(BronzePath::source).containsOnly("pipedrive"));
     }
 
     @Test
     void countsMatchTheBatchesForEverySize() {
-        for (int parallelism = 1; parallelism <= 4; parallelism++) {
-            LoaderOptions o = LoaderOptions.defaults().withParallelism(parallelism);
-            for (int n = 0; n <= 200; n++) {
-                assertThat(StagingLoader.batchCount(n, o)).as("%d parts, %d connections", n, parallelism)
-                        .isEqualTo(StagingLoader.batches(parts("entries", n, 0), o).size());
+        for (int files : new int[] {1, 2, 8, 50}) {
+            for (int parallelism = 1; parallelism <= 4; parallelism++) {
+                LoaderOptions o = LoaderOptions.defaults().withBatchFiles(files).withParallelism(parallelism);
+                for (int n = 0; n <= 200; n++) {
+                    List<List<BronzePath>> batches = StagingLoader.batches(parts("entries", n, 0), o);
+                    assertThat(StagingLoader.batchCount(n, o))
+                            .as("%d parts, %d a batch, %d connections", n, files, parallelism)
+                            .isEqualTo(batches.size());
+                    assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeBetween(1, files));
+                }
             }
         }
+        // one part a batch whatever the connections
+        assertThat(StagingLoader.batchCount(30, LoaderOptions.defaults().withBatchFiles(1))).isEqualTo(30);
         // one part is one batch; two parts on two connections are two
         assertThat(StagingLoader.batchCount(1, LoaderOptions.defaults())).isEqualTo(1);
         assertThat(StagingLoader.batchCount(2, LoaderOptions.defaults())).isEqualTo(2);

@@ -71,9 +71,12 @@ class PartitionedStagingIT {
         String may = Parts.write(store, part("entries", LocalDate.of(2024, 5, 3), "run-may", 0), entries(0, 30));
         String june = Parts.write(store, part("entries", LocalDate.of(2024, 6, 20), "run-june", 0), entries(30, 20));
 
-        LoadResult r = loader().load(List.of(may, june), false);
+        // one connection: both parts in one batch, one COPY routed to two partitions
+        LoadResult r = new StagingLoader(db, store, LoaderOptions.defaults().withParallelism(1))
+                .load(List.of(may, june), false);
 
         assertThat(r.filesLoaded()).isEqualTo(2);
+        assertThat(rows("SELECT count(DISTINCT xmin::text)::text FROM stg_evo.entries_raw")).containsExactly("1");
         assertThat(rows("SELECT tableoid::regclass::text || ' ' || ingestion_date || ' ' || count(*) "
                 + "FROM stg_evo.entries_raw GROUP BY tableoid, ingestion_date ORDER BY 1"))
                 .containsExactly("stg_evo.entries_raw_p202405 2024-05-03 30", "stg_evo.entries_raw_p202406 2024-06-20 20");
@@ -113,7 +116,8 @@ class PartitionedStagingIT {
                 List<String> mine = List.of(own.get(i), twin);
                 loads.add(pool.submit(() -> {
                     start.await();
-                    return new StagingLoader(db, store, LoaderOptions.defaults().withBatchFiles(2)).load(mine, false);
+                    return new StagingLoader(db, store, LoaderOptions.defaults().withBatchFiles(2)
+                            .withParallelism(1)).load(mine, false); // its own part and the twin in one batch
                 }));
             }
             for (Future<LoadResult> f : loads) {
