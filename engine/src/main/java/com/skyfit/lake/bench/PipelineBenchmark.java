@@ -1,5 +1,6 @@
 package com.skyfit.lake.bench;
 
+import com.skyfit.lake.bronze.BronzePath;
 import com.skyfit.lake.control.LeaseHeartbeat;
 import com.skyfit.lake.control.LeaseOwner;
 import com.skyfit.lake.core.CoreTable;
@@ -168,7 +169,7 @@ public final class PipelineBenchmark {
                     vacuum(table);
                     if (baseline == null) {
                         baseline = CopyBaseline.prepare(engine.database(), engine.store(), e.getValue(), table,
-                                streams(e.getValue().size()), scratch);
+                                streams(e.getValue()), scratch);
                     } else {
                         baseline.recreateTable();
                     }
@@ -304,8 +305,9 @@ public final class PipelineBenchmark {
      * The COPY streams the loader opens for an entity's parts: one per batch ({@link StagingLoader#batchCount}), at
      * most {@link LoaderOptions#parallelism()} at once. One part is one stream; two or more on two connections, two.
      */
-    int streams(int parts) {
-        return Math.max(1, Math.min(loader.parallelism(), StagingLoader.batchCount(parts, loader)));
+    int streams(List<String> parts) {
+        int batches = StagingLoader.batchCount(parts.stream().map(BronzePath::parse).toList(), loader);
+        return Math.max(1, Math.min(loader.parallelism(), batches));
     }
 
     private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows) {

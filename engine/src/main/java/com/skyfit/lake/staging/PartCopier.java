@@ -17,6 +17,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams bronze parts through gunzip into one COPY. Memory is a read buffer, the gunzip window and
@@ -24,7 +26,7 @@ import org.postgresql.copy.CopyManager;
  * uncompressed bytes, so not even a gzip bomb streams without end.
  */
 final class PartCopier {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartCopier.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PartCopier.class);
     private static final int READ_BUFFER = 64 * 1024;
 
     private final BronzeStore store;

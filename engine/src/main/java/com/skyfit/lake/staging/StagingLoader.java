@@ -150,16 +150,9 @@ public final class StagingLoader {
         return Math.max(1, Math.min(options.batchFiles(), (remaining + share - 1) / share));
     }
 
-    /**
-     * How many batches {@link #batches} makes of {@code parts} parts of one staging table when they are the whole
-     * load (parts of other tables in the same call change the sizes: the shrinking counts every part left).
-     */
-    public static int batchCount(int parts, LoaderOptions options) {
-        int count = 0;
-        for (int left = parts; left > 0; left -= Math.min(left, batchLimit(left, options))) {
-            count++;
-        }
-        return count;
+    /** How many batches a load of {@code parts} (valid, each once) makes: {@link #batches}, counted. */
+    public static int batchCount(List<BronzePath> parts, LoaderOptions options) {
+        return batches(parts, options).size();
     }
 
     /** Batches touch disjoint parts, so they can run side by side on their own connections. */

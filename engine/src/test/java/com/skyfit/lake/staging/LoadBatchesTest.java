@@ -34,7 +34,7 @@ class LoadBatchesTest {
         assertThat(sizes(batches)).containsExactly(8, 6, 4, 3, 3, 2, 1, 1, 1, 1);
         // every part once, in the caller's order
         assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(thirty);
-        assertThat(StagingLoader.batchCount(30, two)).isEqualTo(batches.size());
+        assertThat(StagingLoader.batchCount(thirty, two)).isEqualTo(batches.size());
     }
 
     @Test
@@ -42,7 +42,7 @@ class LoadBatchesTest {
         LoaderOptions one = LoaderOptions.defaults().withParallelism(1);
 
         assertThat(sizes(StagingLoader.batches(parts("entries", 30, 0), one))).containsExactly(8, 8, 8, 6);
-        assertThat(StagingLoader.batchCount(30, one)).isEqualTo(4);
+        assertThat(StagingLoader.batchCount(parts("entries", 30, 0), one)).isEqualTo(4);
     }
 
     @Test
@@ -74,7 +74,7 @@ class LoadBatchesTest {
                 LoaderOptions o = LoaderOptions.defaults().withBatchFiles(files).withParallelism(parallelism);
                 for (int n = 0; n <= 200; n++) {
                     List<List<BronzePath>> batches = StagingLoader.batches(parts("entries", n, 0), o);
-                    assertThat(StagingLoader.batchCount(n, o))
+                    assertThat(StagingLoader.batchCount(parts("entries", n, 0), o))
                             .as("%d parts, %d a batch, %d connections", n, files, parallelism)
                             .isEqualTo(batches.size());
                     assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeBetween(1, files));
@@ -82,9 +82,9 @@ class LoadBatchesTest {
             }
         }
         // one part a batch whatever the connections
-        assertThat(StagingLoader.batchCount(30, LoaderOptions.defaults().withBatchFiles(1))).isEqualTo(30);
+        assertThat(StagingLoader.batchCount(parts("entries", 30, 0), LoaderOptions.defaults().withBatchFiles(1))).isEqualTo(30);
         // one part is one batch; two parts on two connections are two
-        assertThat(StagingLoader.batchCount(1, LoaderOptions.defaults())).isEqualTo(1);
-        assertThat(StagingLoader.batchCount(2, LoaderOptions.defaults())).isEqualTo(2);
+        assertThat(StagingLoader.batchCount(parts("entries", 1, 0), LoaderOptions.defaults())).isEqualTo(1);
+        assertThat(StagingLoader.batchCount(parts("entries", 2, 0), LoaderOptions.defaults())).isEqualTo(2);
     }
 }
