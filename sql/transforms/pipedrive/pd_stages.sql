@@ -28,7 +28,7 @@
 -- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
 --            batch costs the same whatever the table's size; the update and repointing steps run only
 --            when there is one.
--- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+-- superseded for keys that occur more than once in the batch, every version but the newest. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
 --            without one sorts first), so a resumed run's new reads win over a run that started later.
@@ -126,27 +126,30 @@ target AS (SELECT NOT EXISTS (SELECT 1 FROM core.pd_stages) AS empty),
 -- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that
 -- compare with stored rows run only when there is one. Nothing when the table was empty.
 stored AS MATERIALIZED (
-    SELECT l.scope, l.id
+    SELECT l.stg_id, l.scope, l.id
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT (SELECT empty FROM target)
       AND (SELECT true FROM core.pd_stages c WHERE c.scope = l.scope AND c.id = l.id LIMIT 1)
 ),
--- Keys that occur more than once in this batch, then each one's newest version. Usually none: then
--- the second scan of the batch is skipped, and "is this row the newest of its key" below is a probe
--- into an empty hash table.
+-- Keys that occur more than once in this batch, then the versions of each that are not its newest
+-- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is
+-- skipped, and "is this row the newest of its key" below is a probe of an empty hash table by staging id
+-- (NOT IN over a subquery is always a hashed subplan, never a join that would sort the batch).
 repeated_keys AS (
     SELECT scope, id
     FROM fields
     WHERE id IS NOT NULL
     GROUP BY scope, id HAVING count(*) > 1
 ),
-repeated AS (
-    SELECT DISTINCT ON (f.scope, f.id) f.scope, f.id, f.stg_id AS newest_stg_id
-    FROM fields f
-    WHERE EXISTS (SELECT 1 FROM repeated_keys)
-      AND (f.scope, f.id) IN (SELECT scope, id FROM repeated_keys)
-    ORDER BY f.scope, f.id, f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC
+superseded AS (
+    SELECT v.stg_id
+    FROM (SELECT f.stg_id, row_number() OVER (PARTITION BY f.scope, f.id
+                                            ORDER BY f.update_time DESC NULLS LAST, f.read_at DESC NULLS LAST, f.run_id COLLATE "C" DESC, f.blob_path COLLATE "C" DESC, f.line_no DESC) AS version_rank
+          FROM fields f
+          WHERE EXISTS (SELECT 1 FROM repeated_keys)
+            AND (f.scope, f.id) IN (SELECT scope, id FROM repeated_keys)) v
+    WHERE v.version_rank > 1
 ),
 -- New keys are inserted; stored keys are updated only when a column changed and the incoming version
 -- is not older. Two statements instead of INSERT .. ON CONFLICT: speculative insertion costs about
@@ -154,7 +157,8 @@ repeated AS (
 -- (it locks the table's ops.transform_state row), so no key can appear between check and insert.
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
--- the other one never runs), not one with an OR; otherwise new keys are those not in stored.
+-- the other one never runs), not one with an OR; otherwise new keys are the rows not in stored (by
+-- staging id, a hashed subplan: an anti-join by key could sort the whole batch to merge it).
 inserted_first AS (
     INSERT INTO core.pd_stages (scope, id, pipeline_id, name, order_nr, deal_probability, rotten_flag,
         rotten_days, add_time, update_time, is_deleted, _stg_id, _source_blob, _source_line, _run_id,
@@ -164,8 +168,7 @@ inserted_first AS (
         l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND l.stg_id NOT IN (SELECT stg_id FROM superseded)
       AND (SELECT empty FROM target)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
@@ -178,9 +181,8 @@ inserted AS (
         l.run_id, l.read_at, now()
     FROM fields l
     WHERE l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
-      AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND c.id = l.id)
+      AND l.stg_id NOT IN (SELECT stg_id FROM superseded)
+      AND l.stg_id NOT IN (SELECT stg_id FROM stored)
       AND NOT (SELECT empty FROM target)
     RETURNING _run_id AS run_id, is_deleted AS deleted
 ),
@@ -194,8 +196,7 @@ updated AS (
     FROM fields l
     WHERE c.scope = l.scope AND c.id = l.id
       AND l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND l.stg_id NOT IN (SELECT stg_id FROM superseded)
       AND (coalesce(l.update_time, '-infinity'), coalesce(l.read_at, '-infinity'), l.run_id COLLATE "C", l.blob_path COLLATE "C", l.line_no)
           >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
       AND (c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days,
@@ -220,8 +221,7 @@ repointed AS (
       AND NOT EXISTS (SELECT 1 FROM fields w
                       WHERE w.scope = c.scope AND w.id = c.id
                         AND w.id IS NOT NULL
-                        AND NOT EXISTS (SELECT 1 FROM repeated r
-                                        WHERE r.scope = w.scope AND r.id = w.id AND r.newest_stg_id <> w.stg_id)
+                        AND w.stg_id NOT IN (SELECT stg_id FROM superseded)
                         AND (coalesce(w.update_time, '-infinity'), coalesce(w.read_at, '-infinity'), w.run_id COLLATE "C", w.blob_path COLLATE "C", w.line_no)
                             >= (coalesce(c.update_time, '-infinity'), coalesce(c._read_at, '-infinity'), c._run_id COLLATE "C", c._source_blob COLLATE "C", c._source_line)
                         AND (c.pipeline_id, c.name, c.order_nr, c.deal_probability, c.rotten_flag, c.rotten_days,
@@ -238,8 +238,7 @@ candidates AS (
     SELECT l.run_id, count(*) AS n
     FROM fields l
     WHERE l.id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated r
-                      WHERE r.scope = l.scope AND r.id = l.id AND r.newest_stg_id <> l.stg_id)
+      AND l.stg_id NOT IN (SELECT stg_id FROM superseded)
       AND NOT (SELECT empty FROM target)
     GROUP BY l.run_id
 ),

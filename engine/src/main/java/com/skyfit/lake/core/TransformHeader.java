@@ -54,7 +54,7 @@ final class TransformHeader {
                 -- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
                 --            batch costs the same whatever the table's size; the update and repointing steps run only
                 --            when there is one.
-                -- repeated   keys that occur more than once in the batch, with their newest version. Versions are
+                -- superseded for keys that occur more than once in the batch, every version but the newest. Versions are
                 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
                 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
                 --            without one sorts first), so a resumed run's new reads win over a run that started later.

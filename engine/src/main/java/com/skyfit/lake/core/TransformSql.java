@@ -111,7 +111,7 @@ public final class TransformSql {
             return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
                     + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
                     + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
-                    + "stored AS MATERIALIZED (\n" + indent("SELECT l.scope, " + k + "\nFROM fields l\nWHERE "
+                    + "stored AS MATERIALIZED (\n" + indent("SELECT l.stg_id, l.scope, " + k + "\nFROM fields l\nWHERE "
                     + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)\n"
                     + "  AND (SELECT true " + probe + " LIMIT 1)") + "\n)";
         }
@@ -130,15 +130,17 @@ public final class TransformSql {
     private String repeated() {
         String k = keys.stream().map(n -> "f." + n).collect(Collectors.joining(", "));
         String bare = String.join(", ", keys);
-        return "-- Keys that occur more than once in this batch, then each one's newest version. Usually none: then\n"
-                + "-- the second scan of the batch is skipped, and \"is this row the newest of its key\" below is a probe\n"
-                + "-- into an empty hash table.\n"
+        return "-- Keys that occur more than once in this batch, then the versions of each that are not its newest\n"
+                + "-- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is\n"
+                + "-- skipped, and \"is this row the newest of its key\" below is a probe of an empty hash table by staging id\n"
+                + "-- (NOT IN over a subquery is always a hashed subplan, never a join that would sort the batch).\n"
                 + "repeated_keys AS (\n" + indent("SELECT scope, " + bare + "\nFROM fields\nWHERE "
                 + keyNotNull("", " AND ") + "\nGROUP BY scope, " + bare + " HAVING count(*) > 1") + "\n),\n"
-                + "repeated AS (\n" + indent("SELECT DISTINCT ON (f.scope, " + k + ") f.scope, " + k
-                + ", f.stg_id AS newest_stg_id\nFROM fields f\nWHERE EXISTS (SELECT 1 FROM repeated_keys)\n"
-                + "  AND (f.scope, " + k + ") IN (SELECT scope, " + bare + " FROM repeated_keys)\n"
-                + "ORDER BY f.scope, " + k + ", " + newestFirst("f")) + "\n)";
+                + "superseded AS (\n" + indent("SELECT v.stg_id\nFROM (SELECT f.stg_id, row_number() OVER (PARTITION BY f.scope, "
+                + k + "\n" + "                                        ORDER BY " + newestFirst("f") + ") AS version_rank\n"
+                + "      FROM fields f\n      WHERE EXISTS (SELECT 1 FROM repeated_keys)\n"
+                + "        AND (f.scope, " + k + ") IN (SELECT scope, " + bare + " FROM repeated_keys)) v\n"
+                + "WHERE v.version_rank > 1") + "\n)";
     }
 
     /**
@@ -174,9 +176,7 @@ public final class TransformSql {
 
     /** The row is its key's newest in this batch (and has a key). */
     String isWinner(String l) {
-        return keyNotNull(l + ".", "\n  AND ") + "\n  AND NOT EXISTS (SELECT 1 FROM repeated r\n"
-                + "                  WHERE r.scope = " + l + ".scope AND " + keyJoin("r", l)
-                + " AND r.newest_stg_id <> " + l + ".stg_id)";
+        return keyNotNull(l + ".", "\n  AND ") + "\n  AND " + l + ".stg_id NOT IN (SELECT stg_id FROM superseded)";
     }
 
     /**
@@ -250,10 +250,11 @@ public final class TransformSql {
                 + "-- (it locks the table's ops.transform_state row), so no key can appear between check and insert.\n"
                 + "-- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:\n"
                 + "-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:\n"
-                + "-- the other one never runs), not one with an OR; otherwise new keys are those not in stored.\n"
+                + "-- the other one never runs), not one with an OR; otherwise new keys are the rows not in stored (by\n"
+                + "-- staging id, a hashed subplan: an anti-join by key could sort the whole batch to merge it).\n"
                 + "inserted_first AS (\n" + indent(insert + "  AND (SELECT empty FROM target)\n" + returning) + "\n),\n"
                 + "inserted AS (\n" + indent(insert
-                + "  AND NOT EXISTS (SELECT 1 FROM stored c WHERE c.scope = l.scope AND " + keyJoin("c", "l") + ")\n"
+                + "  AND l.stg_id NOT IN (SELECT stg_id FROM stored)\n"
                 + "  AND NOT (SELECT empty FROM target)\n" + returning) + "\n)";
     }
 

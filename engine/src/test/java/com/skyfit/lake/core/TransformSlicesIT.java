@@ -259,6 +259,18 @@ class TransformSlicesIT {
         return null;
     }
 
+    /** The nodes a node reads its rows from, depth first: its subplans and init plans (CTEs included) left out. */
+    private static List<JsonNode> input(JsonNode node) {
+        List<JsonNode> out = new java.util.ArrayList<>(List.of(node));
+        node.path("Plans").forEach(child -> {
+            String relationship = child.path("Parent Relationship").asText();
+            if (!relationship.equals("InitPlan") && !relationship.equals("SubPlan")) {
+                out.addAll(input(child));
+            }
+        });
+        return out;
+    }
+
     /** Every node of a plan, depth first. */
     private static List<JsonNode> nodes(JsonNode node) {
         List<JsonNode> out = new java.util.ArrayList<>(List.of(node));
@@ -388,6 +400,54 @@ class TransformSlicesIT {
         assertThat(cte(plan, "updated").path("Actual Rows").asLong()).as("the stored entry updated").isEqualTo(1);
         readsByKeyOnly(plan, "updated", "evo_entries", 1);
         readsByKeyOnly(plan, "repointed", "evo_entries", 1);
+    }
+
+    /**
+     * A first load's slice and a later one (half its keys stored, half new), each of 20,000 rows: no step sorts the
+     * batch's rows. Whether a row is its key's newest and whether its key is stored are looked up by staging id in
+     * a hash (NOT IN over a subquery); an anti-join by key could be planned as a merge that sorts the whole slice,
+     * once for the insert and again for the candidates' count (a second or more per 500,000 rows).
+     */
+    @Test
+    void noStepSortsTheSlicesRows() throws Exception {
+        String[] first = new String[20000];
+        String[] second = new String[20000];
+        for (int i = 0; i < 20000; i++) {
+            String at = java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(i).toString();
+            first[i] = entry(at, 2000L + i, null, "Membership", "Turnstile 1", null);
+            int j = i + 10000; // the first half of the second slice is stored, now refused; the rest is new
+            second[i] = entry(java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(j).toString(), 2000L + j,
+                    null, "Membership", "Turnstile 1", j < 20000 ? "Debt" : null);
+        }
+        bronze.load("entries", "20260105T060000Z-e1", first);
+        bronze.read("entries", "20260106T060000Z-e2", second);
+        long from = (Long) staging.one("SELECT min(stg_id) - 1 AS n FROM stg_evo.entries_raw").get("n");
+        staging.execute("ANALYZE stg_evo.entries_raw"); // as autovacuum leaves it: the slices' sizes known
+        String statement = TransformSql.of(CoreTables.EVO_ENTRIES);
+        List<JsonNode> plans = new java.util.ArrayList<>();
+        try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SET LOCAL work_mem = '" + TransformRunner.WORK_MEM + "'");
+            TransformRunner.markEmptyAtStart(c, CoreTables.EVO_ENTRIES.writtenTables());
+            plans.add(explainAnalyze(st, TransformRunner.bound(statement, from, from + 20000)));
+            plans.add(explainAnalyze(st, TransformRunner.bound(statement, from + 20000, from + 40000)));
+            c.rollback();
+        }
+        // by construction, whatever the sizes: PostgreSQL never turns NOT IN over a subquery into a join (at 20,000
+        // rows the planner hashes an anti-join by key too; at 500,000 it merged, sorting the slice)
+        assertThat(statement).contains("l.stg_id NOT IN (SELECT stg_id FROM superseded)")
+                .contains("l.stg_id NOT IN (SELECT stg_id FROM stored)").doesNotContain("NOT EXISTS (SELECT 1 FROM stored");
+        assertThat(cte(plans.get(0), "inserted_first").path("Actual Rows").asLong()).isEqualTo(20000);
+        assertThat(cte(plans.get(1), "inserted").path("Actual Rows").asLong()).isEqualTo(10000);
+        assertThat(cte(plans.get(1), "updated").path("Actual Rows").asLong()).isEqualTo(10000);
+        for (JsonNode plan : plans) {
+            // the sorts of more than one row: the stored keys' arrays for the probes (10,000 in the second slice)
+            assertThat(nodes(plan)).filteredOn(n -> n.path("Node Type").asText().equals("Sort")
+                            && n.path("Actual Rows").asLong() > 1)
+                    .allSatisfy(sort -> assertThat(input(sort)).as("what a sort of more than one row reads")
+                            .anyMatch(n -> "stored".equals(n.path("CTE Name").asText())));
+            assertThat(nodes(plan)).noneMatch(n -> n.path("Node Type").asText().equals("Merge Join"));
+        }
     }
 
     @Test
