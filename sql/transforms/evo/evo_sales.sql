@@ -11,6 +11,7 @@
 --
 -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
 --   BEGIN;
+--   SET LOCAL work_mem = '1GB';  -- as the runner does: the staging-id lookups below stay hashed
 --   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
 --   \i sql/transforms/evo/evo_sales.sql
 --   COMMIT;
@@ -240,7 +241,9 @@ stored AS MATERIALIZED (
 -- Keys that occur more than once in this batch, then the versions of each that are not its newest
 -- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is
 -- skipped, and "is this row the newest of its key" below is a probe of an empty hash table by staging id
--- (NOT IN over a subquery is always a hashed subplan, never a join that would sort the batch).
+-- (a staging line's id is its own: the loader assigns it). PostgreSQL never plans NOT IN over a
+-- subquery as a join, which could sort the whole batch to merge it; it hashes the subquery while its
+-- estimate fits in work_mem (TransformRunner's 1 GB: tens of millions of ids).
 repeated_keys AS (
     SELECT scope, id_sale
     FROM fields
@@ -263,7 +266,7 @@ superseded AS (
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
 -- the other one never runs), not one with an OR; otherwise new keys are the rows not in stored (by
--- staging id, a hashed subplan: an anti-join by key could sort the whole batch to merge it).
+-- staging id, hashed as above: an anti-join by key could sort the whole batch to merge it).
 inserted_first AS (
     INSERT INTO core.evo_sales (scope, id_sale, id_member, id_prospect, id_branch, id_employee_sale,
         sale_date, removed, removal_date, items, items_count, total_value, receivables_count,
@@ -343,15 +346,14 @@ repointed AS (
 -- The parent versions children follow: newest of the batch, and not older than core's (stored noted
 -- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;
 -- _listed: the version carries the child array (a record without it, or with null, says nothing of
--- its children).
+-- its children). Both looked up in stored by staging id, hashed (a join could sort the batch).
 accepted AS (
     SELECT l.stg_id, l.scope, l.id_sale, l.run_id, l.blob_path, l.line_no, l.read_at,
-           s.stg_id IS NOT NULL AS key_stored, jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
+           l.stg_id IN (SELECT stg_id FROM stored) AS key_stored, jsonb_typeof(l.items) = 'array' AS evo_sale_items_listed
     FROM fields l
-    LEFT JOIN stored s ON s.stg_id = l.stg_id
     WHERE l.id_sale IS NOT NULL
       AND l.stg_id NOT IN (SELECT stg_id FROM superseded)
-      AND s.newer IS NOT TRUE
+      AND l.stg_id NOT IN (SELECT stg_id FROM stored WHERE newer)
 ),
 -- In the statement's snapshot: whether core.evo_sale_items was empty when the statement began;
 -- empty_at_start: it was when the batch began (TransformRunner sets skyfit.empty_at_start before

@@ -8,6 +8,7 @@
 --
 -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
 --   BEGIN;
+--   SET LOCAL work_mem = '1GB';  -- as the runner does: the staging-id lookups below stay hashed
 --   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
 --   \i sql/transforms/zendesk/zd_groups.sql
 --   COMMIT;
@@ -120,7 +121,9 @@ stored AS MATERIALIZED (
 -- Keys that occur more than once in this batch, then the versions of each that are not its newest
 -- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is
 -- skipped, and "is this row the newest of its key" below is a probe of an empty hash table by staging id
--- (NOT IN over a subquery is always a hashed subplan, never a join that would sort the batch).
+-- (a staging line's id is its own: the loader assigns it). PostgreSQL never plans NOT IN over a
+-- subquery as a join, which could sort the whole batch to merge it; it hashes the subquery while its
+-- estimate fits in work_mem (TransformRunner's 1 GB: tens of millions of ids).
 repeated_keys AS (
     SELECT scope, id
     FROM fields
@@ -143,7 +146,7 @@ superseded AS (
 -- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:
 -- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:
 -- the other one never runs), not one with an OR; otherwise new keys are the rows not in stored (by
--- staging id, a hashed subplan: an anti-join by key could sort the whole batch to merge it).
+-- staging id, hashed as above: an anti-join by key could sort the whole batch to merge it).
 inserted_first AS (
     INSERT INTO core.zd_groups (scope, id, name, description, is_public, is_default, created_at,
         updated_at, is_deleted, _stg_id, _source_blob, _source_line, _run_id, _read_at, _updated_at)

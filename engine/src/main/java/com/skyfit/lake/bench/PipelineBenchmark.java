@@ -306,6 +306,10 @@ public final class PipelineBenchmark {
      * most {@link LoaderOptions#parallelism()} at once. One part is one stream; two or more on two connections, two.
      */
     int streams(List<String> parts) {
+        return streams(parts, loader);
+    }
+
+    static int streams(List<String> parts, LoaderOptions loader) {
         int batches = StagingLoader.batchCount(parts.stream().map(BronzePath::parse).toList(), loader);
         return Math.max(1, Math.min(loader.parallelism(), batches));
     }

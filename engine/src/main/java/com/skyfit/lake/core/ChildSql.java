@@ -64,11 +64,11 @@ final class ChildSql {
         out.add("-- The parent versions children follow: newest of the batch, and not older than core's (stored noted\n"
                 + "-- which stored versions are newer, in the probe it makes anyway); key_stored: core holds the key;\n"
                 + "-- _listed: the version carries the child array (a record without it, or with null, says nothing of\n"
-                + "-- its children).\n"
+                + "-- its children). Both looked up in stored by staging id, hashed (a join could sort the batch).\n"
                 + "accepted AS (\n" + indent("SELECT l.stg_id, l.scope, " + keys + ", l.run_id, l.blob_path, l.line_no, l.read_at,\n"
-                + "       s.stg_id IS NOT NULL AS key_stored, " + listed + "\n"
-                + "FROM fields l\nLEFT JOIN stored s ON s.stg_id = l.stg_id\nWHERE " + parent.isWinner("l") + "\n"
-                + "  AND s.newer IS NOT TRUE") + "\n)");
+                + "       l.stg_id IN (SELECT stg_id FROM stored) AS key_stored, " + listed + "\n"
+                + "FROM fields l\nWHERE " + parent.isWinner("l") + "\n"
+                + "  AND l.stg_id NOT IN (SELECT stg_id FROM stored WHERE newer)") + "\n)");
         for (ChildTable c : table.children()) {
             boolean firstLoadPath = !sharedWithAnotherStep(c);
             if (firstLoadPath) {

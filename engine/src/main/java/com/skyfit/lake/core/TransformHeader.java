@@ -36,6 +36,7 @@ final class TransformHeader {
                 --
                 -- Parameters (session settings): skyfit.from_stg_id < stg_id <= skyfit.to_stg_id. To run by hand:
                 --   BEGIN;
+                --   SET LOCAL work_mem = '1GB';  -- as the runner does: the staging-id lookups below stay hashed
                 --   SELECT set_config('skyfit.from_stg_id', '0', true), set_config('skyfit.to_stg_id', '9223372036854775807', true);
                 --   \\i %s
                 --   COMMIT;

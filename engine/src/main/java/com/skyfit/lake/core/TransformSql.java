@@ -39,7 +39,7 @@ public final class TransformSql {
         ctes.add("-- In the statement's snapshot, so the rows inserted below do not count.\n"
                 + "target AS (SELECT NOT EXISTS (SELECT 1 FROM " + table.qualifiedName() + ") AS empty)");
         ctes.add(stored());
-        ctes.add(repeated());
+        ctes.add(superseded());
         ctes.add(inserted());
         ctes.add(updated());
         ctes.add(repointed());
@@ -127,13 +127,15 @@ public final class TransformSql {
                 + "WHERE " + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)") + "\n)";
     }
 
-    private String repeated() {
+    private String superseded() {
         String k = keys.stream().map(n -> "f." + n).collect(Collectors.joining(", "));
         String bare = String.join(", ", keys);
         return "-- Keys that occur more than once in this batch, then the versions of each that are not its newest\n"
                 + "-- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is\n"
                 + "-- skipped, and \"is this row the newest of its key\" below is a probe of an empty hash table by staging id\n"
-                + "-- (NOT IN over a subquery is always a hashed subplan, never a join that would sort the batch).\n"
+                + "-- (a staging line's id is its own: the loader assigns it). PostgreSQL never plans NOT IN over a\n"
+                + "-- subquery as a join, which could sort the whole batch to merge it; it hashes the subquery while its\n"
+                + "-- estimate fits in work_mem (TransformRunner's 1 GB: tens of millions of ids).\n"
                 + "repeated_keys AS (\n" + indent("SELECT scope, " + bare + "\nFROM fields\nWHERE "
                 + keyNotNull("", " AND ") + "\nGROUP BY scope, " + bare + " HAVING count(*) > 1") + "\n),\n"
                 + "superseded AS (\n" + indent("SELECT v.stg_id\nFROM (SELECT f.stg_id, row_number() OVER (PARTITION BY f.scope, "
@@ -251,7 +253,7 @@ public final class TransformSql {
                 + "-- When the table is empty (a first load; a full refresh that truncates it), every winning row is new:\n"
                 + "-- the check against stored keys is skipped. Two inserts each gated by target (a one-time filter:\n"
                 + "-- the other one never runs), not one with an OR; otherwise new keys are the rows not in stored (by\n"
-                + "-- staging id, a hashed subplan: an anti-join by key could sort the whole batch to merge it).\n"
+                + "-- staging id, hashed as above: an anti-join by key could sort the whole batch to merge it).\n"
                 + "inserted_first AS (\n" + indent(insert + "  AND (SELECT empty FROM target)\n" + returning) + "\n),\n"
                 + "inserted AS (\n" + indent(insert
                 + "  AND l.stg_id NOT IN (SELECT stg_id FROM stored)\n"

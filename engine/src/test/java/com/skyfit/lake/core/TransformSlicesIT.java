@@ -403,15 +403,17 @@ class TransformSlicesIT {
     }
 
     /**
-     * A first load's slice and a later one (half its keys stored, half new), each of 20,000 rows: no step sorts the
-     * batch's rows. Whether a row is its key's newest and whether its key is stored are looked up by staging id in
-     * a hash (NOT IN over a subquery); an anti-join by key could be planned as a merge that sorts the whole slice,
-     * once for the insert and again for the candidates' count (a second or more per 500,000 rows).
+     * A first load's slice and a later one (half its keys stored, half new, one new key sent twice), of 20,000 and
+     * 20,001 rows: no step sorts the slice's rows. Whether a row is its key's newest and whether its key is stored
+     * are looked up by staging id in a hash (NOT IN over a subquery, which PostgreSQL never plans as a join); an
+     * anti-join by key was planned, at 500,000 rows, as a merge that sorted the whole slice, once for the insert and
+     * again for the candidates' count. At 20,000 rows the planner hashes such an anti-join too, so the plan alone
+     * would not tell the two forms apart: the statement's text does, and the plan shows the lookups hashed.
      */
     @Test
     void noStepSortsTheSlicesRows() throws Exception {
         String[] first = new String[20000];
-        String[] second = new String[20000];
+        String[] second = new String[20001];
         for (int i = 0; i < 20000; i++) {
             String at = java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(i).toString();
             first[i] = entry(at, 2000L + i, null, "Membership", "Turnstile 1", null);
@@ -419,34 +421,49 @@ class TransformSlicesIT {
             second[i] = entry(java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(j).toString(), 2000L + j,
                     null, "Membership", "Turnstile 1", j < 20000 ? "Debt" : null);
         }
+        // the last new entry again, later in the same part: the newest of its key
+        second[20000] = entry(java.time.LocalDateTime.of(2024, 5, 3, 6, 0).plusSeconds(29999).toString(), 31999L,
+                null, "Membership", "Turnstile 1", "Later");
         bronze.load("entries", "20260105T060000Z-e1", first);
         bronze.read("entries", "20260106T060000Z-e2", second);
         long from = (Long) staging.one("SELECT min(stg_id) - 1 AS n FROM stg_evo.entries_raw").get("n");
         staging.execute("ANALYZE stg_evo.entries_raw"); // as autovacuum leaves it: the slices' sizes known
         String statement = TransformSql.of(CoreTables.EVO_ENTRIES);
+        assertThat(statement).contains("l.stg_id NOT IN (SELECT stg_id FROM superseded)")
+                .contains("l.stg_id NOT IN (SELECT stg_id FROM stored)").doesNotContain("NOT EXISTS (SELECT 1 FROM stored");
         List<JsonNode> plans = new java.util.ArrayList<>();
+        Object blockReason;
         try (Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute("SET LOCAL work_mem = '" + TransformRunner.WORK_MEM + "'");
             TransformRunner.markEmptyAtStart(c, CoreTables.EVO_ENTRIES.writtenTables());
             plans.add(explainAnalyze(st, TransformRunner.bound(statement, from, from + 20000)));
-            plans.add(explainAnalyze(st, TransformRunner.bound(statement, from + 20000, from + 40000)));
+            plans.add(explainAnalyze(st, TransformRunner.bound(statement, from + 20000, from + 40001)));
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT block_reason FROM core.evo_entries WHERE id_member = 31999")) {
+                assertThat(rs.next()).isTrue();
+                blockReason = rs.getString(1);
+                assertThat(rs.next()).as("one row for the key sent twice").isFalse();
+            }
             c.rollback();
         }
-        // by construction, whatever the sizes: PostgreSQL never turns NOT IN over a subquery into a join (at 20,000
-        // rows the planner hashes an anti-join by key too; at 500,000 it merged, sorting the slice)
-        assertThat(statement).contains("l.stg_id NOT IN (SELECT stg_id FROM superseded)")
-                .contains("l.stg_id NOT IN (SELECT stg_id FROM stored)").doesNotContain("NOT EXISTS (SELECT 1 FROM stored");
+        assertThat(blockReason).isEqualTo("Later");
         assertThat(cte(plans.get(0), "inserted_first").path("Actual Rows").asLong()).isEqualTo(20000);
+        assertThat(cte(plans.get(1), "superseded").path("Actual Rows").asLong()).isEqualTo(1);
         assertThat(cte(plans.get(1), "inserted").path("Actual Rows").asLong()).isEqualTo(10000);
         assertThat(cte(plans.get(1), "updated").path("Actual Rows").asLong()).isEqualTo(10000);
         for (JsonNode plan : plans) {
-            // the sorts of more than one row: the stored keys' arrays for the probes (10,000 in the second slice)
+            // the sorts of more than one row: the stored keys' arrays for the probes (10,000 in the second slice) and
+            // the versions of the repeated keys (two)
             assertThat(nodes(plan)).filteredOn(n -> n.path("Node Type").asText().equals("Sort")
                             && n.path("Actual Rows").asLong() > 1)
                     .allSatisfy(sort -> assertThat(input(sort)).as("what a sort of more than one row reads")
-                            .anyMatch(n -> "stored".equals(n.path("CTE Name").asText())));
+                            .anyMatch(n -> List.of("stored", "repeated_keys").contains(n.path("CTE Name").asText())));
             assertThat(nodes(plan)).noneMatch(n -> n.path("Node Type").asText().equals("Merge Join"));
+            // every lookup by staging id a hash built once, never a list read again for each row
+            List<String> lookups = nodes(plan).stream().map(n -> n.path("Filter").asText())
+                    .filter(f -> f.contains("stg_id = (")).toList();
+            assertThat(lookups).isNotEmpty().allSatisfy(f -> assertThat(f).contains("hashed SubPlan"));
         }
     }
 
