@@ -169,7 +169,7 @@ public final class PipelineBenchmark {
                     vacuum(table);
                     if (baseline == null) {
                         baseline = CopyBaseline.prepare(engine.database(), engine.store(), e.getValue(), table,
-                                streams(e.getValue()), scratch);
+                                streams(e.getValue(), loader), scratch);
                     } else {
                         baseline.recreateTable();
                     }
@@ -305,10 +305,6 @@ public final class PipelineBenchmark {
      * The COPY streams the loader opens for an entity's parts: one per batch ({@link StagingLoader#batchCount}), at
      * most {@link LoaderOptions#parallelism()} at once. One part is one stream; two or more on two connections, two.
      */
-    int streams(List<String> parts) {
-        return streams(parts, loader);
-    }
-
     static int streams(List<String> parts, LoaderOptions loader) {
         int batches = StagingLoader.batchCount(parts.stream().map(BronzePath::parse).toList(), loader);
         return Math.max(1, Math.min(loader.parallelism(), batches));
