@@ -61,8 +61,9 @@ final class BenchCommand implements Callable<Integer> {
             + "extraction check, on the simulator and the client alike; 0 skips it (default: ${DEFAULT-VALUE}).")
     int rateLimit;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "With --source evo: runs of each compared step and "
-            + "its baseline, alternating; the fastest of each counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "2", description = "With --source evo: runs of each staging and core "
+            + "step and each baseline, a step and its baseline alternating; each round of a step starts from the same "
+            + "state, and the fastest of each counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--drop-page-cache", description = "With --source evo: before each core step and its baseline, "

@@ -201,46 +201,61 @@ public final class PipelineBenchmark {
                 List<Stage> runs = new ArrayList<>();
                 List<Stage> baselineRuns = new ArrayList<>();
                 List<Stage> indexesAfterRuns = new ArrayList<>();
-                // a table with a baseline is measured again as a full refresh (emptied and rebuilt from the same
-                // rows: a first load once more); the others once, their later tables depend on what they wrote
-                for (int round = 0; round < (baseline == null ? 1 : rounds); round++) {
-                    boolean refresh = round > 0;
-                    settle(table.stagingTable());
-                    runs.add(Stage.measure("core", table.name(), () -> transform(transforms, table, refresh, rows)));
-                    LOG.debug("round {} core {}: {} s", round + 1, table.name(), runs.get(round).seconds());
-                    vacuum(table.qualifiedName());
-                    for (var child : table.children()) {
-                        vacuum(child.qualifiedName());
-                    }
-                    if (baseline != null) {
-                        // what the transform wrote: a record staged twice (a sale read by its date and by its
-                        // removal date) is one row, as in the baseline
-                        long written = engine.database().queryFirst("SELECT count(*) FROM " + table.qualifiedName(),
-                                ps -> {}, rs -> rs.getLong(1)).orElseThrow();
-                        // beside the target: the same statement with the transform's index work on a first load
-                        // (as the transform does it: only from a batch of BULK_LOAD_ROWS). The two baselines take
-                        // turns going first, so neither always starts after the other's writes; the plain one's
-                        // copy is the one kept when asked.
-                        boolean indexesAfter = rows >= TransformRunner.BULK_LOAD_ROWS;
-                        if (round % 2 == 0) {
-                            measureIndexesAfter(baseline, table, written, indexesAfter, indexesAfterRuns);
+                List<TransformResult> results = new ArrayList<>();
+                // Every table is measured in rounds, each the same work from the same state. A table with a baseline
+                // is emptied and rebuilt from the same rows (a full refresh: a first load once more). Another is
+                // set back to what it started from (StepStart): a refresh of a table two steps write would
+                // recompute it in place, another load; and one slow round of a small step set the cost growth.
+                StepStart start = baseline == null && rounds > 1 ? StepStart.capture(engine.database(), table) : null;
+                try {
+                    for (int round = 0; round < rounds; round++) {
+                        boolean refresh = round > 0 && baseline != null;
+                        if (round > 0 && start != null) {
+                            start.restore();
                         }
-                        baseline.prepare(engine.database());
                         settle(table.stagingTable());
-                        baselineRuns.add(Stage.measure("core_baseline", table.name(),
-                                () -> baseline.run(engine.database(), written)));
-                        LOG.debug("round {} core_baseline {}: {} s", round + 1, table.name(),
-                                baselineRuns.get(round).seconds());
-                        if (extras.keepCopies()) {
-                            for (String t : baseline.tables()) {
-                                vacuum(t);
+                        runs.add(Stage.measure("core", table.name(),
+                                () -> transform(transforms, table, refresh, rows, results)));
+                        LOG.debug("round {} core {}: {} s", round + 1, table.name(), runs.get(round).seconds());
+                        sameWork(results);
+                        vacuum(table.qualifiedName());
+                        for (var child : table.children()) {
+                            vacuum(child.qualifiedName());
+                        }
+                        if (baseline != null) {
+                            // what the transform wrote: a record staged twice (a sale read by its date and by its
+                            // removal date) is one row, as in the baseline
+                            long written = engine.database().queryFirst("SELECT count(*) FROM " + table.qualifiedName(),
+                                    ps -> {}, rs -> rs.getLong(1)).orElseThrow();
+                            // beside the target: the same statement with the transform's index work on a first load
+                            // (as the transform does it: only from a batch of BULK_LOAD_ROWS). The two baselines take
+                            // turns going first, so neither always starts after the other's writes; the plain one's
+                            // copy is the one kept when asked.
+                            boolean indexesAfter = rows >= TransformRunner.BULK_LOAD_ROWS;
+                            if (round % 2 == 0) {
+                                measureIndexesAfter(baseline, table, written, indexesAfter, indexesAfterRuns);
                             }
-                        } else {
-                            baseline.discard(engine.database());
+                            baseline.prepare(engine.database());
+                            settle(table.stagingTable());
+                            baselineRuns.add(Stage.measure("core_baseline", table.name(),
+                                    () -> baseline.run(engine.database(), written)));
+                            LOG.debug("round {} core_baseline {}: {} s", round + 1, table.name(),
+                                    baselineRuns.get(round).seconds());
+                            if (extras.keepCopies()) {
+                                for (String t : baseline.tables()) {
+                                    vacuum(t);
+                                }
+                            } else {
+                                baseline.discard(engine.database());
+                            }
+                            if (round % 2 == 1) {
+                                measureIndexesAfter(baseline, table, written, indexesAfter, indexesAfterRuns);
+                            }
                         }
-                        if (round % 2 == 1) {
-                            measureIndexesAfter(baseline, table, written, indexesAfter, indexesAfterRuns);
-                        }
+                    }
+                } finally {
+                    if (start != null) {
+                        start.close();
                     }
                 }
                 core.add(told(fastest(runs)));
@@ -310,12 +325,32 @@ public final class PipelineBenchmark {
         return Math.max(1, Math.min(loader.parallelism(), batches));
     }
 
-    private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows) {
+    private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows,
+            List<TransformResult> results) {
         TransformResult r = transforms.run(table, refresh);
+        results.add(r);
         if (r.candidates() == 0 && rows > 0) {
             throw new IllegalStateException(table.qualifiedName() + " consumed none of " + rows + " staging rows");
         }
         return rows;
+    }
+
+    /**
+     * Each round of a core step must do the first round's work: the same rows consumed, inserted, updated, left
+     * unchanged, deleted and flagged. Otherwise its rounds measured different loads, and the fastest means nothing.
+     */
+    static void sameWork(List<TransformResult> results) {
+        TransformResult first = results.get(0);
+        TransformResult last = results.get(results.size() - 1);
+        long[] a = {first.candidates(), first.inserted(), first.updated(), first.unchanged(), first.deleted(),
+                first.warned()};
+        long[] b = {last.candidates(), last.inserted(), last.updated(), last.unchanged(), last.deleted(),
+                last.warned()};
+        if (!java.util.Arrays.equals(a, b)) {
+            throw new IllegalStateException("round " + results.size() + " of " + first.coreTable()
+                    + " did other work than round 1 (candidates, inserted, updated, unchanged, deleted, warned): "
+                    + java.util.Arrays.toString(b) + " against " + java.util.Arrays.toString(a));
+        }
     }
 
     /** The fastest of a step's runs: other work on the machine only ever adds time. Its heap: the highest seen. */
