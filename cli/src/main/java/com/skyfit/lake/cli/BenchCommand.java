@@ -62,8 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     int rateLimit;
 
     @Option(names = "--rounds", defaultValue = "2", description = "With --source evo: runs of each staging and core "
-            + "step and each baseline, a step and its baseline alternating; each round of a step starts from the same "
-            + "state, and the fastest of each counts (default: ${DEFAULT-VALUE}).")
+            + "step and each baseline, a step and its baseline alternating; each round of a core step starts from the "
+            + "state its first did, and the fastest of each counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--drop-page-cache", description = "With --source evo: before each core step and its baseline, "

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>core, per table: the table's transform ({@link TransformRunner}), then, for tables with a
  *       {@link CoreBaseline}, the hand-written INSERT .. SELECT over the same staging rows.</li>
  * </ol>
- * The batch is completed afterwards like any run's, so the database is left as {@code skyfit run} would leave it.
+ * The batch is completed afterwards like any run's, so the database is left as {@code skyfit run} would leave it,
+ * except that the batch's runs in {@code ops.runs} show the core counts once per round.
  * Any failed window, part or transform fails the benchmark: a number over incomplete work means nothing.
  */
 public final class PipelineBenchmark {
@@ -71,7 +72,8 @@ public final class PipelineBenchmark {
      *                      does for each entity
      * @param coreBaselines hand-written baselines by core table name (e.g. evo_entries)
      * @param progress      told each stage as it is measured (its fastest round)
-     * @param rounds        how often each compared step and its baseline run, alternating; the fastest counts
+     * @param rounds        how often each staging and core step and each baseline run, a step and its baseline
+     *                      alternating; the fastest counts
      */
     public PipelineBenchmark(DefaultIngestEngine engine, String source, int workers, LoaderOptions loader, Path scratch,
             Map<String, CoreBaseline> coreBaselines, Consumer<Stage> progress, int rounds) {
@@ -201,23 +203,24 @@ public final class PipelineBenchmark {
                 List<Stage> runs = new ArrayList<>();
                 List<Stage> baselineRuns = new ArrayList<>();
                 List<Stage> indexesAfterRuns = new ArrayList<>();
-                List<TransformResult> results = new ArrayList<>();
-                // Every table is measured in rounds, each the same work from the same state. A table with a baseline
-                // is emptied and rebuilt from the same rows (a full refresh: a first load once more). Another is
-                // set back to what it started from (StepStart): a refresh of a table two steps write would
-                // recompute it in place, another load; and one slow round of a small step set the cost growth.
-                StepStart start = baseline == null && rounds > 1 ? StepStart.capture(engine.database(), table) : null;
-                try {
+                List<RoundWork> work = new ArrayList<>();
+                // Every round of a core step is the first one again: before each later round the tables it writes,
+                // its state row and its staging rows' flags are set back to what they were (StepStart). A full
+                // refresh would not be the same work everywhere: it recomputes in place a table two steps write,
+                // and skips the rows an earlier round flagged invalid. Each round must do the first one's work.
+                try (StepStart start = rounds > 1 ? StepStart.capture(engine.database(), table) : null) {
                     for (int round = 0; round < rounds; round++) {
-                        boolean refresh = round > 0 && baseline != null;
-                        if (round > 0 && start != null) {
+                        if (round > 0) {
                             start.restore();
                         }
                         settle(table.stagingTable());
+                        java.time.OffsetDateTime began = databaseNow();
+                        List<TransformResult> result = new ArrayList<>(1);
                         runs.add(Stage.measure("core", table.name(),
-                                () -> transform(transforms, table, refresh, rows, results)));
+                                () -> transform(transforms, table, rows, result)));
                         LOG.debug("round {} core {}: {} s", round + 1, table.name(), runs.get(round).seconds());
-                        sameWork(results);
+                        work.add(new RoundWork(result.get(0), rowsWrittenSince(table, began)));
+                        sameWork(work);
                         vacuum(table.qualifiedName());
                         for (var child : table.children()) {
                             vacuum(child.qualifiedName());
@@ -252,10 +255,6 @@ public final class PipelineBenchmark {
                                 measureIndexesAfter(baseline, table, written, indexesAfter, indexesAfterRuns);
                             }
                         }
-                    }
-                } finally {
-                    if (start != null) {
-                        start.close();
                     }
                 }
                 core.add(told(fastest(runs)));
@@ -325,9 +324,9 @@ public final class PipelineBenchmark {
         return Math.max(1, Math.min(loader.parallelism(), batches));
     }
 
-    private static long transform(TransformRunner transforms, CoreTable table, boolean refresh, long rows,
+    private static long transform(TransformRunner transforms, CoreTable table, long rows,
             List<TransformResult> results) {
-        TransformResult r = transforms.run(table, refresh);
+        TransformResult r = transforms.run(table, false);
         results.add(r);
         if (r.candidates() == 0 && rows > 0) {
             throw new IllegalStateException(table.qualifiedName() + " consumed none of " + rows + " staging rows");
@@ -335,22 +334,45 @@ public final class PipelineBenchmark {
         return rows;
     }
 
+    /** What a round of a core step did: its counts, and the rows it wrote in each table it writes. */
+    record RoundWork(TransformResult result, Map<String, Long> written) {}
+
     /**
-     * Each round of a core step must do the first round's work: the same rows consumed, inserted, updated, left
-     * unchanged, deleted and flagged. Otherwise its rounds measured different loads, and the fastest means nothing.
+     * Each round of a core step must do the first round's work: the same rows inserted, updated, left unchanged,
+     * deleted and flagged, and the same rows written in each table it writes (its children's too, which its counts
+     * leave out). Otherwise its rounds measured different loads, and the fastest means nothing.
      */
-    static void sameWork(List<TransformResult> results) {
-        TransformResult first = results.get(0);
-        TransformResult last = results.get(results.size() - 1);
-        long[] a = {first.candidates(), first.inserted(), first.updated(), first.unchanged(), first.deleted(),
-                first.warned()};
-        long[] b = {last.candidates(), last.inserted(), last.updated(), last.unchanged(), last.deleted(),
-                last.warned()};
-        if (!java.util.Arrays.equals(a, b)) {
-            throw new IllegalStateException("round " + results.size() + " of " + first.coreTable()
-                    + " did other work than round 1 (candidates, inserted, updated, unchanged, deleted, warned): "
-                    + java.util.Arrays.toString(b) + " against " + java.util.Arrays.toString(a));
+    static void sameWork(List<RoundWork> rounds) {
+        RoundWork first = rounds.get(0);
+        RoundWork last = rounds.get(rounds.size() - 1);
+        if (!counts(first.result()).equals(counts(last.result())) || !first.written().equals(last.written())) {
+            throw new IllegalStateException("round " + rounds.size() + " of " + first.result().coreTable()
+                    + " did other work than round 1 (candidates, inserted, updated, unchanged, deleted, warned; rows "
+                    + "written by table): " + counts(last.result()) + " " + last.written() + " against "
+                    + counts(first.result()) + " " + first.written());
         }
+    }
+
+    private static List<Long> counts(TransformResult r) {
+        return List.of(r.candidates(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.warned());
+    }
+
+    private java.time.OffsetDateTime databaseNow() throws SQLException {
+        return engine.database().queryFirst("SELECT clock_timestamp()", ps -> { },
+                rs -> rs.getObject(1, java.time.OffsetDateTime.class)).orElseThrow();
+    }
+
+    /**
+     * Rows of each table the step writes that a transaction begun at or after {@code since} wrote: every insert and
+     * update of a transform sets {@code _updated_at} to its transaction's start. Untimed.
+     */
+    private Map<String, Long> rowsWrittenSince(CoreTable table, java.time.OffsetDateTime since) throws SQLException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String t : table.writtenTables()) {
+            out.put(t, engine.database().queryFirst("SELECT count(*) FROM " + t + " WHERE _updated_at >= ?",
+                    ps -> ps.setObject(1, since), rs -> rs.getLong(1)).orElseThrow());
+        }
+        return out;
     }
 
     /** The fastest of a step's runs: other work on the machine only ever adds time. Its heap: the highest seen. */

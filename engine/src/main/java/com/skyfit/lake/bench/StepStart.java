@@ -13,52 +13,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a core step starts from, kept so the step can be measured again from the very same state: the rows of every
- * table it writes (copied into {@code bench.<table>_before}, or remembered as empty) and how far its
- * {@code ops.transform_state} row had consumed staging. Restoring empties those tables, copies the rows back,
- * sets the state row back and analyses the tables, so the next round is the same batch as the first: a first load
- * again, with the same rows already stored by other steps. Needed where a full refresh would be another load: a
- * table two steps write (a member's contracts and the canceled-contracts endpoint) is recomputed in place by a
- * refresh, not emptied.
+ * What a core step starts from, kept so the step can be measured again from the very same state:
+ * <ul>
+ *   <li>the rows of every table it writes, copied into {@code bench.core_<table>_before} (nothing copied when
+ *       empty);</li>
+ *   <li>how far its {@code ops.transform_state} row had consumed staging;</li>
+ *   <li>the validation flags of its staging rows past that point ({@code bench.<staging table>_flags_before}): the
+ *       step flags rows, and a row it flagged invalid is not read again, so a round after it would read fewer.</li>
+ * </ul>
+ * {@link #restore()} empties those tables and copies the rows back, sets the state row and the flags back, and
+ * analyses what it rewrote, so the next round is the first one again: the same batch over the same stored rows. A
+ * full refresh would not be: it recomputes in place a table two steps write (a member's contracts and the
+ * canceled-contracts endpoint), and it does not read rows an earlier round flagged invalid.
  *
- * <p>Untimed: capture before the first round, restore before each later one, close when done. What the step adds to
- * {@code ops.runs}' counts is added again by each round, as with a refresh round; staging flags are set again to the
- * same values.
+ * <p>Untimed: capture before the first round, restore before each later one, close when done. Not set back: the
+ * counts each round adds to {@code ops.runs} (a benchmark's runs show them once per round) and the columns of the
+ * state row the next round overwrites.
  */
-final class StepStart implements AutoCloseable {
+public final class StepStart implements AutoCloseable {
     private final Database db;
     private final CoreTable step;
     private final long consumed;
     /** Written table -> its copy, or null when it was empty. */
     private final Map<String, String> copies;
+    private final String flags;
 
-    private StepStart(Database db, CoreTable step, long consumed, Map<String, String> copies) {
+    private StepStart(Database db, CoreTable step, long consumed, Map<String, String> copies, String flags) {
         this.db = db;
         this.step = step;
         this.consumed = consumed;
         this.copies = copies;
+        this.flags = flags;
     }
 
-    static StepStart capture(Database db, CoreTable step) throws SQLException {
+    /** Captures the step's starting state, then analyses the tables it writes (as a restore leaves them). */
+    public static StepStart capture(Database db, CoreTable step) throws SQLException {
         Map<String, String> copies = new LinkedHashMap<>();
-        long consumed;
+        String flags = "bench." + step.stagingTable().replace('.', '_') + "_flags_before";
+        List<String> made = new ArrayList<>();
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS bench");
-            for (String table : step.writtenTables()) {
-                String copy = "bench." + table.substring(table.indexOf('.') + 1) + "_before";
-                st.execute("DROP TABLE IF EXISTS " + copy);
-                boolean empty;
-                try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")")) {
-                    rs.next();
-                    empty = rs.getBoolean(1);
-                }
-                if (empty) {
-                    copies.put(table, null);
-                } else {
-                    st.execute("CREATE UNLOGGED TABLE " + copy + " AS SELECT * FROM " + table);
-                    copies.put(table, copy);
-                }
-            }
+            long consumed;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT last_stg_id FROM ops.transform_state WHERE core_table = ?")) {
                 ps.setString(1, step.qualifiedName());
@@ -66,12 +61,52 @@ final class StepStart implements AutoCloseable {
                     consumed = rs.next() ? rs.getLong(1) : 0;
                 }
             }
+            try {
+                for (String table : step.writtenTables()) {
+                    if (!table.startsWith("core.")) {
+                        throw new IllegalArgumentException(step.qualifiedName() + " writes " + table
+                                + ", outside the core schema: its copy's name would not be its own");
+                    }
+                    String copy = "bench." + table.replace('.', '_') + "_before";
+                    boolean empty;
+                    try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")")) {
+                        rs.next();
+                        empty = rs.getBoolean(1);
+                    }
+                    if (empty) {
+                        copies.put(table, null);
+                    } else {
+                        st.execute("DROP TABLE IF EXISTS " + copy);
+                        made.add(copy);
+                        st.execute("CREATE UNLOGGED TABLE " + copy + " AS SELECT * FROM " + table);
+                        copies.put(table, copy);
+                    }
+                }
+                st.execute("DROP TABLE IF EXISTS " + flags);
+                made.add(flags);
+                st.execute("CREATE UNLOGGED TABLE " + flags + " AS SELECT stg_id, validation_status, error_message FROM "
+                        + step.stagingTable() + " WHERE validation_status <> 'valid' AND stg_id > " + consumed);
+                for (String table : copies.keySet()) {
+                    st.execute("VACUUM (ANALYZE) " + table);
+                }
+            } catch (SQLException | RuntimeException e) {
+                for (String t : made) {
+                    try {
+                        st.execute("DROP TABLE IF EXISTS " + t);
+                    } catch (SQLException dropFailed) {
+                        e.addSuppressed(dropFailed);
+                    }
+                }
+                throw e;
+            }
+            return new StepStart(db, step, consumed, copies, flags);
         }
-        return new StepStart(db, step, consumed, copies);
     }
 
-    /** The tables the step writes, and its state row, as they were captured; then analysed. */
-    void restore() throws SQLException {
+    /** The tables the step writes, its state row and its staging rows' flags as they were captured; then analysed. */
+    public void restore() throws SQLException {
+        String staging = step.stagingTable();
+        boolean reflagged;
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -81,6 +116,17 @@ final class StepStart implements AutoCloseable {
                         st.execute("INSERT INTO " + e.getKey() + " SELECT * FROM " + e.getValue());
                     }
                 }
+                // flags the rounds set, cleared (the partial index on validation_status finds them), then the
+                // flags the first round found, set again
+                int cleared = st.executeUpdate("UPDATE " + staging + " s SET validation_status = 'valid', "
+                        + "error_message = NULL WHERE s.validation_status <> 'valid' AND s.stg_id > " + consumed
+                        + " AND NOT EXISTS (SELECT 1 FROM " + flags + " f WHERE f.stg_id = s.stg_id "
+                        + "AND f.validation_status = s.validation_status "
+                        + "AND f.error_message IS NOT DISTINCT FROM s.error_message)");
+                int set = st.executeUpdate("UPDATE " + staging + " s SET validation_status = f.validation_status, "
+                        + "error_message = f.error_message FROM " + flags + " f WHERE s.stg_id = f.stg_id "
+                        + "AND s.validation_status = 'valid'");
+                reflagged = cleared + set > 0;
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE ops.transform_state SET last_stg_id = ? WHERE core_table = ?")) {
                     ps.setLong(1, consumed);
@@ -97,19 +143,16 @@ final class StepStart implements AutoCloseable {
                 for (String table : copies.keySet()) {
                     st.execute("VACUUM (ANALYZE) " + table);
                 }
+                if (reflagged) {
+                    st.execute("VACUUM (ANALYZE) " + staging);
+                }
             }
         }
     }
 
-    /** The tables it captured as empty and those it copied: for tests. */
-    List<String> copiedTables() {
-        List<String> out = new ArrayList<>();
-        copies.forEach((table, copy) -> {
-            if (copy != null) {
-                out.add(table);
-            }
-        });
-        return out;
+    /** The tables the step writes, with what each held at the capture (null: empty). */
+    public Map<String, String> copies() {
+        return java.util.Collections.unmodifiableMap(copies);
     }
 
     @Override
@@ -120,6 +163,7 @@ final class StepStart implements AutoCloseable {
                     st.execute("DROP TABLE IF EXISTS " + copy);
                 }
             }
+            st.execute("DROP TABLE IF EXISTS " + flags);
         }
     }
 }

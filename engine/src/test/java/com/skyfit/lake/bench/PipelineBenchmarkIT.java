@@ -94,9 +94,9 @@ class PipelineBenchmarkIT {
                     assertThat(rs.getLong(1)).isEqualTo(4000);
                 }
 
-                // every step ran two rounds, a step without a baseline set back to where it started before its
-                // second (the canceled contracts the members' step finds stored, its state row): what the rounds
-                // leave is what one run writes, and no copy of a starting state is left behind
+                // every core step ran two rounds, set back to where it started before its second (the canceled
+                // contracts the members' step finds stored, its state row, its staging flags): what the rounds leave
+                // is what one run writes, and no copy of a starting state is left behind
                 List<String> once = List.of("core.evo_member_memberships", "core.evo_members",
                         "core.evo_member_contacts", "core.evo_receivables", "core.evo_prospects");
                 for (String t : once) {

@@ -10,10 +10,16 @@ import org.junit.jupiter.api.Test;
 /** A core step's rounds count only when each did the first round's work. */
 class SameWorkTest {
 
-    private static TransformResult result(long candidates, long inserted, long updated, long unchanged, long deleted,
-            long warned, double seconds) {
-        return new TransformResult("core.evo_members", candidates, inserted, updated, unchanged, deleted, warned,
-                seconds, List.of());
+    private static PipelineBenchmark.RoundWork result(long candidates, long inserted, long updated, long unchanged,
+            long deleted, long warned, double seconds) {
+        return round(candidates, inserted, updated, unchanged, deleted, warned, seconds, 7);
+    }
+
+    private static PipelineBenchmark.RoundWork round(long candidates, long inserted, long updated, long unchanged,
+            long deleted, long warned, double seconds, long contactsWritten) {
+        return new PipelineBenchmark.RoundWork(new TransformResult("core.evo_members", candidates, inserted, updated,
+                unchanged, deleted, warned, seconds, List.of()),
+                java.util.Map.of("core.evo_members", inserted + updated, "core.evo_member_contacts", contactsWritten));
     }
 
     @Test
@@ -31,14 +37,26 @@ class SameWorkTest {
                 result(10, 0, 0, 10, 0, 0, 1.0))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("round 2 of core.evo_members did other work than round 1")
-                .hasMessageContaining("[10, 0, 0, 10, 0, 0] against [10, 10, 0, 0, 0, 0]");
+                .hasMessageContaining("[10, 0, 0, 10, 0, 0]")
+                .hasMessageContaining("against [10, 10, 0, 0, 0, 0]");
         for (int field = 0; field < 6; field++) {
             long[] v = {10, 5, 2, 3, 1, 4};
             v[field]++;
-            List<TransformResult> rounds = List.of(result(10, 5, 2, 3, 1, 4, 1.0),
+            List<PipelineBenchmark.RoundWork> rounds = List.of(result(10, 5, 2, 3, 1, 4, 1.0),
                     result(v[0], v[1], v[2], v[3], v[4], v[5], 1.0));
             assertThatThrownBy(() -> PipelineBenchmark.sameWork(rounds)).as("field %d", field)
                     .isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    void aRoundThatWroteOtherChildRowsFailsEvenWithTheSameCounts() {
+        // the parent's counts leave its children out: a round whose children's upsert found them all stored and
+        // wrote none would pass on counts alone
+        assertThatThrownBy(() -> PipelineBenchmark.sameWork(List.of(round(10, 10, 0, 0, 0, 0, 3.0, 20),
+                round(10, 10, 0, 0, 0, 0, 1.0, 0))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("core.evo_member_contacts=0")
+                .hasMessageContaining("core.evo_member_contacts=20");
     }
 }
