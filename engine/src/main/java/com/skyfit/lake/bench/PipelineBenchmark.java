@@ -214,12 +214,11 @@ public final class PipelineBenchmark {
                             start.restore();
                         }
                         settle(table.stagingTable());
-                        java.time.OffsetDateTime began = databaseNow();
                         List<TransformResult> result = new ArrayList<>(1);
                         runs.add(Stage.measure("core", table.name(),
                                 () -> transform(transforms, table, rows, result)));
                         LOG.debug("round {} core {}: {} s", round + 1, table.name(), runs.get(round).seconds());
-                        work.add(new RoundWork(result.get(0), rowsWrittenSince(table, began)));
+                        work.add(new RoundWork(result.get(0), rowsWrittenByLastRun(table)));
                         sameWork(work);
                         vacuum(table.qualifiedName());
                         for (var child : table.children()) {
@@ -357,20 +356,17 @@ public final class PipelineBenchmark {
         return List.of(r.candidates(), r.inserted(), r.updated(), r.unchanged(), r.deleted(), r.warned());
     }
 
-    private java.time.OffsetDateTime databaseNow() throws SQLException {
-        return engine.database().queryFirst("SELECT clock_timestamp()", ps -> { },
-                rs -> rs.getObject(1, java.time.OffsetDateTime.class)).orElseThrow();
-    }
-
     /**
-     * Rows of each table the step writes that a transaction begun at or after {@code since} wrote: every insert and
-     * update of a transform sets {@code _updated_at} to its transaction's start. Untimed.
+     * Rows of each table the step writes that its last run wrote: every insert, update and delete flag of a
+     * transform sets {@code _updated_at} to its transaction's start, the {@code last_run_at} it saves in
+     * {@code ops.transform_state} (all but repointing a row at a reloaded line, which no first load does). Untimed.
      */
-    private Map<String, Long> rowsWrittenSince(CoreTable table, java.time.OffsetDateTime since) throws SQLException {
+    private Map<String, Long> rowsWrittenByLastRun(CoreTable table) {
         Map<String, Long> out = new java.util.TreeMap<>();
         for (String t : table.writtenTables()) {
-            out.put(t, engine.database().queryFirst("SELECT count(*) FROM " + t + " WHERE _updated_at >= ?",
-                    ps -> ps.setObject(1, since), rs -> rs.getLong(1)).orElseThrow());
+            out.put(t, engine.database().queryFirst("SELECT count(*) FROM " + t + " WHERE _updated_at = "
+                    + "(SELECT last_run_at FROM ops.transform_state WHERE core_table = ?)",
+                    ps -> ps.setString(1, table.qualifiedName()), rs -> rs.getLong(1)).orElseThrow());
         }
         return out;
     }

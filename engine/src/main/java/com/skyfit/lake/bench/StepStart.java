@@ -18,17 +18,19 @@ import java.util.Map;
  *   <li>the rows of every table it writes, copied into {@code bench.core_<table>_before} (nothing copied when
  *       empty);</li>
  *   <li>how far its {@code ops.transform_state} row had consumed staging;</li>
- *   <li>the validation flags of its staging rows past that point ({@code bench.<staging table>_flags_before}): the
- *       step flags rows, and a row it flagged invalid is not read again, so a round after it would read fewer.</li>
+ *   <li>the validation flags of its staging rows past that point
+ *       ({@code bench.<schema>_<staging table>_flags_before}): the step flags rows, and a row it flagged invalid is
+ *       not read again, so a round after it would read fewer.</li>
  * </ul>
  * {@link #restore()} empties those tables and copies the rows back, sets the state row and the flags back, and
- * analyses what it rewrote, so the next round is the first one again: the same batch over the same stored rows. A
- * full refresh would not be: it recomputes in place a table two steps write (a member's contracts and the
- * canceled-contracts endpoint), and it does not read rows an earlier round flagged invalid.
+ * analyses the tables it gave rows back, so the next round is the first one again: the same batch over the same
+ * stored rows. A full refresh would not be: it recomputes in place a table two steps write (a member's contracts and
+ * the canceled-contracts endpoint), and it does not read rows an earlier round flagged invalid.
  *
  * <p>Untimed: capture before the first round, restore before each later one, close when done. Not set back: the
  * counts each round adds to {@code ops.runs} (a benchmark's runs show them once per round) and the columns of the
- * state row the next round overwrites.
+ * state row the next round overwrites, and the column statistics of an emptied table (its size is forgotten by
+ * TRUNCATE, as before its first load; what ANALYZE learnt of its columns stays).
  */
 public final class StepStart implements AutoCloseable {
     private final Database db;
@@ -46,7 +48,7 @@ public final class StepStart implements AutoCloseable {
         this.flags = flags;
     }
 
-    /** Captures the step's starting state, then analyses the tables it writes (as a restore leaves them). */
+    /** Captures the step's starting state; changes nothing of it. */
     public static StepStart capture(Database db, CoreTable step) throws SQLException {
         Map<String, String> copies = new LinkedHashMap<>();
         String flags = "bench." + step.stagingTable().replace('.', '_') + "_flags_before";
@@ -78,17 +80,18 @@ public final class StepStart implements AutoCloseable {
                     } else {
                         st.execute("DROP TABLE IF EXISTS " + copy);
                         made.add(copy);
-                        st.execute("CREATE UNLOGGED TABLE " + copy + " AS SELECT * FROM " + table);
+                        // never vacuumed: autovacuum would otherwise work on it while a round is timed
+                        st.execute("CREATE UNLOGGED TABLE " + copy + " WITH (autovacuum_enabled = off) "
+                                + "AS SELECT * FROM " + table);
                         copies.put(table, copy);
                     }
                 }
                 st.execute("DROP TABLE IF EXISTS " + flags);
                 made.add(flags);
-                st.execute("CREATE UNLOGGED TABLE " + flags + " AS SELECT stg_id, validation_status, error_message FROM "
-                        + step.stagingTable() + " WHERE validation_status <> 'valid' AND stg_id > " + consumed);
-                for (String table : copies.keySet()) {
-                    st.execute("VACUUM (ANALYZE) " + table);
-                }
+                st.execute("CREATE UNLOGGED TABLE " + flags + " WITH (autovacuum_enabled = off) AS "
+                        + "SELECT stg_id, validation_status, error_message FROM " + step.stagingTable()
+                        + " WHERE validation_status <> 'valid' AND stg_id > " + consumed);
+                st.execute("CREATE UNIQUE INDEX ON " + flags + " (stg_id)");
             } catch (SQLException | RuntimeException e) {
                 for (String t : made) {
                     try {
@@ -103,7 +106,7 @@ public final class StepStart implements AutoCloseable {
         }
     }
 
-    /** The tables the step writes, its state row and its staging rows' flags as they were captured; then analysed. */
+    /** The tables the step writes, its state row and its staging rows' flags as they were captured. */
     public void restore() throws SQLException {
         String staging = step.stagingTable();
         boolean reflagged;
@@ -116,17 +119,22 @@ public final class StepStart implements AutoCloseable {
                         st.execute("INSERT INTO " + e.getKey() + " SELECT * FROM " + e.getValue());
                     }
                 }
-                // flags the rounds set, cleared (the partial index on validation_status finds them), then the
-                // flags the first round found, set again
-                int cleared = st.executeUpdate("UPDATE " + staging + " s SET validation_status = 'valid', "
-                        + "error_message = NULL WHERE s.validation_status <> 'valid' AND s.stg_id > " + consumed
-                        + " AND NOT EXISTS (SELECT 1 FROM " + flags + " f WHERE f.stg_id = s.stg_id "
+                // the flags past the captured point as they were: a transform only ever flags a row (never sets
+                // one back to 'valid'), so every row to put back is flagged now, and the partial index on
+                // validation_status finds them
+                reflagged = st.executeUpdate("UPDATE " + staging + " s SET (validation_status, error_message) = "
+                        + "(SELECT coalesce(max(f.validation_status), 'valid'), max(f.error_message) FROM " + flags
+                        + " f WHERE f.stg_id = s.stg_id) WHERE s.validation_status <> 'valid' AND s.stg_id > "
+                        + consumed + " AND NOT EXISTS (SELECT 1 FROM " + flags + " f WHERE f.stg_id = s.stg_id "
                         + "AND f.validation_status = s.validation_status "
-                        + "AND f.error_message IS NOT DISTINCT FROM s.error_message)");
-                int set = st.executeUpdate("UPDATE " + staging + " s SET validation_status = f.validation_status, "
-                        + "error_message = f.error_message FROM " + flags + " f WHERE s.stg_id = f.stg_id "
-                        + "AND s.validation_status = 'valid'");
-                reflagged = cleared + set > 0;
+                        + "AND f.error_message IS NOT DISTINCT FROM s.error_message)") > 0;
+                long flagged = count(st, "SELECT count(*) FROM " + staging + " s WHERE s.validation_status <> 'valid' "
+                        + "AND s.stg_id > " + consumed);
+                long captured = count(st, "SELECT count(*) FROM " + flags);
+                if (flagged != captured) {
+                    throw new IllegalStateException(staging + " has " + flagged + " flagged rows past staging id "
+                            + consumed + " after the restore, where " + captured + " were captured");
+                }
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE ops.transform_state SET last_stg_id = ? WHERE core_table = ?")) {
                     ps.setLong(1, consumed);
@@ -140,13 +148,25 @@ public final class StepStart implements AutoCloseable {
             }
             c.setAutoCommit(true);
             try (Statement st = c.createStatement()) {
-                for (String table : copies.keySet()) {
-                    st.execute("VACUUM (ANALYZE) " + table);
+                // a table given rows back is analysed, as the bench had analysed it before the first round; an
+                // emptied one is left as TRUNCATE leaves it, never vacuumed as far as the planner knows, as a table
+                // is before its first load
+                for (Map.Entry<String, String> e : copies.entrySet()) {
+                    if (e.getValue() != null) {
+                        st.execute("VACUUM (ANALYZE) " + e.getKey());
+                    }
                 }
                 if (reflagged) {
                     st.execute("VACUUM (ANALYZE) " + staging);
                 }
             }
+        }
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
