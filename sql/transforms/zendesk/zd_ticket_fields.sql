@@ -123,11 +123,16 @@ target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_ticket_fields) AS empty),
 -- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
 -- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that
 -- compare with stored rows run only when there is one. Nothing when the table was empty.
+-- A key that sorts after the greatest key stored (the primary key's last entry, read once per statement)
+-- cannot be stored: its probe is skipped. New keys of a table keyed by time, or by an id the source
+-- counts up, are nearly all past it.
 stored AS MATERIALIZED (
     SELECT l.stg_id, l.scope, l.id
     FROM fields l
     WHERE l.id IS NOT NULL
       AND NOT (SELECT empty FROM target)
+      AND (l.scope, l.id) <= (SELECT c.scope, c.id FROM core.zd_ticket_fields c
+         ORDER BY c.scope DESC, c.id DESC LIMIT 1)
       AND (SELECT true FROM core.zd_ticket_fields c WHERE c.scope = l.scope AND c.id = l.id LIMIT 1)
 ),
 -- Keys that occur more than once in this batch, then the versions of each that are not its newest

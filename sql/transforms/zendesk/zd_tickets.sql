@@ -197,6 +197,9 @@ target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_tickets) AS empty),
 -- staging row whether the stored version is newer (the children follow only a version that is not).
 -- The steps below that compare with stored rows run only when there is one. Nothing when the table
 -- was empty.
+-- A key that sorts after the greatest key stored (the primary key's last entry, read once per statement)
+-- cannot be stored: its probe is skipped. New keys of a table keyed by time, or by an id the source
+-- counts up, are nearly all past it.
 stored AS MATERIALIZED (
     SELECT l.stg_id, l.scope, l.id, p.newer
     FROM fields l
@@ -205,6 +208,8 @@ stored AS MATERIALIZED (
                         FROM core.zd_tickets c WHERE c.scope = l.scope AND c.id = l.id LIMIT 1) p
     WHERE l.id IS NOT NULL
       AND NOT (SELECT empty FROM target)
+      AND (l.scope, l.id) <= (SELECT c.scope, c.id FROM core.zd_tickets c
+         ORDER BY c.scope DESC, c.id DESC LIMIT 1)
 ),
 -- Keys that occur more than once in this batch, then the versions of each that are not its newest
 -- (superseded): the rows the steps below leave out. Usually none: then the second scan of the batch is

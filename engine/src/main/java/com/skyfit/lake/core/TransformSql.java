@@ -107,12 +107,21 @@ public final class TransformSql {
     private String stored() {
         String k = keys.stream().map(n -> "l." + n).collect(Collectors.joining(", "));
         String probe = "FROM " + table.qualifiedName() + " c WHERE c.scope = l.scope AND " + keyJoin("c", "l");
+        String last = "(SELECT c.scope, " + keys.stream().map(n -> "c." + n).collect(Collectors.joining(", "))
+                + " FROM " + table.qualifiedName() + " c\n     ORDER BY c.scope DESC, "
+                + keys.stream().map(n -> "c." + n + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1)";
+        String notPastLast = "  AND (l.scope, " + k + ") <= " + last;
+        String pastLast = "-- A key that sorts after the greatest key stored (the primary key's last entry, read once per statement)\n"
+                + "-- cannot be stored: its probe is skipped. New keys of a table keyed by time, or by an id the source\n"
+                + "-- counts up, are nearly all past it.\n";
         if (table.children().isEmpty()) {
             return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
                     + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
                     + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
+                    + pastLast
                     + "stored AS MATERIALIZED (\n" + indent("SELECT l.stg_id, l.scope, " + k + "\nFROM fields l\nWHERE "
                     + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)\n"
+                    + notPastLast + "\n"
                     + "  AND (SELECT true " + probe + " LIMIT 1)") + "\n)";
         }
         return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
@@ -120,11 +129,13 @@ public final class TransformSql {
                 + "-- staging row whether the stored version is newer (the children follow only a version that is not).\n"
                 + "-- The steps below that compare with stored rows run only when there is one. Nothing when the table\n"
                 + "-- was empty.\n"
+                + pastLast
                 + "stored AS MATERIALIZED (\n" + indent("SELECT l.stg_id, l.scope, " + k + ", p.newer\nFROM fields l\n"
                 + "CROSS JOIN LATERAL (SELECT (" + storedVersion("c") + "\n"
                 + "                            > " + version("l") + ") IS TRUE AS newer\n"
                 + "                    " + probe + " LIMIT 1) p\n"
-                + "WHERE " + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)") + "\n)";
+                + "WHERE " + keyNotNull("l.", " AND ") + "\n  AND NOT (SELECT empty FROM target)\n"
+                + notPastLast) + "\n)";
     }
 
     private String superseded() {

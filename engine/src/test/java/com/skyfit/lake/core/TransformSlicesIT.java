@@ -308,14 +308,18 @@ class TransformSlicesIT {
         assertThat(cte(plan, "evo_sale_items_upserted").path("Actual Rows").asLong()).isEqualTo(2);
         // the parent versions the children follow come from stored's probe: accepted reads no core table
         assertThat(nodes(cte(plan, "accepted"))).noneMatch(n -> n.has("Relation Name"));
-        // stored: one probe of the primary key per staging row of the slice (two), never a scan of the table
+        // stored: the primary key's last entry read once, then one probe of the primary key per staging row of the
+        // slice whose key does not sort after it (the stored sale; the new one's id is past it), never a scan
         List<JsonNode> stored = nodes(cte(plan, "stored"));
         assertThat(stored).filteredOn(n -> "evo_sales".equals(n.path("Relation Name").asText()))
-                .singleElement().satisfies(n -> {
+                .hasSize(2).allSatisfy(n -> {
                     assertThat(n.path("Node Type").asText()).isIn("Index Scan", "Index Only Scan");
                     assertThat(n.path("Index Name").asText()).isEqualTo("evo_sales_pkey");
-                    assertThat(n.path("Actual Loops").asLong()).isEqualTo(2);
-                });
+                    assertThat(n.path("Actual Loops").asLong()).isEqualTo(1);
+                    assertThat(n.path("Actual Rows").asLong()).isEqualTo(1);
+                })
+                .anySatisfy(n -> assertThat(n.path("Scan Direction").asText()).isEqualTo("Backward"))
+                .anySatisfy(n -> assertThat(n.path("Index Cond").asText()).contains("id_sale = l_1.id_sale"));
     }
 
     /**
@@ -452,6 +456,12 @@ class TransformSlicesIT {
         assertThat(cte(plans.get(1), "superseded").path("Actual Rows").asLong()).isEqualTo(1);
         assertThat(cte(plans.get(1), "inserted").path("Actual Rows").asLong()).isEqualTo(10000);
         assertThat(cte(plans.get(1), "updated").path("Actual Rows").asLong()).isEqualTo(10000);
+        // the primary key probed only for the keys not past the greatest one stored: the 10,000 stored ones, not the
+        // 10,001 new ones after them (entries are keyed by their time first)
+        assertThat(statement).contains("AND (l.scope, l.entry_key) <= (SELECT c.scope, c.entry_key FROM core.evo_entries c");
+        assertThat(nodes(plans.get(1))).filteredOn(n -> n.path("Relation Name").asText().equals("evo_entries")
+                        && n.path("Actual Loops").asLong() > 1)
+                .extracting(n -> n.path("Actual Loops").asLong()).containsExactly(10000L);
         for (JsonNode plan : plans) {
             // the sorts of more than one row: the stored keys' arrays for the probes (10,000 in the second slice) and
             // the versions of the repeated keys (two)
