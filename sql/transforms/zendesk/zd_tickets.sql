@@ -25,9 +25,9 @@
 --            truncates it):
 --            then every winning row is an insert (inserted_first, without the check against stored
 --            keys), and the update and candidate steps are skipped.
--- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
---            batch costs the same whatever the table's size; the update and repointing steps run only
---            when there is one.
+-- stored     the batch's keys the table already holds: one probe of its primary key per row whose key
+--            does not sort after the greatest stored one, so a batch costs the same whatever the
+--            table's size; the update and repointing steps run only when there is one.
 -- superseded for keys that occur more than once in the batch, every version but the newest. Versions are
 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part
@@ -192,14 +192,14 @@ flagged AS (
 ),
 -- In the statement's snapshot, so the rows inserted below do not count.
 target AS (SELECT NOT EXISTS (SELECT 1 FROM core.zd_tickets) AS empty),
--- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's
+-- The batch's keys the table already holds: at most one probe of the primary key per row, whatever the table's
 -- size (a lateral subquery with LIMIT is never planned as a join that reads every stored key), and per
 -- staging row whether the stored version is newer (the children follow only a version that is not).
 -- The steps below that compare with stored rows run only when there is one. Nothing when the table
 -- was empty.
--- A key that sorts after the greatest key stored (the primary key's last entry, read once per statement)
--- cannot be stored: its probe is skipped. New keys of a table keyed by time, or by an id the source
--- counts up, are nearly all past it.
+-- A key that sorts after the greatest key stored, (scope, key) together (the primary key's last entry,
+-- read once per statement), cannot be stored: its probe is skipped. In the last scope of a table keyed
+-- by time or by an id the source counts up, new keys are mostly past it; other rows are probed.
 stored AS MATERIALIZED (
     SELECT l.stg_id, l.scope, l.id, p.newer
     FROM fields l

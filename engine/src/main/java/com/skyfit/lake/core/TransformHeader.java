@@ -52,9 +52,9 @@ final class TransformHeader {
                 --            truncates it):
                 --            then every winning row is an insert (inserted_first, without the check against stored
                 --            keys), and the update and candidate steps are skipped.
-                -- stored     the batch's keys the table already holds: one probe of its primary key per row, so a
-                --            batch costs the same whatever the table's size; the update and repointing steps run only
-                --            when there is one.
+                -- stored     the batch's keys the table already holds: one probe of its primary key per row whose key
+                --            does not sort after the greatest stored one, so a batch costs the same whatever the
+                --            table's size; the update and repointing steps run only when there is one.
                 -- superseded for keys that occur more than once in the batch, every version but the newest. Versions are
                 --            ordered by lineage, not by load order, so a forced reload never puts an older one on top.
                 --            read_at is when the line was read: its bronze part's write time in ops.bronze_files (a part

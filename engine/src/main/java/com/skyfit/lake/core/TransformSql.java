@@ -95,7 +95,9 @@ public final class TransformSql {
     }
 
     /**
-     * The batch's keys the table already holds, found by one probe of its primary key per row: a subquery with a
+     * The batch's keys the table already holds, found by one probe of its primary key per row (a row whose key sorts
+     * after the primary key's last entry, read once per statement, cannot be stored and is not probed; that needs the
+     * primary key to be (scope, key) in default order, DeclarationsMatchTablesIT checks it): a subquery with a
      * LIMIT is never turned into a join, so the check for new keys costs the same whatever the table's size (a batch,
      * or a slice of a large one: TransformRunner), where an anti-join could hash every stored key. The steps that
      * compare with stored rows run only when there is one; they read the table by its primary key for the keys
@@ -111,11 +113,11 @@ public final class TransformSql {
                 + " FROM " + table.qualifiedName() + " c\n     ORDER BY c.scope DESC, "
                 + keys.stream().map(n -> "c." + n + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1)";
         String notPastLast = "  AND (l.scope, " + k + ") <= " + last;
-        String pastLast = "-- A key that sorts after the greatest key stored (the primary key's last entry, read once per statement)\n"
-                + "-- cannot be stored: its probe is skipped. New keys of a table keyed by time, or by an id the source\n"
-                + "-- counts up, are nearly all past it.\n";
+        String pastLast = "-- A key that sorts after the greatest key stored, (scope, key) together (the primary key's last entry,\n"
+                + "-- read once per statement), cannot be stored: its probe is skipped. In the last scope of a table keyed\n"
+                + "-- by time or by an id the source counts up, new keys are mostly past it; other rows are probed.\n";
         if (table.children().isEmpty()) {
-            return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
+            return "-- The batch's keys the table already holds: at most one probe of the primary key per row, whatever the table's\n"
                     + "-- size (a scalar subquery is never planned as a join that reads every stored key). The steps below that\n"
                     + "-- compare with stored rows run only when there is one. Nothing when the table was empty.\n"
                     + pastLast
@@ -124,7 +126,7 @@ public final class TransformSql {
                     + notPastLast + "\n"
                     + "  AND (SELECT true " + probe + " LIMIT 1)") + "\n)";
         }
-        return "-- The batch's keys the table already holds: one probe of the primary key per row, whatever the table's\n"
+        return "-- The batch's keys the table already holds: at most one probe of the primary key per row, whatever the table's\n"
                 + "-- size (a lateral subquery with LIMIT is never planned as a join that reads every stored key), and per\n"
                 + "-- staging row whether the stored version is newer (the children follow only a version that is not).\n"
                 + "-- The steps below that compare with stored rows run only when there is one. Nothing when the table\n"

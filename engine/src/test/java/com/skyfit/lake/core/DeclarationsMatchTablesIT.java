@@ -49,4 +49,36 @@ class DeclarationsMatchTablesIT {
             assertThat(differences).as(t.qualifiedName()).isEmpty();
         }
     }
+
+    /**
+     * The transform skips the probe of a key that sorts after the primary key's last entry (TransformSql.stored):
+     * that holds only when the primary key is (scope, the declared key) in that order, sorted by each column's
+     * default ordering, as the statement's row comparison and ORDER BY sort them.
+     */
+    @Test
+    void everyPrimaryKeyIsTheScopeThenTheDeclaredKeyInDefaultOrder() {
+        Staging staging = new Staging(db);
+        for (CoreTable t : CoreTables.all().stream().filter(CoreTable::generated).toList()) {
+            List<String> expected = new java.util.ArrayList<>(List.of("scope"));
+            t.key().forEach(c -> expected.add(c.name()));
+            List<Map<String, Object>> columns = staging.rows("""
+                    SELECT a.attname::text AS name, k.ord, i.indcollation[k.ord - 1] AS index_collation,
+                           a.attcollation AS column_collation, i.indoption[k.ord - 1] AS option,
+                           opc.opcdefault AS default_opclass
+                    FROM pg_index i
+                    CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                    JOIN pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]
+                    WHERE i.indrelid = '%s'::regclass AND i.indisprimary
+                    ORDER BY k.ord""".formatted(t.qualifiedName()));
+            assertThat(columns).as(t.qualifiedName()).extracting(r -> r.get("name")).containsExactlyElementsOf(expected);
+            assertThat(columns).as(t.qualifiedName() + ": default opclass, ascending, the column's own collation")
+                    .allSatisfy(r -> {
+                        assertThat(r.get("default_opclass")).isEqualTo(true);
+                        assertThat(((Number) r.get("option")).intValue()).isZero();
+                        assertThat(String.valueOf(r.get("index_collation")))
+                                .isEqualTo(String.valueOf(r.get("column_collation")));
+                    });
+        }
+    }
 }

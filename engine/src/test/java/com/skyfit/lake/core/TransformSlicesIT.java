@@ -478,6 +478,27 @@ class TransformSlicesIT {
     }
 
     @Test
+    void aStoredKeyBelowTheGreatestIsStillFoundWhateverItsScope() {
+        // the greatest stored key is (scope, key) together: a sale of scope 'gym' with an id above every id of the
+        // later scope 'zzz' is still below ('zzz', 1), so it is probed and updated, never inserted again (a check
+        // of the id alone would skip it and fail on the primary key); a new sale below the greatest is inserted
+        bronze.load("sales", "20260102T060000Z-s1", sale(9001, false, "[" + PLAN + "]"));
+        whole().run(CoreTables.EVO_SALES, false);
+        staging.execute("INSERT INTO core.evo_sales SELECT (jsonb_populate_record(s, jsonb_build_object("
+                + "'scope', 'zzz', 'id_sale', 1))).* FROM core.evo_sales s WHERE s.id_sale = 9001");
+        bronze.load("sales", "20260103T060000Z-s2", sale(9001, true, "[" + PLAN + "]"),
+                sale(5000, false, "[" + WATER + "]"));
+
+        TransformResult r = whole().run(CoreTables.EVO_SALES, false);
+
+        assertThat(r.updated()).isEqualTo(1);
+        assertThat(r.inserted()).isEqualTo(1);
+        assertThat(staging.one("SELECT removed FROM core.evo_sales WHERE scope = 'gym' AND id_sale = 9001"))
+                .containsEntry("removed", true);
+        assertThat(staging.one("SELECT count(*) AS n FROM core.evo_sales").get("n")).isEqualTo(3L);
+    }
+
+    @Test
     void aKeyOfSeveralColumnsIsProbedByItsLeadingColumnOnly() {
         // an array for every column of a three-column key would make the planner cost the primary key as the product
         // of their lengths and take another index, leaving the arrays to be searched row by row
